@@ -1,0 +1,1 @@
+"""Folder → SQLite: readers find records, normalise validates them, the loader stores them."""

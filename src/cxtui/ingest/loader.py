@@ -1,0 +1,368 @@
+"""Load every new byte of every data file into the database, exactly once.
+
+Per file the database keeps its identity (inode, size, a fingerprint of its first bytes) and
+how far it has been read. Rows and that offset are committed in one transaction, so a kill at
+any moment leaves either both or neither: a restart carries on from the last commit and no row
+is counted twice. A file that shrank, changed inode or changed its first bytes was replaced and
+is read again from the start; its rows upsert onto themselves, so nothing doubles.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import sqlite3
+import stat
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from sqlalchemy.engine import Engine
+
+from cxtui.ingest import store_sql
+from cxtui.ingest.normalise import (
+    RowError,
+    guess_kind,
+    normalise_survey,
+    normalise_ticket,
+    zone,
+)
+from cxtui.ingest.readers import CsvHeader, Record, raw_text, read_csv, read_json, read_jsonl
+
+FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json"}
+BLOCK_BYTES = 1 << 20
+FINGERPRINT_BYTES = 1024
+MAX_JSON_DOCUMENT_BYTES = 256 << 20
+UNKNOWN_KIND = "cannot tell tickets from surveys by name or columns (see docs/formats.md)"
+
+
+class IngestBusy(RuntimeError):
+    """Another process is loading into the same database right now."""
+
+
+@dataclass
+class LoadResult:
+    """What one load (or one committed batch) added."""
+
+    tickets: int = 0
+    surveys: int = 0
+    quarantined: int = 0
+    files_changed: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return self.tickets + self.surveys
+
+    def add(self, other: LoadResult) -> None:
+        self.tickets += other.tickets
+        self.surveys += other.surveys
+        self.quarantined += other.quarantined
+        for name in other.files_changed:
+            if name not in self.files_changed:
+                self.files_changed.append(name)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a long load has got to, for a progress line on stderr."""
+
+    file: str
+    bytes_done: int
+    bytes_total: int
+    rows: int
+
+
+@dataclass
+class FileState:
+    """The source_file row of one data file."""
+
+    path: str
+    inode: int
+    size: int
+    mtime_ns: int
+    offset: int = 0
+    line: int = 0
+    fingerprint: str = ""
+    kind: str | None = None
+    csv_header: str | None = None
+    reset: bool = False
+
+    @property
+    def fingerprint_length(self) -> int:
+        return int(self.fingerprint.split(":", 1)[0] or 0)
+
+    def as_row(self) -> tuple[object, ...]:
+        return tuple(getattr(self, c) for c in store_sql.SOURCE_FILE_ROW)
+
+
+@dataclass
+class _Batch:
+    tickets: list[tuple[object, ...]] = field(default_factory=list)
+    changes: list[tuple[object, ...]] = field(default_factory=list)
+    surveys: list[tuple[object, ...]] = field(default_factory=list)
+    quarantine: list[tuple[object, ...]] = field(default_factory=list)
+
+
+def _fingerprint(head: bytes) -> str:
+    return f"{len(head)}:{hashlib.sha1(head).hexdigest()}"
+
+
+class Loader:
+    """Loads a data folder into one database; safe to call load_all again and again."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        data_dir: Path,
+        *,
+        timezone: str = "UTC",
+        settle_seconds: float = 2.0,
+        on_commit: Callable[[LoadResult], None] | None = None,
+        progress: Callable[[Progress], None] | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.engine = engine
+        self.data_dir = Path(data_dir)
+        self.naive_zone = zone(timezone)
+        self.settle_seconds = settle_seconds
+        self.on_commit = on_commit
+        self.progress = progress
+        self.clock = clock
+        database = engine.url.database or ":memory:"
+        self.lock_path = Path(database + ".lock")
+        self._reported: set[str] = set()
+
+    def data_files(self) -> list[Path]:
+        """Data files in the folder and its subfolders, hidden ones (like .cxtui) excluded."""
+        found: list[Path] = []
+        for root, dirs, files in os.walk(self.data_dir, followlinks=False):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                if not name.startswith(".") and Path(name).suffix.lower() in FORMATS:
+                    found.append(Path(root) / name)
+        return found
+
+    @contextmanager
+    def _ingest_lock(self) -> Iterator[None]:
+        self.lock_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.lock_path, "a+") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise IngestBusy(
+                    f"another cxtui ingester is loading into {self.engine.url.database}"
+                ) from None
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def load_all(self) -> LoadResult:
+        """Read what is new in every data file; raises IngestBusy if another loader is active."""
+        total = LoadResult()
+        with self._ingest_lock():
+            raw = self.engine.raw_connection()
+            try:
+                db = raw.driver_connection
+                for path in self.data_files():
+                    self._load_file(db, path, total)
+            finally:
+                raw.close()
+        return total
+
+    def _skip(self, name: str, why: str, result: LoadResult) -> None:
+        """Report a file that cannot be loaded, once per loader, without stopping the rest."""
+        message = f"skipped {name}: {why}"
+        if message not in self._reported:
+            result.skipped.append(message)
+            self._reported.add(message)
+
+    def _load_file(self, db: sqlite3.Connection, path: Path, total: LoadResult) -> None:
+        name = path.relative_to(self.data_dir).as_posix()
+        try:
+            info = path.stat()
+        except OSError as exc:
+            self._skip(name, exc.strerror or str(exc), total)
+            return
+        if not stat.S_ISREG(info.st_mode):
+            self._skip(name, "not a regular file", total)
+            return
+        state = self._state(db, name)
+        identity = (info.st_ino, info.st_size, info.st_mtime_ns)
+        unchanged = state and (state.inode, state.size, state.mtime_ns) == identity
+        if unchanged and state.offset == info.st_size:
+            return
+        try:
+            with open(path, "rb") as handle:
+                if state is None or self._replaced(state, info, handle):
+                    state = FileState(name, *identity, reset=True)
+                state.inode, state.size, state.mtime_ns = identity
+                settled = self.clock() - info.st_mtime_ns / 1e9 >= self.settle_seconds
+                if FORMATS[path.suffix.lower()] == "json":
+                    self._load_json(db, path, handle, state, settled, total)
+                else:
+                    self._load_lines(db, path, handle, state, settled, total)
+        except OSError as exc:
+            self._skip(name, exc.strerror or str(exc), total)
+
+    def _state(self, db: sqlite3.Connection, name: str) -> FileState | None:
+        columns = ", ".join(f'"{c}"' for c in store_sql.SOURCE_FILE_ROW)
+        row = db.execute(f"SELECT {columns} FROM source_file WHERE path = ?", (name,)).fetchone()
+        return FileState(*row) if row else None
+
+    def _replaced(self, state: FileState, info: os.stat_result, handle: BinaryIO) -> bool:
+        if info.st_ino != state.inode or info.st_size < state.offset:
+            return True
+        head = handle.read(state.fingerprint_length)
+        return _fingerprint(head) != state.fingerprint
+
+    def _load_lines(
+        self,
+        db: sqlite3.Connection,
+        path: Path,
+        handle: BinaryIO,
+        state: FileState,
+        settled: bool,
+        total: LoadResult,
+    ) -> None:
+        fmt = FORMATS[path.suffix.lower()]
+        handle.seek(state.offset)
+        header = CsvHeader.loads(state.csv_header) if state.csv_header else None
+        pending = b""
+        while True:
+            block = handle.read(BLOCK_BYTES)
+            at_end = len(block) < BLOCK_BYTES
+            buf = pending + block
+            if not buf:
+                return
+            tail_settled = at_end and settled
+            if fmt == "csv":
+                chunk, header = read_csv(buf, state.line + 1, header, settled=tail_settled)
+                state.csv_header = header.dumps() if header else None
+                if header is not None and state.kind is None:
+                    state.kind = guess_kind(path.name, header.columns)
+            else:
+                chunk = read_jsonl(buf, state.line + 1, settled=tail_settled)
+                if state.kind is None:
+                    first = next((r.fields for r in chunk.records if r.fields), None)
+                    state.kind = guess_kind(path.name, first.keys() if first else ())
+            if state.kind is None:
+                if chunk.consumed:
+                    self._skip(state.path, UNKNOWN_KIND, total)
+                return
+            if chunk.consumed:
+                state.offset += chunk.consumed
+                state.line += chunk.lines
+                self._refresh_fingerprint(state, handle)
+                self._write(db, state, self._batch(state, chunk.records), total)
+            pending = buf[chunk.consumed :]
+            if at_end:
+                return
+
+    def _refresh_fingerprint(self, state: FileState, handle: BinaryIO) -> None:
+        """Fingerprint the first bytes read so far, up to FINGERPRINT_BYTES."""
+        length = min(state.offset, FINGERPRINT_BYTES)
+        if state.fingerprint_length < length:
+            position = handle.tell()
+            handle.seek(0)
+            state.fingerprint = _fingerprint(handle.read(length))
+            handle.seek(position)
+
+    def _load_json(
+        self,
+        db: sqlite3.Connection,
+        path: Path,
+        handle: BinaryIO,
+        state: FileState,
+        settled: bool,
+        total: LoadResult,
+    ) -> None:
+        """A JSON document cannot be read in parts: it is read whole each time it changes,
+        once it parses (or, when it never will, once it has settled)."""
+        if state.size > MAX_JSON_DOCUMENT_BYTES:
+            self._skip(state.path, "JSON document too large; use JSON Lines for big exports", total)
+            return
+        handle.seek(0)
+        data = handle.read()
+        records, named_kind, reason = read_json(data)
+        if reason and not settled:
+            return
+        if reason:
+            records = [Record(1, None, data, reason)]
+        first = next((r.fields for r in records if r.fields), None)
+        state.kind = named_kind or guess_kind(path.name, first.keys() if first else ())
+        if state.kind is None and first is not None:
+            self._skip(state.path, UNKNOWN_KIND, total)
+            return
+        state.reset = True
+        state.offset = len(data)
+        state.fingerprint = _fingerprint(data[:FINGERPRINT_BYTES])
+        self._write(db, state, self._batch(state, records), total)
+
+    def _batch(self, state: FileState, records: list[Record]) -> _Batch:
+        batch = _Batch()
+        for record in records:
+            self._add(batch, state, record)
+        return batch
+
+    def _add(self, batch: _Batch, state: FileState, record: Record) -> None:
+        reason = record.reason
+        if record.fields is not None:
+            try:
+                if state.kind == "surveys":
+                    survey = normalise_survey(record.fields, self.naive_zone)
+                    batch.surveys.append((*survey.values, survey.extra, state.path, record.line))
+                else:
+                    ticket = normalise_ticket(record.fields, self.naive_zone)
+                    values = ticket.values
+                    version_at = values[2] if values[2] is not None else values[1]
+                    batch.tickets.append(
+                        (*values, version_at, ticket.extra, state.path, record.line)
+                    )
+                    if values[3] is not None:
+                        batch.changes.append((values[0], version_at, values[3]))
+                return
+            except RowError as exc:
+                reason = str(exc)
+        raw = raw_text(record.raw) if record.raw else str(record.fields)[:2000]
+        batch.quarantine.append(
+            (state.path, record.line, reason or "unreadable", raw, int(self.clock()))
+        )
+
+    def _write(
+        self, db: sqlite3.Connection, state: FileState, batch: _Batch, total: LoadResult
+    ) -> None:
+        """One transaction: the rows of this chunk and the file offset after them."""
+        execute = db.execute
+        executemany = db.executemany
+        if not db.in_transaction:
+            execute("BEGIN IMMEDIATE")
+        try:
+            if state.reset:
+                execute("DELETE FROM quarantine WHERE file = ?", (state.path,))
+            if batch.tickets:
+                executemany(store_sql.UPSERT_TICKET.sql, batch.tickets)
+                executemany(store_sql.ADD_STATUS_CHANGE.sql, batch.changes)
+            if batch.surveys:
+                executemany(store_sql.UPSERT_SURVEY.sql, batch.surveys)
+            if batch.quarantine:
+                executemany(store_sql.ADD_QUARANTINE.sql, batch.quarantine)
+            execute(store_sql.UPSERT_SOURCE_FILE.sql, state.as_row())
+            db.commit()
+        except BaseException:
+            db.rollback()
+            raise
+        state.reset = False
+        committed = LoadResult(
+            len(batch.tickets), len(batch.surveys), len(batch.quarantine), [state.path]
+        )
+        total.add(committed)
+        if self.on_commit is not None:
+            self.on_commit(committed)
+        if self.progress is not None:
+            self.progress(Progress(state.path, state.offset, state.size, total.rows))

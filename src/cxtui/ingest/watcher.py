@@ -1,0 +1,72 @@
+"""Keep the database current while files in the folder change.
+
+watchfiles reports changes in batches; each batch triggers one load of whatever is new. The
+database's own files (and anything under a hidden folder such as .cxtui) are ignored, so a WAL
+write never wakes the watcher. A timeout tick also re-checks the folder once a second, which is
+how a half-written last line that has since settled gets read.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+from watchfiles import Change, watch
+
+from cxtui.ingest.loader import FORMATS, IngestBusy, Loader, LoadResult
+
+log = logging.getLogger(__name__)
+
+DEBOUNCE_MS = 30
+STEP_MS = 10
+TICK_MS = 1_000
+
+
+class DataFileFilter:
+    """Pass changes to data files only, never to the database or hidden folders."""
+
+    def __init__(self, data_dir: Path, db_path: Path | None) -> None:
+        self.data_dir = data_dir.resolve()
+        self.db_prefix = str(db_path.resolve()) if db_path else None
+
+    def __call__(self, change: Change, path: str) -> bool:
+        if self.db_prefix and path.startswith(self.db_prefix):
+            return False
+        candidate = Path(path)
+        try:
+            parts = candidate.resolve().relative_to(self.data_dir).parts
+        except ValueError:
+            return False
+        if any(part.startswith(".") for part in parts):
+            return False
+        return candidate.suffix.lower() in FORMATS
+
+
+def watch_folder(loader: Loader, stop: threading.Event) -> LoadResult:
+    """Load now, then after every change batch, until stop is set. Returns the total loaded."""
+    total = LoadResult()
+    database = loader.engine.url.database
+    watch_filter = DataFileFilter(loader.data_dir, Path(database) if database else None)
+    _load(loader, total)
+    for _changes in watch(
+        loader.data_dir,
+        watch_filter=watch_filter,
+        debounce=DEBOUNCE_MS,
+        step=STEP_MS,
+        rust_timeout=TICK_MS,
+        yield_on_timeout=True,
+        stop_event=stop,
+        raise_interrupt=False,
+    ):
+        if stop.is_set():
+            break
+        _load(loader, total)
+    return total
+
+
+def _load(loader: Loader, total: LoadResult) -> None:
+    try:
+        total.add(loader.load_all())
+    except IngestBusy as exc:
+        log.info("%s; waiting for it", exc)

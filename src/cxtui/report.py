@@ -1,0 +1,121 @@
+"""The people-facing table of `cxtui report`: aligned, with units, from the same Dashboard."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from cxtui.metrics import Dashboard
+
+
+def duration(seconds: float | None) -> str:
+    """Seconds as a short human duration: 45s, 12m 05s, 1h 04m, 3d 02h."""
+    if seconds is None:
+        return "—"
+    total = round(seconds)
+    sign = "-" if total < 0 else ""
+    total = abs(total)
+    days, rest = divmod(total, 86_400)
+    hours, rest = divmod(rest, 3_600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"{sign}{days}d {hours:02d}h"
+    if hours:
+        return f"{sign}{hours}h {minutes:02d}m"
+    if minutes:
+        return f"{sign}{minutes}m {secs:02d}s"
+    return f"{sign}{secs}s"
+
+
+def percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{100 * rate:.1f} %"
+
+
+def number(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+def _counts(values: dict[str, int]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in sorted(values.items(), key=lambda kv: -kv[1])) or "—"
+
+
+def report_table(d: Dashboard) -> str:
+    """Every headline number of the dashboard as an aligned two-column table."""
+    as_of = datetime.fromtimestamp(d.as_of, UTC).strftime("%Y-%m-%d %H:%M:%SZ")
+    q, fr, res = d.queue, d.first_response, d.resolution
+    buckets = d.queue.age_buckets
+    sections: list[tuple[str, list[tuple[str, str]]]] = [
+        ("Report", [("as of", as_of), ("window", duration(d.window_seconds))]),
+        (
+            "Queue",
+            [
+                ("open", str(q.open)),
+                ("by status", _counts(q.by_status)),
+                ("by priority", _counts(q.by_priority)),
+                ("by channel", _counts(q.by_channel)),
+                ("by queue", _counts(q.by_queue)),
+                ("awaiting first response", str(q.awaiting_first_response)),
+                (
+                    "age <1h / 1-4h / 4-24h / 1-7d / >7d",
+                    " / ".join(
+                        str(buckets[k]) for k in ("lt_1h", "1h_4h", "4h_24h", "1d_7d", "gt_7d")
+                    ),
+                ),
+                ("oldest open", duration(q.oldest_open_age_seconds)),
+                ("SLA breached", str(q.sla_breached)),
+                ("SLA at risk (next hour)", str(q.sla_at_risk)),
+            ],
+        ),
+        (
+            "First response",
+            [
+                ("tickets", str(fr.count)),
+                ("median", duration(fr.median_seconds)),
+                ("p90", duration(fr.p90_seconds)),
+                ("mean", duration(fr.mean_seconds)),
+            ],
+        ),
+        (
+            "Resolution",
+            [
+                ("created / resolved", f"{res.created} / {res.resolved}"),
+                ("resolution rate", percent(res.rate)),
+                ("median time to resolve", duration(res.median_seconds)),
+                ("p90 time to resolve", duration(res.p90_seconds)),
+                ("first-contact resolution", percent(res.fcr_rate)),
+                ("reopen rate", percent(res.reopen_rate)),
+                ("mean handle time", duration(d.handle_time.mean_seconds)),
+                (
+                    "abandoned / offered",
+                    f"{d.abandonment.abandoned} / {d.abandonment.offered}"
+                    f" ({percent(d.abandonment.rate)})",
+                ),
+                (
+                    f"service level (≤ {d.service_level.target_seconds}s)",
+                    percent(d.service_level.rate),
+                ),
+            ],
+        ),
+        (
+            "Experience",
+            [
+                (
+                    "NPS",
+                    f"{number(d.nps.score)} ± {number(d.nps.margin_95)} (n={d.nps.responses})",
+                ),
+                (
+                    "CSAT",
+                    f"{number(d.csat.score_pct)} % satisfied, mean {number(d.csat.mean, 2)}"
+                    f" (n={d.csat.responses})",
+                ),
+                ("CES", f"mean {number(d.ces.mean, 2)} (n={d.ces.responses})"),
+            ],
+        ),
+        ("Data", [("quarantined rows", str(d.quarantine_rows))]),
+    ]
+    width = max(len(label) for _, rows in sections for label, _ in rows)
+    lines: list[str] = []
+    for title, rows in sections:
+        lines.append(title)
+        lines.extend(f"  {label:<{width}}  {value}" for label, value in rows)
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,59 @@
+"""Opening the SQLite database: one place sets WAL and the pragmas every connection needs.
+
+WAL lets the screens and `cxtui report` read while the ingester writes; a busy timeout turns
+a momentary writer lock into a short wait instead of a "database is locked" error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from platformdirs import user_cache_dir
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import SQLModel, create_engine
+
+from cxtui import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def default_db_path(data_dir: Path) -> Path:
+    """DATA_DIR/.cxtui/cxtui.db when the folder is writable, else a per-user cache file.
+
+    CXTUI_DB overrides both. The cache file is named after the folder's absolute path so two
+    read-only folders never share a database.
+    """
+    override = os.environ.get("CXTUI_DB")
+    if override:
+        return Path(override)
+    data_dir = data_dir.resolve()
+    if os.access(data_dir, os.W_OK):
+        return data_dir / ".cxtui" / "cxtui.db"
+    digest = hashlib.sha256(str(data_dir).encode()).hexdigest()[:16]
+    return Path(user_cache_dir("cxtui")) / f"{data_dir.name}-{digest}.db"
+
+
+def _set_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.execute("PRAGMA foreign_keys = OFF")
+    cursor.close()
+
+
+def open_engine(db_path: Path, *, create: bool = True) -> Engine:
+    """An engine on db_path with WAL and the busy timeout set on every connection."""
+    db_path = Path(db_path)
+    if create:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+    elif not db_path.exists():
+        raise FileNotFoundError(f"no database at {db_path}")
+    engine = create_engine(f"sqlite:///{db_path}", connect_args={"check_same_thread": False})
+    event.listen(engine, "connect", _set_pragmas)
+    if create:
+        SQLModel.metadata.create_all(engine)
+    return engine
