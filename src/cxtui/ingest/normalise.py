@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import orjson
@@ -117,7 +118,7 @@ def zone(name: str) -> tzinfo:
 
 
 def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and value.strip() == "")
+    return value is None or value == "" or (isinstance(value, str) and not value.strip())
 
 
 def parse_time(value: object, naive_zone: tzinfo, column: str) -> int | None:
@@ -131,10 +132,8 @@ def parse_time(value: object, naive_zone: tzinfo, column: str) -> int | None:
             raise RowError(f"bad timestamp in {column}: {value!r}")
         return int(value)
     text = str(value).strip()
-    if _EPOCH_RE.match(text):
+    if text[-1].isdigit() and _EPOCH_RE.match(text):
         return int(float(text))
-    if text.endswith(("z", "Z")):
-        text = text[:-1] + "+00:00"
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
@@ -201,77 +200,97 @@ def _lower(value: object) -> str | None:
     return None if text is None else text.lower()
 
 
-def _extra(record: Mapping[str, object], known: tuple[str, ...]) -> str | None:
-    unknown = {k: v for k, v in record.items() if k not in known and not _blank(v)}
-    return orjson.dumps(unknown, default=str).decode() if unknown else None
+@lru_cache(maxsize=512)
+def _layout(
+    keys: tuple[str, ...], known: tuple[str, ...]
+) -> tuple[tuple[str | None, ...], tuple[str, ...]]:
+    """Which source key feeds each known column, and which keys are extra.
+
+    Computed once per set of keys (a CSV header, a JSON object shape), not once per row."""
+    by_name = {str(k).strip().lower(): k for k in keys}
+    sources = tuple(by_name.get(column) for column in known)
+    unknown = tuple(k for k in keys if str(k).strip().lower() not in known)
+    return sources, unknown
 
 
-def _required_id(record: Mapping[str, object]) -> str:
-    value = record.get("id")
+def _columns(
+    record: Mapping[str, object], known: tuple[str, ...]
+) -> tuple[list[object], str | None]:
+    sources, unknown = _layout(tuple(record), known)
+    values = [None if source is None else record[source] for source in sources]
+    extra = {k: record[k] for k in unknown if not _blank(record[k])}
+    return values, orjson.dumps(extra, default=str).decode() if extra else None
+
+
+def _required_id(value: object) -> str:
     if _blank(value):
         raise RowError("missing required field id")
     return str(_text(value))
 
 
+def _time_of(column: str) -> Callable[[object, tzinfo], int | None]:
+    return lambda value, naive_zone: parse_time(value, naive_zone, column)
+
+
+def _count_of(column: str) -> Callable[[object, tzinfo], int | None]:
+    def count(value: object, _zone: tzinfo) -> int | None:
+        number = _parse_int(value, column)
+        if number is not None and number < 0:
+            raise RowError(f"negative {column}: {number}")
+        return number
+
+    return count
+
+
+def _plain(convert: Callable[[object], object]) -> Callable[[object, tzinfo], object]:
+    return lambda value, _zone: convert(value)
+
+
+TICKET_CONVERTERS: tuple[Callable[[object, tzinfo], object], ...] = tuple(
+    _time_of(column)
+    if column in TICKET_TIMES
+    else _count_of(column)
+    if column in TICKET_INTS
+    else _plain(
+        {"id": _required_id, "status": _status, "priority": _priority, "channel": _lower}.get(
+            column, _text
+        )
+    )
+    for column in TICKET_COLUMNS
+)
+
+
 def normalise_ticket(record: Mapping[str, object], naive_zone: tzinfo) -> TicketRecord:
     """Validate one ticket version; raises RowError naming the first problem."""
-    record = _lower_keys(record)
-    ticket_id = _required_id(record)
-    if _blank(record.get("created_at")):
+    raw, extra = _columns(record, TICKET_COLUMNS)
+    if _blank(raw[1]) and not _blank(raw[0]):
         raise RowError("missing required field created_at")
-    values: list[object] = [ticket_id]
-    for column in TICKET_COLUMNS[1:]:
-        raw = record.get(column)
-        if column in TICKET_TIMES:
-            values.append(parse_time(raw, naive_zone, column))
-        elif column in TICKET_INTS:
-            number = _parse_int(raw, column)
-            if number is not None and number < 0:
-                raise RowError(f"negative {column}: {number}")
-            values.append(number)
-        elif column == "status":
-            values.append(_status(raw))
-        elif column == "priority":
-            values.append(_priority(raw))
-        elif column == "channel":
-            values.append(_lower(raw))
-        else:
-            values.append(_text(raw))
-    return TicketRecord(tuple(values), _extra(record, TICKET_COLUMNS))
+    values = tuple(
+        convert(value, naive_zone) for convert, value in zip(TICKET_CONVERTERS, raw, strict=True)
+    )
+    return TicketRecord(values, extra)
 
 
 def normalise_survey(record: Mapping[str, object], naive_zone: tzinfo) -> SurveyRecord:
     """Validate one survey response; the score must fit its kind's scale."""
-    record = _lower_keys(record)
-    survey_id = _required_id(record)
-    submitted_at = parse_time(record.get("submitted_at"), naive_zone, "submitted_at")
+    raw, extra = _columns(record, SURVEY_COLUMNS)
+    survey_id = _required_id(raw[0])
+    submitted_at = parse_time(raw[1], naive_zone, "submitted_at")
     if submitted_at is None:
         raise RowError("missing required field submitted_at")
-    kind = _lower(record.get("kind"))
+    kind = _lower(raw[2])
     if kind is None:
         raise RowError("missing survey kind (nps, csat or ces)")
     if kind not in SURVEY_KINDS:
         raise RowError(f"unknown survey kind {_short(kind)}")
-    score = _parse_int(record.get("score"), "score")
+    score = _parse_int(raw[3], "score")
     if score is None:
         raise RowError("missing score")
     low, high = SCORE_RANGES[kind]
     if not low <= score <= high:
         raise RowError(f"{kind} score {score} out of range {low}-{high}")
-    values = (
-        survey_id,
-        submitted_at,
-        kind,
-        score,
-        _text(record.get("ticket_id")),
-        _text(record.get("customer_id")),
-        _text(record.get("comment")),
-    )
-    return SurveyRecord(values, _extra(record, SURVEY_COLUMNS))
-
-
-def _lower_keys(record: Mapping[str, object]) -> dict[str, object]:
-    return {str(k).strip().lower(): v for k, v in record.items()}
+    values = (survey_id, submitted_at, kind, score, _text(raw[4]), _text(raw[5]), _text(raw[6]))
+    return SurveyRecord(values, extra)
 
 
 def guess_kind(name: str, columns: object) -> str | None:
