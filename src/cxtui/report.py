@@ -18,7 +18,7 @@ def duration(seconds: float | None) -> str:
     hours, rest = divmod(rest, 3_600)
     minutes, secs = divmod(rest, 60)
     if days:
-        return f"{sign}{days}d {hours:02d}h"
+        return f"{sign}{days}d {hours:02d}h" if hours else f"{sign}{days}d"
     if hours:
         return f"{sign}{hours}h {minutes:02d}m"
     if minutes:

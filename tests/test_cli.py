@@ -1,0 +1,113 @@
+"""The command line: one-line errors with exit status 2, and the report's two formats."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cxtui.report import duration
+
+TICKETS = (
+    "id,created_at,status,first_response_at\n"
+    "A,2026-11-20T10:00:00Z,open,2026-11-20T10:05:00Z\n"
+    "B,2026-11-20T11:00:00Z,solved,2026-11-20T11:00:10Z\n"
+)
+
+
+def cxtui(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "cxtui", *args], capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "tickets.csv").write_text(TICKETS)
+    (data / "surveys.jsonl").write_text(
+        '{"id": "S", "submitted_at": "2026-11-20T11:30:00Z", "kind": "csat", "score": 2}\ngarbage\n'
+    )
+    return data
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["report", "/no/such/folder"], "cxtui: no such folder: /no/such/folder"),
+        (["report", "{folder}", "--window", "7x"], "cxtui: bad --window: cannot read duration"),
+        (["report", "{folder}", "--as-of", "soon"], "cxtui: bad --as-of: bad timestamp"),
+        (["report", "{folder}", "--format", "xml"], "cxtui: Invalid value for '--format'"),
+        (["ingest", "/no/such/folder"], "cxtui: no such folder"),
+        (["report", "{folder}", "--db", "/proc/nope/x.db"], "cxtui: cannot open database"),
+    ],
+)
+def test_mistakes_are_one_line_and_exit_2(folder: Path, args: list[str], message: str) -> None:
+    result = cxtui(*[a.replace("{folder}", str(folder)) for a in args])
+    assert result.returncode == 2
+    assert result.stderr.startswith(message)
+    assert result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_report_json_on_a_small_folder(folder: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "x.db")
+    result = cxtui("report", str(folder), "--db", db, "--as-of", "2026-11-20T12:00:00Z",
+                   "--window", "24h", "--format", "json")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["as_of"] == "2026-11-20T12:00:00Z"
+    assert report["window_seconds"] == 86_400
+    # A answered after 300 s, B after 10 s: mean 155, median 155, p90 10 + 0.9 * 290 = 271
+    assert report["first_response"] == {
+        "count": 2,
+        "mean_seconds": 155.0,
+        "median_seconds": 155.0,
+        "p90_seconds": 271.0,
+    }
+    assert report["queue"]["open"] == 1
+    assert report["queue"]["oldest_open_age_seconds"] == 7200
+    assert report["resolution"]["created"] == 2
+    assert report["resolution"]["resolved"] == 1
+    assert report["csat"] == {"responses": 1, "satisfied": 0, "score_pct": 0.0, "mean": 2.0}
+    assert report["quarantine"] == {"rows": 1}
+    # service level: offered 2 (both answered), within 20 s: B only
+    assert report["service_level"]["answered_within"] == 1
+    assert report["service_level"]["rate"] == 0.5
+
+
+def test_report_table_is_for_people(folder: Path, tmp_path: Path) -> None:
+    result = cxtui("report", str(folder), "--db", str(tmp_path / "x.db"),
+                   "--as-of", "2026-11-20T12:00:00Z")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "  oldest open                          2h 00m" in lines
+    assert "  median                               2m 35s" in lines
+
+
+def test_ingest_then_second_ingest_finds_nothing_new(folder: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "x.db")
+    first = cxtui("ingest", str(folder), "--db", db)
+    assert first.returncode == 0
+    assert "loaded 2 ticket rows and 1 survey rows from 2 file(s); 1 quarantined" in first.stderr
+    second = cxtui("ingest", str(folder), "--db", db)
+    assert "loaded 0 ticket rows and 0 survey rows from 0 file(s); 0 quarantined" in second.stderr
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (None, "—"),
+        (45, "45s"),
+        (725, "12m 05s"),
+        (3840, "1h 04m"),
+        (93_600, "1d 02h"),
+        (604_800, "7d"),
+    ],
+)
+def test_durations_read_like_a_person_would_write_them(seconds: int | None, text: str) -> None:
+    assert duration(seconds) == text
