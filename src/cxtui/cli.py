@@ -18,14 +18,13 @@ from pathlib import Path
 import click
 import orjson
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session
 
 from cxtui.config import Config, ConfigError, load_config, parse_duration
 from cxtui.ingest.loader import IngestBusy, Loader, LoadResult, Progress
 from cxtui.ingest.normalise import RowError, parse_time, zone
 from cxtui.metrics import Filters, Window, dashboard, report_dict
 from cxtui.report import report_table
-from cxtui.store import default_db_path, open_engine
+from cxtui.store import default_db_path, open_engine, snapshot
 
 EXIT_USAGE = 2
 SUBCOMMANDS = ("demo", "ingest", "report", "simulate", "open")
@@ -249,7 +248,7 @@ def report(
     target = config.sl_target_seconds if sl_target is None else sl_target
     window_of = Window(as_of=int(time.time()) if moment is None else moment, seconds=window_seconds)
     try:
-        with Session(engine) as session:
+        with snapshot(engine) as session:
             board = dashboard(session, window_of, filters, sl_target_seconds=target)
     except (SQLAlchemyError, sqlite3.Error) as exc:
         raise CxtuiError(f"cannot read database: {exc}") from None

@@ -7,6 +7,7 @@ plain tuples without a conversion step.
 
 from __future__ import annotations
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 OPEN_STATUSES = ("new", "open", "pending", "on_hold")
@@ -56,9 +57,11 @@ class StatusChange(SQLModel, table=True):
 class Survey(SQLModel, table=True):
     """One survey response (NPS, CSAT or CES)."""
 
+    __table_args__ = (Index("ix_survey_kind_submitted_at", "kind", "submitted_at"),)
+
     id: str = Field(primary_key=True)
     submitted_at: int = Field(index=True)
-    kind: str = Field(index=True)
+    kind: str
     score: int
     ticket_id: str | None = Field(default=None, index=True)
     customer_id: str | None = Field(default=None, index=True)

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from platformdirs import user_cache_dir
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlmodel import SQLModel, create_engine
+from sqlmodel import Session, SQLModel, create_engine
 
 from cxtui import models  # noqa: F401  (registers the tables on SQLModel.metadata)
 
@@ -57,3 +59,18 @@ def open_engine(db_path: Path, *, create: bool = True) -> Engine:
     if create:
         SQLModel.metadata.create_all(engine)
     return engine
+
+
+@contextmanager
+def snapshot(engine: Engine) -> Iterator[Session]:
+    """A read-only session whose queries all see one committed moment.
+
+    Without it each query of a dashboard could see a different batch of a running load, and
+    the panes would disagree with each other for a refresh.
+    """
+    with Session(engine) as session:
+        session.connection().exec_driver_sql("BEGIN")
+        try:
+            yield session
+        finally:
+            session.rollback()

@@ -1,0 +1,702 @@
+"""Metric tests: every expected number is worked out by hand in the comment beside it."""
+
+from __future__ import annotations
+
+import json
+import math
+import statistics
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlmodel import Session
+
+from cxtui.metrics import (
+    Filters,
+    Window,
+    abandonment,
+    ces,
+    csat,
+    daily_series,
+    dashboard,
+    first_response,
+    handle_time,
+    nps,
+    percentile,
+    quarantine_count,
+    queue_snapshot,
+    report_dict,
+    resolution,
+    service_level,
+)
+from cxtui.models import QuarantinedRow, Survey, Ticket
+from cxtui.store import open_engine
+
+# 1_699_999_200 is 2023-11-14T22:00:00Z; as_of is 14 hours later, 2023-11-15T12:00:00Z.
+AS_OF = 1_700_049_600
+WEEK = 604_800
+START = AS_OF - WEEK  # the window (START, AS_OF]
+W = Window(as_of=AS_OF, seconds=WEEK)
+DAY = 86_400
+NOV_15 = 1_700_006_400  # 2023-11-15T00:00:00Z, the start of AS_OF's day
+
+
+@pytest.fixture
+def session(tmp_path: Path) -> Iterator[Session]:
+    engine = open_engine(tmp_path / "t.db")
+    with Session(engine) as s:
+        yield s
+    engine.dispose()
+
+
+def ticket(id: str, created_at: int, **fields: Any) -> Ticket:
+    return Ticket(id=id, created_at=created_at, version_at=created_at, **fields)
+
+
+def survey(id: str, submitted_at: int, kind: str, score: int, **fields: Any) -> Survey:
+    return Survey(id=id, submitted_at=submitted_at, kind=kind, score=score, **fields)
+
+
+def add(session: Session, *rows: Ticket | Survey | QuarantinedRow) -> None:
+    session.add_all(rows)
+    session.commit()
+
+
+# --- percentile ---------------------------------------------------------------------------
+
+
+def test_percentile_interpolates_between_closest_ranks() -> None:
+    values = [10, 20, 30, 40]
+    # median: rank (4-1)*0.5 = 1.5 -> 20 + 0.5*(30-20) = 25
+    assert percentile(values, 0.5) == pytest.approx(25)
+    # p90: rank (4-1)*0.9 = 2.7 -> 30 + 0.7*(40-30) = 37
+    assert percentile(values, 0.9) == pytest.approx(37)
+    # the ends are the smallest and largest values
+    assert percentile(values, 0.0) == 10
+    assert percentile(values, 1.0) == 40
+    # odd length: rank (3-1)*0.5 = 1 exactly -> the middle value
+    assert percentile([1, 5, 100], 0.5) == 5
+    # one value is every percentile
+    assert percentile([7], 0.9) == 7
+
+
+def test_percentile_of_nothing_is_none() -> None:
+    assert percentile([], 0.5) is None
+
+
+@pytest.mark.parametrize("q", [-0.1, 1.5, 50])
+def test_percentile_rejects_q_outside_zero_to_one(q: float) -> None:
+    with pytest.raises(ValueError):
+        percentile([1, 2, 3], q)
+
+
+@given(st.lists(st.integers(min_value=-(10**6), max_value=10**6), min_size=2, max_size=40))
+def test_percentile_agrees_with_statistics_inclusive_quantiles(values: list[int]) -> None:
+    # statistics.quantiles(method="inclusive") is the same closest-ranks linear method as
+    # numpy's default; numpy is not installed here, the standard library is independent code.
+    values.sort()
+    deciles = statistics.quantiles(values, n=10, method="inclusive")
+    for k, expected in enumerate(deciles, start=1):
+        assert percentile(values, k / 10) == pytest.approx(expected, rel=1e-9, abs=1e-6)
+
+
+# --- window boundaries and empty sets -----------------------------------------------------
+
+
+def test_window_excludes_its_start_and_includes_as_of(session: Session) -> None:
+    add(
+        session,
+        ticket("at-start", START, first_response_at=START + 1000, handle_seconds=1000),
+        ticket("just-inside", START + 1, first_response_at=START + 11, handle_seconds=100),
+        ticket("at-as-of", AS_OF, first_response_at=AS_OF + 30, handle_seconds=300),
+        ticket("after", AS_OF + 1, first_response_at=AS_OF + 1001, handle_seconds=1000),
+        survey("s-start", START, "csat", 1),
+        survey("s-inside", START + 1, "csat", 5),
+        survey("s-as-of", AS_OF, "csat", 4),
+        survey("s-after", AS_OF + 1, "csat", 1),
+    )
+    fr = first_response(session, W, Filters())
+    # only just-inside (10 s) and at-as-of (30 s): mean (10+30)/2 = 20
+    assert fr.count == 2
+    assert fr.mean_seconds == pytest.approx(20)
+    assert resolution(session, W, Filters()).created == 2
+    ht = handle_time(session, W, Filters())
+    # (100+300)/2 = 200
+    assert (ht.count, ht.mean_seconds) == (2, pytest.approx(200))
+    c = csat(session, W, Filters())
+    # s-inside 5 and s-as-of 4: both satisfied, mean 4.5
+    assert (c.responses, c.satisfied) == (2, 2)
+    assert c.mean == pytest.approx(4.5)
+
+
+def test_empty_database_gives_zero_counts_and_none(session: Session) -> None:
+    d = dashboard(session, W)
+    assert d.queue.open == 0
+    assert d.queue.oldest_open_age_seconds is None
+    assert d.first_response.mean_seconds is None
+    assert d.first_response.median_seconds is None
+    assert d.resolution.rate is None
+    assert d.resolution.fcr_rate is None
+    assert d.handle_time.mean_seconds is None
+    assert d.abandonment.rate is None
+    assert d.service_level.rate is None
+    assert d.nps.score is None
+    assert d.nps.margin_95 is None
+    assert d.csat.score_pct is None
+    assert d.ces.mean is None
+    assert len(d.daily) == 30
+    assert all(
+        (p.first_response_median_seconds, p.resolution_rate, p.nps, p.csat_pct)
+        == (None, None, None, None)
+        for p in d.daily
+    )
+
+
+# --- queue ----------------------------------------------------------------------------------
+
+
+def test_queue_counts_only_open_tickets_created_by_as_of(session: Session) -> None:
+    add(
+        session,
+        ticket("t1", AS_OF - 100, status="new", priority="high", channel="email", queue="billing"),
+        ticket(
+            "t2",
+            AS_OF - 5_000,
+            status="open",
+            priority="normal",
+            channel="chat",
+            queue="billing",
+            first_response_at=AS_OF - 4_000,
+        ),
+        # replied only after as_of, so at as_of it was still waiting; no priority, no queue
+        ticket(
+            "t3", AS_OF - 20_000, status="pending", channel="email", first_response_at=AS_OF + 50
+        ),
+        ticket(
+            "t4",
+            AS_OF - 90_000,
+            status="on_hold",
+            priority="low",
+            channel="phone",
+            queue="support",
+            first_response_at=AS_OF - 80_000,
+        ),
+        ticket(
+            "t5",
+            AS_OF - 700_000,
+            status="open",
+            priority="high",
+            channel="email",
+            queue="support",
+            first_response_at=AS_OF - 690_000,
+        ),
+        # not in the queue: finished, abandoned, or created after as_of
+        ticket("t6", AS_OF - 50, status="solved", channel="email"),
+        ticket("t7", AS_OF - 50, status="closed", channel="email"),
+        ticket("t8", AS_OF - 10, status="abandoned", channel="phone", queue="support"),
+        ticket("t9", AS_OF + 1, status="new", channel="email"),
+    )
+    q = queue_snapshot(session, AS_OF, Filters())
+    assert q.open == 5  # t1..t5
+    assert q.by_status == {"new": 1, "open": 2, "pending": 1, "on_hold": 1}
+    # high: t1, t5; normal: t2; low: t4; t3 has none -> "unknown"
+    assert q.by_priority == {"low": 1, "normal": 1, "high": 2, "unknown": 1}
+    assert q.by_channel == {"email": 3, "chat": 1, "phone": 1}  # t1,t3,t5 / t2 / t4
+    assert q.by_queue == {"billing": 2, "support": 2, "unknown": 1}  # t1,t2 / t4,t5 / t3
+    # natural orders: statuses and priorities as defined, then names, "unknown" last
+    assert list(q.by_status) == ["new", "open", "pending", "on_hold"]
+    assert list(q.by_priority) == ["low", "normal", "high", "unknown"]
+    assert list(q.by_channel) == ["chat", "email", "phone"]
+    assert list(q.by_queue) == ["billing", "support", "unknown"]
+    assert q.awaiting_first_response == 2  # t1 (none), t3 (after as_of)
+    # ages 100, 5000, 20000, 90000, 700000 fall one in each bucket
+    assert q.age_buckets == {"lt_1h": 1, "1h_4h": 1, "4h_24h": 1, "1d_7d": 1, "gt_7d": 1}
+    assert q.oldest_open_age_seconds == 700_000  # t5
+
+
+def test_abandoned_contacts_are_never_open(session: Session) -> None:
+    add(
+        session,
+        ticket("a1", AS_OF - 10, status="abandoned", first_response_due_at=AS_OF - 5),
+        ticket("a2", AS_OF - 7_200, status="abandoned", resolution_due_at=AS_OF + 60),
+    )
+    q = queue_snapshot(session, AS_OF, Filters())
+    assert (q.open, q.awaiting_first_response, q.sla_breached, q.sla_at_risk) == (0, 0, 0, 0)
+    assert q.by_status == {}
+    assert q.oldest_open_age_seconds is None
+
+
+def test_age_buckets_put_each_boundary_in_the_upper_bucket(session: Session) -> None:
+    ages = [0, 3_599, 3_600, 14_399, 14_400, 86_399, 86_400, 604_799, 604_800]
+    add(session, *(ticket(f"t{age}", AS_OF - age, status="open") for age in ages))
+    q = queue_snapshot(session, AS_OF, Filters())
+    # [0,3600): 0, 3599 | [3600,14400): 3600, 14399 | [14400,86400): 14400, 86399
+    # [86400,604800): 86400, 604799 | [604800,inf): 604800
+    assert q.age_buckets == {"lt_1h": 2, "1h_4h": 2, "4h_24h": 2, "1d_7d": 2, "gt_7d": 1}
+    assert q.oldest_open_age_seconds == 604_800
+
+
+def test_sla_breached_and_at_risk(session: Session) -> None:
+    created = AS_OF - 1_000
+    add(
+        session,
+        # breached: first response overdue and none yet
+        ticket("b1", created, status="open", first_response_due_at=AS_OF - 1),
+        # not breached: overdue first-response due, but it was answered
+        ticket(
+            "ok1",
+            created,
+            status="open",
+            first_response_due_at=AS_OF - 1,
+            first_response_at=AS_OF - 500,
+        ),
+        # breached: resolution overdue (first response irrelevant)
+        ticket(
+            "b2", created, status="open", first_response_at=AS_OF - 900, resolution_due_at=AS_OF - 1
+        ),
+        # at risk: due exactly now is not yet past (due < as_of is false), and as_of <= due
+        ticket("r1", created, status="open", first_response_due_at=AS_OF),
+        # at risk: due exactly one hour ahead (inclusive)
+        ticket("r2", created, status="pending", first_response_due_at=AS_OF + 3_600),
+        # neither: due one hour and one second ahead
+        ticket("n1", created, status="open", first_response_due_at=AS_OF + 3_601),
+        # at risk: resolution due in 30 minutes
+        ticket(
+            "r3",
+            created,
+            status="open",
+            first_response_at=AS_OF - 900,
+            resolution_due_at=AS_OF + 1_800,
+        ),
+        # neither: first-response due soon, but already answered
+        ticket(
+            "n2",
+            created,
+            status="open",
+            first_response_due_at=AS_OF + 100,
+            first_response_at=AS_OF - 10,
+        ),
+        # breached (first response overdue) and also resolution due soon: counted once, breached
+        ticket(
+            "b3",
+            created,
+            status="on_hold",
+            first_response_due_at=AS_OF - 1,
+            resolution_due_at=AS_OF + 100,
+        ),
+        # breached: the reply came after as_of, so at as_of there was none
+        ticket(
+            "b4",
+            created,
+            status="new",
+            first_response_due_at=AS_OF - 1,
+            first_response_at=AS_OF + 100,
+        ),
+        # not open, so neither
+        ticket("x1", created, status="solved", first_response_due_at=AS_OF - 1),
+        # open with no due times at all: neither
+        ticket("n3", created, status="open"),
+    )
+    q = queue_snapshot(session, AS_OF, Filters())
+    assert q.sla_breached == 4  # b1, b2, b3, b4
+    assert q.sla_at_risk == 3  # r1, r2, r3
+    assert q.open == 11  # 12 tickets less x1
+
+
+# --- response and resolution --------------------------------------------------------------
+
+
+def test_first_response_times(session: Session) -> None:
+    add(
+        session,
+        ticket("f1", START + 1, first_response_at=START + 11),  # 10 s
+        ticket("f2", AS_OF - 1_000, first_response_at=AS_OF - 980),  # 20 s
+        ticket("f3", AS_OF - 500, first_response_at=AS_OF - 470),  # 30 s
+        ticket("f4", AS_OF, first_response_at=AS_OF + 40),  # 40 s
+        ticket("no-reply", AS_OF - 100, status="open"),
+        ticket("gone", AS_OF - 100, status="abandoned"),
+    )
+    fr = first_response(session, W, Filters())
+    assert fr.count == 4
+    assert fr.mean_seconds == pytest.approx(25)  # (10+20+30+40)/4
+    assert fr.median_seconds == pytest.approx(25)  # 20 + 0.5*10
+    assert fr.p90_seconds == pytest.approx(37)  # rank 2.7: 30 + 0.7*10
+
+
+def test_resolution_rate_times_fcr_and_reopens(session: Session) -> None:
+    c = AS_OF - 10_000
+    add(
+        session,
+        ticket("r1", c, status="solved", resolved_at=c + 100, reopens=0, agent_replies=1),
+        ticket("r2", c, status="closed", resolved_at=c + 200, reopens=0, agent_replies=3),
+        ticket("r3", c, status="solved", resolved_at=c + 300, reopens=2, agent_replies=1),
+        ticket("r4", c, status="solved"),  # no resolved_at, reopens unknown
+        ticket("r5", c, status="closed", resolved_at=c + 400, reopens=0),  # replies unknown
+        ticket("r6", c, status="open"),
+        ticket("r7", c, status="abandoned"),
+        ticket("r8", START, status="solved", resolved_at=START + 5, reopens=0),  # outside W
+    )
+    r = resolution(session, W, Filters())
+    assert r.created == 7  # r1..r7
+    assert r.resolved == 5  # r1..r5
+    assert r.rate == pytest.approx(5 / 7)
+    # durations of r1, r2, r3, r5: [100, 200, 300, 400]
+    assert r.median_seconds == pytest.approx(250)  # 200 + 0.5*100
+    assert r.p90_seconds == pytest.approx(370)  # rank 2.7: 300 + 0.7*100
+    # reopens known on r1, r2, r3, r5 (4). FCR: r1 (1 reply), r5 (replies unknown) -> 2/4.
+    assert r.fcr_rate == pytest.approx(0.5)
+    # reopened: r3 -> 1/4
+    assert r.reopen_rate == pytest.approx(0.25)
+
+
+def test_resolution_rates_are_none_without_known_reopens(session: Session) -> None:
+    add(session, ticket("r1", AS_OF - 10, status="solved"))
+    r = resolution(session, W, Filters())
+    # resolved 1 of 1, but no resolved_at and no reopens to judge by
+    assert (r.created, r.resolved, r.rate) == (1, 1, 1.0)
+    assert (r.median_seconds, r.p90_seconds, r.fcr_rate, r.reopen_rate) == (None,) * 4
+
+
+def test_handle_time_mean(session: Session) -> None:
+    add(
+        session,
+        ticket("h1", AS_OF - 10, handle_seconds=100),
+        ticket("h2", AS_OF - 20, handle_seconds=200),
+        ticket("h3", AS_OF - 30, handle_seconds=600),
+        ticket("h4", AS_OF - 40),
+    )
+    ht = handle_time(session, W, Filters())
+    assert ht.count == 3
+    assert ht.mean_seconds == pytest.approx(300)  # (100+200+600)/3
+
+
+def _contacts(session: Session) -> None:
+    c = AS_OF - 1_000
+    add(
+        session,
+        ticket("a1", c, status="open", first_response_at=c + 5),
+        ticket("a2", c, status="solved", first_response_at=c + 20),  # exactly the target
+        ticket("a3", c, status="solved", first_response_at=c + 21),
+        ticket("a4", c, status="abandoned"),
+        ticket("a5", c, status="abandoned", first_response_at=c + 3),  # still abandoned
+        ticket("a6", c, status="open"),  # not yet answered: not offered
+        ticket("a7", c, first_response_at=c + 10),  # no status, answered
+    )
+
+
+def test_abandonment(session: Session) -> None:
+    _contacts(session)
+    a = abandonment(session, W, Filters())
+    # answered a1, a2, a3, a7 (4) + abandoned a4, a5 (2) = 6 offered
+    assert (a.offered, a.abandoned) == (6, 2)
+    assert a.rate == pytest.approx(2 / 6)
+
+
+def test_service_level_counts_abandons_against(session: Session) -> None:
+    _contacts(session)
+    sl = service_level(session, W, Filters())
+    # within 20 s: a1 (5), a2 (20), a7 (10) -> 3 of 6 offered
+    assert (sl.target_seconds, sl.offered, sl.answered_within) == (20, 6, 3)
+    assert sl.rate == pytest.approx(0.5)
+    strict = service_level(session, W, Filters(), target_seconds=5)
+    # within 5 s: a1 only -> 1/6
+    assert strict.answered_within == 1
+    assert strict.rate == pytest.approx(1 / 6)
+
+
+# --- surveys --------------------------------------------------------------------------------
+
+
+def test_nps_score_and_margin(session: Session) -> None:
+    t = AS_OF - 100
+    add(
+        session,
+        *(survey(f"n{i}", t, "nps", score) for i, score in enumerate([10, 9, 8, 6, 0])),
+        survey("old", START, "nps", 0),
+        survey("other-kind", t, "csat", 1),
+    )
+    n = nps(session, W, Filters())
+    assert (n.responses, n.promoters, n.passives, n.detractors) == (5, 2, 1, 2)
+    assert n.score == pytest.approx(0)  # 100*(2-2)/5
+    # p = d = 0.4: p + d - (p-d)^2 = 0.8; 0.8/5 = 0.16; sqrt = 0.4; 100*1.96*0.4 = 78.4
+    assert n.margin_95 == pytest.approx(78.4)
+
+
+def test_nps_margin_when_promoters_outnumber_detractors(session: Session) -> None:
+    add(
+        session,
+        *(survey(f"n{i}", AS_OF, "nps", s) for i, s in enumerate([10, 10, 10, 7, 3])),
+    )
+    n = nps(session, W, Filters())
+    assert n.score == pytest.approx(40)  # 100*(3-1)/5
+    # p=0.6, d=0.2: 0.8 - 0.4^2 = 0.64; 0.64/5 = 0.128
+    assert n.margin_95 == pytest.approx(196 * math.sqrt(0.128))
+
+
+def test_csat_and_ces(session: Session) -> None:
+    t = AS_OF - 100
+    add(
+        session,
+        *(survey(f"c{i}", t, "csat", s) for i, s in enumerate([5, 4, 3, 1, 5])),
+        *(survey(f"e{i}", t, "ces", s) for i, s in enumerate([1, 7, 4])),
+    )
+    c = csat(session, W, Filters())
+    assert (c.responses, c.satisfied) == (5, 3)  # 5, 4, 5
+    assert c.score_pct == pytest.approx(60)  # 100*3/5
+    assert c.mean == pytest.approx(3.6)  # 18/5
+    e = ces(session, W, Filters())
+    assert e.responses == 3
+    assert e.mean == pytest.approx(4)  # 12/3
+
+
+# --- filters --------------------------------------------------------------------------------
+
+
+def _filtered_world(session: Session) -> None:
+    c = AS_OF - 1_000
+    add(
+        session,
+        ticket(
+            "c1",
+            c,
+            status="open",
+            channel="email",
+            agent="ann",
+            priority="high",
+            queue="billing",
+            first_response_at=c + 10,
+            handle_seconds=100,
+        ),
+        ticket(
+            "c2",
+            c,
+            status="solved",
+            channel="chat",
+            agent="bob",
+            priority="low",
+            queue="billing",
+            first_response_at=c + 30,
+            handle_seconds=300,
+        ),
+        ticket(
+            "c3",
+            c,
+            status="open",
+            channel="email",
+            agent="bob",
+            priority="low",
+            queue="support",
+            first_response_at=c + 50,
+        ),
+        ticket("c4", c, status="abandoned", channel="phone", agent=None, queue="support"),
+        survey("v1", AS_OF - 10, "nps", 10, ticket_id="c1"),
+        survey("v2", AS_OF - 10, "nps", 0, ticket_id="c2"),
+        survey("v3", AS_OF - 10, "nps", 9),  # no ticket
+        survey("v4", AS_OF - 10, "nps", 5, ticket_id="never-loaded"),
+        survey("v5", AS_OF - 10, "csat", 5, ticket_id="c3"),
+    )
+
+
+def test_filters_narrow_ticket_metrics(session: Session) -> None:
+    _filtered_world(session)
+    email = Filters(channel="email")
+    fr = first_response(session, W, email)
+    assert (fr.count, fr.mean_seconds) == (2, pytest.approx(30))  # c1 10 s, c3 50 s
+    assert queue_snapshot(session, AS_OF, email).open == 2  # c1, c3
+    email_bob = Filters(channel="email", agent="bob")
+    assert first_response(session, W, email_bob).mean_seconds == pytest.approx(50)  # c3
+    r = resolution(session, W, Filters(agent="bob"))
+    assert (r.created, r.resolved) == (2, 1)  # c2 solved, c3 open
+    assert handle_time(session, W, Filters(priority="high")).mean_seconds == pytest.approx(100)
+    a = abandonment(session, W, Filters(queue="support"))
+    assert (a.offered, a.abandoned) == (2, 1)  # c3 answered, c4 abandoned
+    nobody = Filters(queue="nope")
+    assert first_response(session, W, nobody).median_seconds is None
+    assert resolution(session, W, nobody).rate is None
+
+
+def test_filters_on_surveys_go_through_the_ticket(session: Session) -> None:
+    _filtered_world(session)
+    everyone = nps(session, W, Filters())
+    # no filter keeps all four: promoters 10, 9; detractors 0, 5 -> 100*(2-2)/4 = 0
+    assert (everyone.responses, everyone.score) == (4, pytest.approx(0))
+    email = nps(session, W, Filters(channel="email"))
+    # only v1 (ticket c1); v3 has no ticket and v4's ticket is missing, so both drop out
+    assert (email.responses, email.promoters, email.score) == (1, 1, pytest.approx(100))
+    bob = nps(session, W, Filters(agent="bob"))
+    assert (bob.responses, bob.detractors, bob.score) == (1, 1, pytest.approx(-100))  # v2
+    assert csat(session, W, Filters(queue="support")).responses == 1  # v5 via c3
+    assert csat(session, W, Filters(queue="billing")).responses == 0
+    assert ces(session, W, Filters(channel="email")).mean is None
+
+
+# --- daily series ---------------------------------------------------------------------------
+
+
+def test_daily_series_covers_thirty_days_ending_today(session: Session) -> None:
+    nov_14 = NOV_15 - DAY
+    oct_17 = NOV_15 - 29 * DAY
+    add(
+        session,
+        # Nov 15, before as_of: waits 10 and 30 -> median 20; 1 of 2 resolved
+        ticket("d1", NOV_15 + 3_600, status="solved", first_response_at=NOV_15 + 3_610),
+        ticket("d2", NOV_15 + 7_200, status="open", first_response_at=NOV_15 + 7_230),
+        # Nov 15 but after as_of: ignored
+        ticket("d3", AS_OF + 3_600, status="solved", first_response_at=AS_OF + 4_600),
+        # Nov 14, first and last second: waits 100, 200 -> median 150; 2 of 3 resolved
+        ticket("d4", nov_14, status="closed", first_response_at=nov_14 + 100),
+        ticket("d5", NOV_15 - 1, status="solved", first_response_at=NOV_15 + 199),
+        ticket("d6", nov_14 + 60, status="open"),
+        # Oct 17, the oldest day: wait 5, nothing resolved
+        ticket("d7", oct_17, status="open", first_response_at=oct_17 + 5),
+        # Oct 16, one second before the series starts: ignored
+        ticket("d8", oct_17 - 1, status="solved", first_response_at=oct_17),
+        # Nov 15 surveys: NPS 10, 0, 9 -> 100*(2-1)/3; CSAT 5, 2 -> 100*1/2
+        survey("s1", NOV_15 + 36_000, "nps", 10),
+        survey("s2", NOV_15 + 36_000, "nps", 0),
+        survey("s3", AS_OF, "nps", 9),
+        survey("s4", AS_OF + 1, "nps", 0),  # after as_of: ignored
+        survey("s5", NOV_15 + 100, "csat", 5),
+        survey("s6", NOV_15 + 200, "csat", 2),
+        # Nov 13: CSAT 4 -> 100%
+        survey("s7", NOV_15 - 2 * DAY + 5, "csat", 4),
+    )
+    points = daily_series(session, AS_OF, Filters())
+    assert len(points) == 30
+    assert (points[0].day, points[-1].day) == ("2023-10-17", "2023-11-15")
+    by_day = {p.day: p for p in points}
+    assert len(by_day) == 30  # no day repeated
+
+    today = by_day["2023-11-15"]
+    assert today.first_response_median_seconds == pytest.approx(20)
+    assert today.resolution_rate == pytest.approx(0.5)
+    assert today.nps == pytest.approx(100 / 3)
+    assert today.csat_pct == pytest.approx(50)
+
+    yesterday = by_day["2023-11-14"]
+    assert yesterday.first_response_median_seconds == pytest.approx(150)
+    assert yesterday.resolution_rate == pytest.approx(2 / 3)
+    assert (yesterday.nps, yesterday.csat_pct) == (None, None)
+
+    nov_13 = by_day["2023-11-13"]
+    assert nov_13.csat_pct == pytest.approx(100)
+    assert (nov_13.first_response_median_seconds, nov_13.resolution_rate, nov_13.nps) == (
+        None,
+        None,
+        None,
+    )
+
+    oldest = points[0]
+    assert oldest.first_response_median_seconds == pytest.approx(5)
+    assert oldest.resolution_rate == pytest.approx(0)
+
+    quiet = by_day["2023-11-01"]
+    assert (quiet.first_response_median_seconds, quiet.resolution_rate) == (None, None)
+
+
+def test_daily_series_applies_filters(session: Session) -> None:
+    add(
+        session,
+        ticket("e", NOV_15 + 60, channel="email", first_response_at=NOV_15 + 70),
+        ticket("c", NOV_15 + 60, channel="chat", first_response_at=NOV_15 + 160),
+        survey("se", NOV_15 + 60, "nps", 10, ticket_id="e"),
+        survey("sc", NOV_15 + 60, "nps", 0, ticket_id="c"),
+    )
+    points = daily_series(session, AS_OF, Filters(channel="chat"), days=3)
+    assert [p.day for p in points] == ["2023-11-13", "2023-11-14", "2023-11-15"]
+    assert points[-1].first_response_median_seconds == pytest.approx(100)  # only c
+    assert points[-1].nps == pytest.approx(-100)  # only sc, a detractor
+
+
+# --- quarantine, dashboard and report -------------------------------------------------------
+
+
+def test_quarantine_count(session: Session) -> None:
+    assert quarantine_count(session) == 0
+    add(
+        session,
+        QuarantinedRow(file="a.csv", line=3, reason="bad date", raw="x", seen_at=AS_OF),
+        QuarantinedRow(file="b.json", line=1, reason="no id", raw="{}", seen_at=AS_OF),
+    )
+    assert quarantine_count(session) == 2
+
+
+CONTRACT = {
+    "as_of": "2023-11-15T12:00:00Z",
+    "window_seconds": 604800,
+    "queue": {
+        "open": 0,
+        "by_status": {},
+        "by_priority": {},
+        "by_channel": {},
+        "by_queue": {},
+        "awaiting_first_response": 0,
+        "age_buckets": {"lt_1h": 0, "1h_4h": 0, "4h_24h": 0, "1d_7d": 0, "gt_7d": 0},
+        "oldest_open_age_seconds": None,
+        "sla_breached": 0,
+        "sla_at_risk": 0,
+    },
+    "first_response": {
+        "count": 0,
+        "mean_seconds": None,
+        "median_seconds": None,
+        "p90_seconds": None,
+    },
+    "resolution": {
+        "created": 0,
+        "resolved": 0,
+        "rate": None,
+        "median_seconds": None,
+        "p90_seconds": None,
+        "fcr_rate": None,
+        "reopen_rate": None,
+    },
+    "handle_time": {"count": 0, "mean_seconds": None},
+    "abandonment": {"offered": 0, "abandoned": 0, "rate": None},
+    "service_level": {"target_seconds": 20, "offered": 0, "answered_within": 0, "rate": None},
+    "nps": {
+        "responses": 0,
+        "promoters": 0,
+        "passives": 0,
+        "detractors": 0,
+        "score": None,
+        "margin_95": None,
+    },
+    "csat": {"responses": 0, "satisfied": 0, "score_pct": None, "mean": None},
+    "ces": {"responses": 0, "mean": None},
+    "quarantine": {"rows": 0},
+}
+DATA_KEYED = {"by_status", "by_priority", "by_channel", "by_queue"}
+
+
+def key_shape(d: dict[str, Any]) -> list[Any]:
+    """Keys in order, nested; dicts keyed by data values are reduced to a marker."""
+    return [
+        (k, "data-keyed" if k in DATA_KEYED else key_shape(v) if isinstance(v, dict) else None)
+        for k, v in d.items()
+    ]
+
+
+def test_report_of_empty_database_is_exactly_the_contract(session: Session) -> None:
+    report = report_dict(dashboard(session, W))
+    # json.dumps keeps key order, so equal strings mean equal keys, order and values
+    assert json.dumps(report) == json.dumps(CONTRACT)
+
+
+def test_report_keeps_the_contract_shape_with_data(session: Session) -> None:
+    _filtered_world(session)
+    add(session, QuarantinedRow(file="a.csv", line=3, reason="bad", raw="x", seen_at=AS_OF))
+    report = report_dict(dashboard(session, W, Filters(), sl_target_seconds=30))
+    assert key_shape(report) == key_shape(CONTRACT)
+    json.dumps(report)  # plain JSON types only
+    assert report["queue"]["by_status"] == {"open": 2}  # c1, c3
+    assert report["queue"]["by_channel"] == {"email": 2}
+    assert report["service_level"]["target_seconds"] == 30
+    # offered: c1, c2, c3 answered + c4 abandoned = 4; within 30 s: c1 (10), c2 (30) -> 2
+    assert report["service_level"]["offered"] == 4
+    assert report["service_level"]["answered_within"] == 2
+    assert report["quarantine"] == {"rows": 1}
+    assert report["nps"]["responses"] == 4

@@ -1,0 +1,40 @@
+"""The store: WAL, and a snapshot session that does not see commits made after it began."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sqlmodel import func, select
+
+from cxtui.models import Ticket
+from cxtui.store import default_db_path, open_engine, snapshot
+
+
+def test_database_is_in_wal_mode(tmp_path: Path) -> None:
+    open_engine(tmp_path / "x.db").dispose()
+    with sqlite3.connect(tmp_path / "x.db") as db:
+        assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+def test_snapshot_sees_one_moment(tmp_path: Path) -> None:
+    engine = open_engine(tmp_path / "x.db")
+    writer = sqlite3.connect(tmp_path / "x.db")
+    insert = "INSERT INTO ticket (id, created_at, version_at) VALUES (?, 1, 1)"
+    writer.execute(insert, ("A",))
+    writer.commit()
+    with snapshot(engine) as session:
+        count = select(func.count()).select_from(Ticket)
+        assert session.exec(count).one() == 1
+        writer.execute(insert, ("B",))
+        writer.commit()
+        assert session.exec(count).one() == 1
+    with snapshot(engine) as session:
+        assert session.exec(count).one() == 2
+
+
+def test_default_database_place(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("CXTUI_DB", raising=False)
+    assert default_db_path(tmp_path) == tmp_path.resolve() / ".cxtui" / "cxtui.db"
+    monkeypatch.setenv("CXTUI_DB", str(tmp_path / "elsewhere.db"))
+    assert default_db_path(tmp_path) == tmp_path / "elsewhere.db"
