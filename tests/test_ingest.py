@@ -226,7 +226,11 @@ BAD_ROWS = [
         "unknown survey kind 'mood'",
     ),
     ("surveys.jsonl", '{"id": "x", "submitted_at": 1, "kind": "nps"}', "missing score"),
-    ("surveys.jsonl", '{"id": "x", "kind": "nps", "score": 1}', "missing required field submitted_at"),
+    (
+        "surveys.jsonl",
+        '{"id": "x", "kind": "nps", "score": 1}',
+        "missing required field submitted_at",
+    ),
 ]
 
 
