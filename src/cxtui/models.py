@@ -21,10 +21,12 @@ SCORE_RANGES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
 class Ticket(SQLModel, table=True):
     """The latest known version of one contact (email, chat, call, message)."""
 
+    __table_args__ = (Index("ix_ticket_status_created_at", "status", "created_at"),)
+
     id: str = Field(primary_key=True)
     created_at: int = Field(index=True)
     updated_at: int | None = None
-    status: str | None = Field(default=None, index=True)
+    status: str | None = None
     priority: str | None = None
     channel: str | None = None
     queue: str | None = None

@@ -1,0 +1,250 @@
+"""The optional TOML config file: time zone, service-level target, default window, colour
+thresholds and PII masking. Every key and its default is described in docs/config.md.
+
+A misspelt key is an error rather than a silent default, because a threshold that quietly
+never applies looks exactly like a healthy contact centre.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from platformdirs import user_config_dir
+
+CONFIG_FILE_NAME = "cxtui.toml"
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_DURATION = re.compile(r"(\d+)\s*([smhd])")
+_MAX_DURATION_SECONDS = 100 * 365 * 86400
+
+
+class ConfigError(ValueError):
+    """The config file cannot be used; the message names the file and the key."""
+
+
+def parse_duration(text: str) -> int:
+    """Seconds in a duration such as "90m", "24h", "7d" or "3600s" (one whole number, one unit)."""
+    if not isinstance(text, str):
+        raise ValueError(f"duration must be text such as '7d', not {text!r}")
+    match = _DURATION.fullmatch(text.strip().lower())
+    if not match:
+        raise ValueError(
+            f"cannot read duration {text!r}: use a whole number and a unit s, m, h or d, "
+            "such as '90m', '24h' or '7d'"
+        )
+    seconds = int(match[1]) * _UNIT_SECONDS[match[2]]
+    if seconds <= 0:
+        raise ValueError(f"duration {text!r} must be longer than zero")
+    if seconds > _MAX_DURATION_SECONDS:
+        raise ValueError(f"duration {text!r} is longer than 100 years")
+    return seconds
+
+
+@dataclass
+class Thresholds:
+    """When a number turns amber ("warn") or red ("bad").
+
+    For waits, breaches and abandonment a higher number is worse, so bad >= warn; for NPS, CSAT
+    and service level a lower number is worse, so bad <= warn. Rates are fractions 0-1, CSAT is
+    a percentage 0-100, NPS runs from -100 to 100.
+    """
+
+    first_response_median_warn: int = 3600
+    first_response_median_bad: int = 4 * 3600
+    sla_breached_warn: int = 1
+    sla_breached_bad: int = 10
+    nps_warn: float = 30.0
+    nps_bad: float = 0.0
+    csat_warn: float = 80.0
+    csat_bad: float = 70.0
+    oldest_open_warn: int = 86400
+    oldest_open_bad: int = 3 * 86400
+    abandonment_rate_warn: float = 0.05
+    abandonment_rate_bad: float = 0.10
+    service_level_warn: float = 0.80
+    service_level_bad: float = 0.70
+
+    def grade(self, metric: str, value: float | None) -> str:
+        """The colour band of `value` for `metric` (e.g. "nps"): ok, warn, bad, or none if None."""
+        if value is None:
+            return "none"
+        warn = getattr(self, f"{metric}_warn")
+        bad = getattr(self, f"{metric}_bad")
+        higher_is_worse = metric in _HIGHER_IS_WORSE
+        if (value >= bad) if higher_is_worse else (value <= bad):
+            return "bad"
+        if (value >= warn) if higher_is_worse else (value <= warn):
+            return "warn"
+        return "ok"
+
+
+@dataclass
+class Config:
+    """Settings from the config file, or the defaults when there is none."""
+
+    timezone: str = "UTC"
+    sl_target_seconds: int = 20
+    default_window: str = "7d"
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    mask_pii: bool = False
+    source: Path | None = None
+
+    @property
+    def default_window_seconds(self) -> int:
+        return parse_duration(self.default_window)
+
+
+# What each threshold measures, so a value can be checked against its sensible range.
+_SECONDS_THRESHOLDS = ("first_response_median", "oldest_open")
+_COUNT_THRESHOLDS = ("sla_breached",)
+_RANGES: dict[str, tuple[float, float]] = {
+    "nps": (-100.0, 100.0),
+    "csat": (0.0, 100.0),
+    "abandonment_rate": (0.0, 1.0),
+    "service_level": (0.0, 1.0),
+}
+_HIGHER_IS_WORSE = frozenset({*_SECONDS_THRESHOLDS, *_COUNT_THRESHOLDS, "abandonment_rate"})
+
+
+def user_config_path() -> Path:
+    """~/.config/cxtui/config.toml on Linux (the platform's per-user config folder)."""
+    return Path(user_config_dir("cxtui")) / "config.toml"
+
+
+def config_path(data_dir: Path | None, path: Path | None = None) -> Path | None:
+    """The file load_config would read: `path`, DATA_DIR/cxtui.toml, the user file, or None."""
+    if path is not None:
+        return Path(path)
+    if data_dir is not None and (Path(data_dir) / CONFIG_FILE_NAME).is_file():
+        return Path(data_dir) / CONFIG_FILE_NAME
+    user_file = user_config_path()
+    return user_file if user_file.is_file() else None
+
+
+def load_config(data_dir: Path | None, path: Path | None = None) -> Config:
+    """The config from `path`, else DATA_DIR/cxtui.toml, else the user file, else defaults.
+
+    Raises ConfigError naming the file and key for a missing explicit file, bad TOML, an
+    unknown key or a value of the wrong type or range.
+    """
+    source = config_path(data_dir, path)
+    if source is None:
+        return Config()
+    try:
+        with source.open("rb") as handle:
+            document = tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"config file {source} does not exist") from None
+    except OSError as error:
+        raise ConfigError(f"cannot read config file {source}: {error.strerror}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"config file {source} is not valid TOML: {error}") from None
+    return _config_from(document, source)
+
+
+def _config_from(document: dict[str, object], source: Path) -> Config:
+    known = {f.name for f in fields(Config)} - {"source"}
+    _reject_unknown(document, known, source, "")
+    config = Config(source=source)
+    if "timezone" in document:
+        config.timezone = _timezone(document["timezone"], source)
+    if "sl_target_seconds" in document:
+        config.sl_target_seconds = _seconds(
+            document["sl_target_seconds"], source, "sl_target_seconds"
+        )
+    if "default_window" in document:
+        value = document["default_window"]
+        try:
+            parse_duration(value)  # type: ignore[arg-type]
+        except ValueError as error:
+            raise ConfigError(f"{source}: default_window: {error}") from None
+        config.default_window = str(value)
+    if "mask_pii" in document:
+        value = document["mask_pii"]
+        if not isinstance(value, bool):
+            raise ConfigError(f"{source}: mask_pii must be true or false, not {value!r}")
+        config.mask_pii = value
+    if "thresholds" in document:
+        config.thresholds = _thresholds(document["thresholds"], source)
+    return config
+
+
+def _reject_unknown(table: dict[str, object], known: set[str], source: Path, prefix: str) -> None:
+    for key in table:
+        if key not in known:
+            choices = ", ".join(sorted(known))
+            raise ConfigError(f"{source}: unknown key {prefix + key!r}; known keys: {choices}")
+
+
+def _timezone(value: object, source: Path) -> str:
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"{source}: timezone must be a name such as 'Europe/London'")
+    if value == "UTC":
+        return value
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"{source}: timezone {value!r} is not a known time zone") from None
+    return value
+
+
+def _seconds(value: object, source: Path, key: str) -> int:
+    """Whole seconds, given as a number or a duration such as "4h"."""
+    if isinstance(value, str):
+        try:
+            return parse_duration(value)
+        except ValueError as error:
+            raise ConfigError(f"{source}: {key}: {error}") from None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigError(f"{source}: {key} must be whole seconds or a duration such as '4h'")
+    if value <= 0:
+        raise ConfigError(f"{source}: {key} must be more than zero seconds, not {value}")
+    return value
+
+
+def _count(value: object, source: Path, key: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigError(f"{source}: {key} must be a whole number of tickets (0 or more)")
+    return value
+
+
+def _ranged(value: object, source: Path, key: str, low: float, high: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigError(f"{source}: {key} must be a number from {low:g} to {high:g}")
+    if not low <= value <= high:
+        raise ConfigError(f"{source}: {key} must be from {low:g} to {high:g}, not {value}")
+    return float(value)
+
+
+def _thresholds(table: object, source: Path) -> Thresholds:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{source}: thresholds must be a table ([thresholds])")
+    _reject_unknown(table, {f.name for f in fields(Thresholds)}, source, "thresholds.")
+    thresholds = Thresholds()
+    for key, value in table.items():
+        metric = key.rsplit("_", 1)[0]
+        name = f"thresholds.{key}"
+        if metric in _SECONDS_THRESHOLDS:
+            setattr(thresholds, key, _seconds(value, source, name))
+        elif metric in _COUNT_THRESHOLDS:
+            setattr(thresholds, key, _count(value, source, name))
+        else:
+            low, high = _RANGES[metric]
+            setattr(thresholds, key, _ranged(value, source, name, low, high))
+    for metric in {f.name.rsplit("_", 1)[0] for f in fields(Thresholds)}:
+        warn = getattr(thresholds, f"{metric}_warn")
+        bad = getattr(thresholds, f"{metric}_bad")
+        if metric in _HIGHER_IS_WORSE and bad < warn:
+            raise ConfigError(
+                f"{source}: thresholds.{metric}_bad ({bad:g}) must not be below "
+                f"{metric}_warn ({warn:g}): a higher value is worse"
+            )
+        if metric not in _HIGHER_IS_WORSE and bad > warn:
+            raise ConfigError(
+                f"{source}: thresholds.{metric}_bad ({bad:g}) must not be above "
+                f"{metric}_warn ({warn:g}): a lower value is worse"
+            )
+    return thresholds

@@ -1,0 +1,662 @@
+"""The rows behind the drill-down screens: ticket lists, survey lists, one ticket, one customer.
+
+Every list is counted and paged in SQL (ORDER BY ... LIMIT/OFFSET with a unique tie-breaker),
+so a screen over a million tickets fetches one page at a time and pages never overlap or skip
+a row. Data values only ever travel as bound parameters. The strings returned are raw data:
+screens pass them through `cxtui.safe_text.visible` before showing them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_
+from sqlmodel import Session, col, select
+
+from cxtui.metrics import Filters, Window
+from cxtui.models import (
+    OPEN_STATUSES,
+    PRIORITIES,
+    RESOLVED_STATUSES,
+    TICKET_STATUSES,
+    QuarantinedRow,
+    StatusChange,
+    Survey,
+    Ticket,
+)
+
+# Same hour as metrics.AT_RISK_SECONDS: a due time this close counts as at risk.
+AT_RISK_SECONDS = 3_600
+ABANDONED = "abandoned"
+
+LIST_KINDS = ("open", "first_response", "unresolved", "all")
+SORTS: dict[str, tuple[str, ...]] = {
+    "open": ("oldest", "sla", "priority", "newest"),
+    "first_response": ("slowest", "fastest", "newest"),
+    "unresolved": ("oldest", "reopens", "newest"),
+    "all": ("newest", "oldest"),
+}
+
+# Survey score cut-offs, inclusive upper bounds of the unhappy and middle bands; anything higher
+# is the happy band. CES is the 1-7 "the company made it easy" scale, so a high score is easy.
+SURVEY_BANDS: dict[str, tuple[int, int, tuple[str, str, str]]] = {
+    "nps": (6, 8, ("detractor", "passive", "promoter")),
+    "csat": (2, 3, ("dissatisfied", "neutral", "satisfied")),
+    "ces": (3, 4, ("high_effort", "neutral", "low_effort")),
+}
+UNKNOWN_CATEGORY = "unknown"
+
+
+@dataclass
+class TicketRow:
+    """One ticket as stored, plus where it stands against its SLA at the list's as_of."""
+
+    id: str
+    created_at: int
+    updated_at: int | None
+    status: str | None
+    priority: str | None
+    channel: str | None
+    queue: str | None
+    agent: str | None
+    customer_id: str | None
+    subject: str | None
+    first_response_at: int | None
+    resolved_at: int | None
+    reopens: int | None
+    first_response_due_at: int | None
+    resolution_due_at: int | None
+    sla_state: str
+
+
+@dataclass(frozen=True)
+class TicketQuery:
+    """Which tickets a list shows: a kind from LIST_KINDS, narrowed and sorted.
+
+    An empty sort means the kind's default (the first of SORTS[kind]).
+    """
+
+    kind: str
+    window: Window
+    filters: Filters
+    search: str = ""
+    sort: str = ""
+
+
+@dataclass
+class SurveyRow:
+    id: str
+    submitted_at: int
+    kind: str
+    score: int
+    ticket_id: str | None
+    customer_id: str | None
+    comment: str | None
+    category: str
+
+
+@dataclass
+class TicketDetail:
+    ticket: TicketRow
+    extra: dict[str, object]
+    timeline: list[tuple[int, str]]
+    surveys: list[SurveyRow]
+    first_response_seconds: int | None
+    resolution_seconds: int | None
+
+
+@dataclass
+class JourneyEvent:
+    at: int
+    kind: str
+    ticket_id: str | None
+    survey: SurveyRow | None
+    status: str | None
+    text: str
+
+
+@dataclass
+class Journey:
+    """Everything one customer did and said, oldest first.
+
+    `truncated` is True when the customer has more tickets or surveys than the journey limit
+    and only the most recent ones are included.
+    """
+
+    customer_id: str
+    tickets: list[TicketRow]
+    surveys: list[SurveyRow]
+    events: list[JourneyEvent]
+    nps_over_time: list[tuple[int, int]]
+    csat_over_time: list[tuple[int, int]]
+    truncated: bool = False
+
+
+@dataclass
+class QuarantineRow:
+    id: int
+    file: str
+    line: int
+    reason: str
+    raw: str
+    seen_at: int
+
+
+# --- SLA state ---------------------------------------------------------------------------
+
+
+def sla_state(
+    *,
+    status: str | None,
+    first_response_at: int | None,
+    resolved_at: int | None,
+    first_response_due_at: int | None,
+    resolution_due_at: int | None,
+    as_of: int,
+) -> str:
+    """Where one ticket stands against its due times at as_of: breached, at_risk, ok or none.
+
+    Open tickets follow the queue pane exactly: breached when still awaiting a first reply
+    past its due time, or past the resolution due time; at risk when such a due time is at
+    most an hour away. Other tickets have nothing left to risk, so they are breached when a
+    due time was missed (no reply by the reply due time, or solved after the resolution due
+    time) and ok otherwise.
+    """
+    dues = (first_response_due_at, resolution_due_at)
+    if all(due is None for due in dues):
+        return "none"
+    awaiting = first_response_at is None or first_response_at > as_of
+    if status in OPEN_STATUSES:
+        outstanding = [resolution_due_at]
+        if awaiting:
+            outstanding.append(first_response_due_at)
+        due_times = [due for due in outstanding if due is not None]
+        if any(due < as_of for due in due_times):
+            return "breached"
+        if any(due <= as_of + AT_RISK_SECONDS for due in due_times):
+            return "at_risk"
+        return "ok"
+    reply_missed = first_response_due_at is not None and (
+        (first_response_at is None and first_response_due_at < as_of)
+        or (first_response_at is not None and first_response_at > first_response_due_at)
+    )
+    solved_late = (
+        status in RESOLVED_STATUSES
+        and resolution_due_at is not None
+        and resolved_at is not None
+        and resolved_at > resolution_due_at
+    )
+    return "breached" if reply_missed or solved_late else "ok"
+
+
+# --- ticket lists ------------------------------------------------------------------------
+
+_TICKET_COLUMNS = (
+    Ticket.id,
+    Ticket.created_at,
+    Ticket.updated_at,
+    Ticket.status,
+    Ticket.priority,
+    Ticket.channel,
+    Ticket.queue,
+    Ticket.agent,
+    Ticket.customer_id,
+    Ticket.subject,
+    Ticket.first_response_at,
+    Ticket.resolved_at,
+    Ticket.reopens,
+    Ticket.first_response_due_at,
+    Ticket.resolution_due_at,
+)
+
+
+def _ticket_row(values: Any, as_of: int) -> TicketRow:
+    row = TicketRow(*values, sla_state="none")
+    row.sla_state = sla_state(
+        status=row.status,
+        first_response_at=row.first_response_at,
+        resolved_at=row.resolved_at,
+        first_response_due_at=row.first_response_due_at,
+        resolution_due_at=row.resolution_due_at,
+        as_of=as_of,
+    )
+    return row
+
+
+def _like_pattern(text: str) -> str:
+    """A LIKE pattern matching `text` anywhere, with its own % and _ taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _search(text: str, columns: tuple[Any, ...]) -> list[ColumnElement[bool]]:
+    """Case-insensitive (ASCII) substring match on any of the columns; blank text matches all."""
+    text = text.strip()
+    if not text:
+        return []
+    pattern = _like_pattern(text)
+    return [or_(*(col(column).ilike(pattern, escape="\\") for column in columns))]
+
+
+def _ticket_filters(filters: Filters) -> list[ColumnElement[bool]]:
+    wanted = (
+        (Ticket.channel, filters.channel),
+        (Ticket.queue, filters.queue),
+        (Ticket.agent, filters.agent),
+        (Ticket.priority, filters.priority),
+    )
+    return [col(column) == value for column, value in wanted if value is not None]
+
+
+def _created_in(window: Window) -> list[ColumnElement[bool]]:
+    return [col(Ticket.created_at) > window.start, col(Ticket.created_at) <= window.as_of]
+
+
+def _kind_conditions(kind: str, window: Window) -> list[ColumnElement[bool]]:
+    if kind == "open":
+        return [col(Ticket.status).in_(OPEN_STATUSES), col(Ticket.created_at) <= window.as_of]
+    if kind == "first_response":
+        return [*_created_in(window), col(Ticket.first_response_at).is_not(None)]
+    if kind == "unresolved":
+        still_open = or_(
+            col(Ticket.status).is_(None),
+            col(Ticket.status).not_in((*RESOLVED_STATUSES, ABANDONED)),
+        )
+        return [*_created_in(window), or_(still_open, col(Ticket.reopens) > 0)]
+    return []
+
+
+def _ticket_conditions(q: TicketQuery) -> list[ColumnElement[bool]]:
+    if q.kind not in LIST_KINDS:
+        raise ValueError(f"unknown list {q.kind!r}; choose from {', '.join(LIST_KINDS)}")
+    return [
+        *_kind_conditions(q.kind, q.window),
+        *_ticket_filters(q.filters),
+        *_search(q.search, (Ticket.id, Ticket.subject, Ticket.customer_id, Ticket.agent)),
+    ]
+
+
+def _earliest_outstanding_due(as_of: int) -> ColumnElement[Any]:
+    """The nearest due time an open ticket still has to meet (NULL when it has none)."""
+    awaiting = or_(col(Ticket.first_response_at).is_(None), col(Ticket.first_response_at) > as_of)
+    reply_due = case((awaiting, col(Ticket.first_response_due_at)), else_=None)
+    resolution_due = col(Ticket.resolution_due_at)
+    return case(
+        (reply_due.is_(None), resolution_due),
+        (resolution_due.is_(None), reply_due),
+        (reply_due < resolution_due, reply_due),
+        else_=resolution_due,
+    )
+
+
+def _ticket_order(q: TicketQuery) -> list[Any]:
+    sort = q.sort or SORTS[q.kind][0]
+    if sort not in SORTS[q.kind]:
+        raise ValueError(f"unknown sort {sort!r} for {q.kind}; choose from {SORTS[q.kind]}")
+    created: Any = col(Ticket.created_at)
+    if q.search.strip():
+        # A search reads every row anyway. Walking the created_at index in order to find a
+        # rare match takes three times as long as a plain scan, so hide the index (+ 0).
+        created = created + 0
+    ticket_id = col(Ticket.id)
+    oldest = [created.asc(), ticket_id.asc()]
+    if sort == "oldest":
+        return oldest
+    if sort == "newest":
+        return [created.desc(), ticket_id.desc()]
+    if sort == "sla":
+        due = _earliest_outstanding_due(q.window.as_of)
+        return [due.is_(None).asc(), due.asc(), *oldest]
+    if sort == "priority":
+        urgent_first = reversed(PRIORITIES)
+        rank = case(
+            *((col(Ticket.priority) == name, i) for i, name in enumerate(urgent_first)),
+            else_=len(PRIORITIES),
+        )
+        return [rank.asc(), *oldest]
+    if sort in ("slowest", "fastest"):
+        waited = col(Ticket.first_response_at) - created
+        return [waited.desc() if sort == "slowest" else waited.asc(), *oldest]
+    return [col(Ticket.reopens).desc().nulls_last(), *oldest]
+
+
+def count_tickets(session: Session, q: TicketQuery) -> int:
+    """How many tickets the list holds, for the scroll bar and the "n of N" label."""
+    return session.exec(
+        select(func.count()).select_from(Ticket).where(*_ticket_conditions(q))
+    ).one()
+
+
+def ticket_page(session: Session, q: TicketQuery, offset: int, limit: int) -> list[TicketRow]:
+    """Rows offset .. offset+limit-1 of the list in its sort order."""
+    if offset < 0 or limit < 0:
+        raise ValueError("offset and limit must not be negative")
+    statement = (
+        select(*_TICKET_COLUMNS)
+        .where(*_ticket_conditions(q))
+        .order_by(*_ticket_order(q))
+        .offset(offset)
+        .limit(limit)
+    )
+    return [_ticket_row(values, q.window.as_of) for values in session.exec(statement)]
+
+
+# --- surveys -----------------------------------------------------------------------------
+
+_SURVEY_COLUMNS = (
+    Survey.id,
+    Survey.submitted_at,
+    Survey.kind,
+    Survey.score,
+    Survey.ticket_id,
+    Survey.customer_id,
+    Survey.comment,
+)
+
+
+def survey_category(kind: str, score: int) -> str:
+    """The band a score falls in (see SURVEY_BANDS), e.g. "detractor" for NPS 0-6."""
+    if kind not in SURVEY_BANDS:
+        return UNKNOWN_CATEGORY
+    unhappy_up_to, middle_up_to, names = SURVEY_BANDS[kind]
+    if score <= unhappy_up_to:
+        return names[0]
+    return names[1] if score <= middle_up_to else names[2]
+
+
+def _survey_row(values: Any) -> SurveyRow:
+    return SurveyRow(*values, category=survey_category(values[2], values[3]))
+
+
+def _unhappiness_rank() -> ColumnElement[int]:
+    """0 for the unhappy band, 1 middle, 2 happy: SURVEY_BANDS as SQL, to sort unhappy first."""
+    kind, score = col(Survey.kind), col(Survey.score)
+    whens = []
+    for name, (unhappy_up_to, middle_up_to, _) in SURVEY_BANDS.items():
+        whens += [
+            (and_(kind == name, score <= unhappy_up_to), 0),
+            (and_(kind == name, score <= middle_up_to), 1),
+            (kind == name, 2),
+        ]
+    return case(*whens, else_=1)
+
+
+def _kind_rank() -> ColumnElement[int]:
+    return case(
+        *((col(Survey.kind) == name, i) for i, name in enumerate(SURVEY_BANDS)),
+        else_=len(SURVEY_BANDS),
+    )
+
+
+def _surveys_in(
+    statement: Select[Any], window: Window, filters: Filters, search: str
+) -> Select[Any]:
+    """Surveys submitted in the window about tickets matching the filters.
+
+    As in the metrics, once any filter is set a survey without a loaded ticket drops out:
+    it cannot be placed in a channel or queue.
+    """
+    statement = statement.where(
+        col(Survey.submitted_at) > window.start,
+        col(Survey.submitted_at) <= window.as_of,
+        *_search(search, (Survey.id, Survey.comment, Survey.customer_id, Survey.ticket_id)),
+    )
+    conditions = _ticket_filters(filters)
+    if conditions:
+        statement = statement.join(Ticket, col(Survey.ticket_id) == col(Ticket.id)).where(
+            *conditions
+        )
+    return statement
+
+
+def count_surveys(session: Session, window: Window, filters: Filters, search: str = "") -> int:
+    """How many surveys survey_page lists; search looks in id, comment, customer and ticket."""
+    statement = _surveys_in(select(func.count()).select_from(Survey), window, filters, search)
+    return session.exec(statement).one()
+
+
+def survey_page(
+    session: Session,
+    window: Window,
+    filters: Filters,
+    offset: int,
+    limit: int,
+    search: str = "",
+) -> list[SurveyRow]:
+    """Surveys in the window, unhappiest first so the customers to call back lead the list.
+
+    Order: band (detractor / dissatisfied / high effort first), kind (NPS, CSAT, CES), lowest
+    score, newest.
+    """
+    if offset < 0 or limit < 0:
+        raise ValueError("offset and limit must not be negative")
+    statement = _surveys_in(select(*_SURVEY_COLUMNS), window, filters, search).order_by(
+        _unhappiness_rank(),
+        _kind_rank(),
+        col(Survey.score).asc(),
+        col(Survey.submitted_at).desc(),
+        col(Survey.id).asc(),
+    )
+    return [_survey_row(values) for values in session.exec(statement.offset(offset).limit(limit))]
+
+
+def latest_comments(
+    session: Session, window: Window, filters: Filters, limit: int = 8
+) -> list[SurveyRow]:
+    """What customers wrote in the window: unhappy comments first, then the newest."""
+    statement = (
+        _surveys_in(select(*_SURVEY_COLUMNS), window, filters, "")
+        .where(col(Survey.comment).is_not(None), func.trim(col(Survey.comment)) != "")
+        .order_by(_unhappiness_rank(), col(Survey.submitted_at).desc(), col(Survey.id).asc())
+        .limit(limit)
+    )
+    return [_survey_row(values) for values in session.exec(statement)]
+
+
+# --- one ticket, one customer ------------------------------------------------------------
+
+_STATUS_ORDER = {status: i for i, status in enumerate(TICKET_STATUSES)}
+
+
+def _timelines(session: Session, ticket_ids: list[str]) -> dict[str, list[tuple[int, str]]]:
+    """Each ticket's status changes in time order, a status repeated back-to-back shown once.
+
+    Changes at the same second are put in lifecycle order (new before open before solved).
+    """
+    timelines: dict[str, list[tuple[int, str]]] = {ticket_id: [] for ticket_id in ticket_ids}
+    if not ticket_ids:
+        return timelines
+    changes = session.exec(
+        select(StatusChange.ticket_id, StatusChange.at, StatusChange.status).where(
+            col(StatusChange.ticket_id).in_(ticket_ids)
+        )
+    ).all()
+    ordered = sorted(
+        changes, key=lambda c: (c[0], c[1], _STATUS_ORDER.get(c[2], len(_STATUS_ORDER)), c[2])
+    )
+    for ticket_id, at, status in ordered:
+        timeline = timelines[ticket_id]
+        if not timeline or timeline[-1][1] != status:
+            timeline.append((at, status))
+    return timelines
+
+
+def _extra(raw: str | None) -> dict[str, object]:
+    """The export's unknown columns; text that is not a JSON object is kept under "extra"."""
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return {"extra": raw}
+    return value if isinstance(value, dict) else {"extra": value}
+
+
+def ticket_detail(session: Session, ticket_id: str, as_of: int) -> TicketDetail | None:
+    """One ticket with its history and the surveys about it; None when no such ticket."""
+    values = session.exec(
+        select(*_TICKET_COLUMNS, Ticket.extra).where(col(Ticket.id) == ticket_id)
+    ).first()
+    if values is None:
+        return None
+    ticket = _ticket_row(values[:-1], as_of)
+    surveys = session.exec(
+        select(*_SURVEY_COLUMNS)
+        .where(col(Survey.ticket_id) == ticket_id)
+        .order_by(col(Survey.submitted_at), col(Survey.id))
+    ).all()
+
+    def since_created(at: int | None) -> int | None:
+        return None if at is None else at - ticket.created_at
+
+    return TicketDetail(
+        ticket=ticket,
+        extra=_extra(values[-1]),
+        timeline=_timelines(session, [ticket_id])[ticket_id],
+        surveys=[_survey_row(s) for s in surveys],
+        first_response_seconds=since_created(ticket.first_response_at),
+        resolution_seconds=since_created(ticket.resolved_at),
+    )
+
+
+JOURNEY_LIMIT = 500
+_EVENT_ORDER = {"ticket_created": 0, "status": 1, "survey": 2}
+
+
+def _opened_text(ticket: TicketRow) -> str:
+    text = f"{ticket.id} opened by {ticket.channel or 'unknown channel'}"
+    return f"{text}: {ticket.subject}" if ticket.subject else text
+
+
+def _survey_text(survey: SurveyRow) -> str:
+    about = f" on {survey.ticket_id}" if survey.ticket_id else ""
+    said = f": {survey.comment}" if survey.comment and survey.comment.strip() else ""
+    return f"{survey.kind.upper()} {survey.score} ({survey.category}){about}{said}"
+
+
+def customer_journey(
+    session: Session, customer_id: str, as_of: int, *, limit: int = JOURNEY_LIMIT
+) -> Journey:
+    """One customer's tickets, status changes and surveys as a single story.
+
+    Surveys count when they carry the customer id or are about one of their tickets. Only the
+    most recent `limit` tickets and `limit` surveys are read, so a shared or placeholder id
+    cannot pull a million rows onto the screen.
+    """
+    ticket_values = session.exec(
+        select(*_TICKET_COLUMNS)
+        .where(col(Ticket.customer_id) == customer_id)
+        .order_by(col(Ticket.created_at).desc(), col(Ticket.id).desc())
+        .limit(limit + 1)
+    ).all()
+    truncated = len(ticket_values) > limit
+    tickets = [_ticket_row(v, as_of) for v in reversed(ticket_values[:limit])]
+    ticket_ids = [t.id for t in tickets]
+    # Two lookups, each on its own index; one OR query can lead SQLite to walk every survey.
+    found: dict[str, Any] = {}
+    for theirs in (col(Survey.customer_id) == customer_id, col(Survey.ticket_id).in_(ticket_ids)):
+        for values in session.exec(
+            select(*_SURVEY_COLUMNS)
+            .where(theirs)
+            .order_by(col(Survey.submitted_at).desc(), col(Survey.id).desc())
+            .limit(limit + 1)
+        ):
+            found[values[0]] = values
+    newest_first = sorted(found.values(), key=lambda v: (v[1], v[0]), reverse=True)
+    truncated = truncated or len(newest_first) > limit
+    surveys = [_survey_row(v) for v in reversed(newest_first[:limit])]
+
+    events = [
+        JourneyEvent(
+            at=t.created_at,
+            kind="ticket_created",
+            ticket_id=t.id,
+            survey=None,
+            status=None,
+            text=_opened_text(t),
+        )
+        for t in tickets
+    ]
+    for ticket_id, timeline in _timelines(session, ticket_ids).items():
+        events += [
+            JourneyEvent(
+                at=at,
+                kind="status",
+                ticket_id=ticket_id,
+                survey=None,
+                status=status,
+                text=f"{ticket_id} is now {status}",
+            )
+            for at, status in timeline
+        ]
+    events += [
+        JourneyEvent(
+            at=s.submitted_at,
+            kind="survey",
+            ticket_id=s.ticket_id,
+            survey=s,
+            status=None,
+            text=_survey_text(s),
+        )
+        for s in surveys
+    ]
+    events.sort(key=lambda e: (e.at, _EVENT_ORDER[e.kind], e.ticket_id or "", e.text))
+    return Journey(
+        customer_id=customer_id,
+        tickets=tickets,
+        surveys=surveys,
+        events=events,
+        nps_over_time=[(s.submitted_at, s.score) for s in surveys if s.kind == "nps"],
+        csat_over_time=[(s.submitted_at, s.score) for s in surveys if s.kind == "csat"],
+        truncated=truncated,
+    )
+
+
+# --- quarantine and filter choices -------------------------------------------------------
+
+
+def count_quarantine(session: Session) -> int:
+    return session.exec(select(func.count()).select_from(QuarantinedRow)).one()
+
+
+def quarantine_page(session: Session, offset: int, limit: int) -> list[QuarantineRow]:
+    """Quarantined rows in the order they were found, so pages hold still as new ones arrive."""
+    if offset < 0 or limit < 0:
+        raise ValueError("offset and limit must not be negative")
+    rows = session.exec(
+        select(
+            QuarantinedRow.id,
+            QuarantinedRow.file,
+            QuarantinedRow.line,
+            QuarantinedRow.reason,
+            QuarantinedRow.raw,
+            QuarantinedRow.seen_at,
+        )
+        .order_by(col(QuarantinedRow.id))
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    return [QuarantineRow(*values) for values in rows]
+
+
+def filter_choices(session: Session) -> dict[str, list[str]]:
+    """Every distinct non-empty channel, queue, agent and priority, for the filter dialog.
+
+    Priorities run low to urgent; the other lists are alphabetical.
+    """
+    choices: dict[str, list[str]] = {}
+    for name, column in (
+        ("channel", Ticket.channel),
+        ("queue", Ticket.queue),
+        ("agent", Ticket.agent),
+        ("priority", Ticket.priority),
+    ):
+        values = session.exec(
+            select(column).distinct().where(col(column).is_not(None), col(column) != "")
+        ).all()
+        choices[name] = sorted(values)
+    rank = {name: i for i, name in enumerate(PRIORITIES)}
+    choices["priority"].sort(key=lambda p: (rank.get(p, len(rank)), p))
+    return choices
