@@ -334,3 +334,22 @@ def test_second_loader_on_the_same_database_is_refused_while_one_runs(tmp_path: 
     with first._ingest_lock(), pytest.raises(IngestBusy):
         second.load_all()
     assert second.load_all().tickets == 1
+
+
+def test_a_line_too_long_to_be_a_record_is_quarantined_and_skipped(tmp_path: Path) -> None:
+    from cxtui.ingest.loader import MAX_LINE_BYTES
+
+    path = tmp_path / "tickets.jsonl"
+    with open(path, "wb") as out:
+        out.write(b'{"id": "A", "created_at": 1}\n')
+        out.write(b"x" * (MAX_LINE_BYTES + 5_000_000) + b"\n")
+        out.write(b'{"id": "B", "created_at": 2}\n')
+    loader = make_loader(tmp_path)
+    result = loader.load_all()
+    assert (result.tickets, result.quarantined) == (2, 1)
+    [(line, reason)] = rows(loader, "SELECT line, reason FROM quarantine")
+    assert line == 2
+    assert reason == (
+        f"line longer than {MAX_LINE_BYTES:,} bytes ({MAX_LINE_BYTES + 5_000_001:,} bytes skipped)"
+    )
+    assert rows(loader, "SELECT offset, line FROM source_file") == [(path.stat().st_size, 3)]

@@ -200,6 +200,8 @@ def ingest(
             result = loader.load_all()
     except IngestBusy as exc:
         raise CxtuiError(f"{exc}; not starting a second one") from None
+    except (sqlite3.Error, OSError) as exc:
+        raise CxtuiError(f"cannot load into the database: {exc}") from None
     if not quiet:
         click.echo("\r" + _summary(result) + " " * 10, err=True)
         for message in result.skipped:
@@ -244,6 +246,8 @@ def report(
             click.echo(message, err=True)
     except IngestBusy:
         click.echo("another cxtui is loading this folder; reporting what it has", err=True)
+    except (sqlite3.Error, OSError) as exc:
+        click.echo(f"cannot load new rows ({exc}); reporting what the database has", err=True)
     filters = Filters(channel=channel, queue=queue, agent=agent, priority=priority)
     target = config.sl_target_seconds if sl_target is None else sl_target
     window_of = Window(as_of=int(time.time()) if moment is None else moment, seconds=window_seconds)

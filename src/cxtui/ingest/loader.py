@@ -31,10 +31,19 @@ from cxtui.ingest.normalise import (
     normalise_ticket,
     zone,
 )
-from cxtui.ingest.readers import CsvHeader, Record, raw_text, read_csv, read_json, read_jsonl
+from cxtui.ingest.readers import (
+    MAX_RAW,
+    CsvHeader,
+    Record,
+    raw_text,
+    read_csv,
+    read_json,
+    read_jsonl,
+)
 
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json"}
 BLOCK_BYTES = 1 << 20
+MAX_LINE_BYTES = 32 << 20
 FINGERPRINT_BYTES = 1024
 MAX_JSON_DOCUMENT_BYTES = 256 << 20
 UNKNOWN_KIND = "cannot tell tickets from surveys by name or columns (see docs/formats.md)"
@@ -261,8 +270,40 @@ class Loader:
                 self._refresh_fingerprint(state, handle)
                 self._write(db, state, self._batch(state, chunk.records), total)
             pending = buf[chunk.consumed :]
+            if len(pending) > MAX_LINE_BYTES:
+                pending = self._discard_long_line(db, handle, state, pending, total)
+                at_end = False
             if at_end:
                 return
+
+    def _discard_long_line(
+        self,
+        db: sqlite3.Connection,
+        handle: BinaryIO,
+        state: FileState,
+        pending: bytes,
+        total: LoadResult,
+    ) -> bytes:
+        """Quarantine a line too long to be a record (a binary file, a runaway writer) without
+        holding it in memory: skip to its newline and return what follows it."""
+        head, skipped = pending[:MAX_RAW], len(pending)
+        rest = b""
+        while True:
+            newline = pending.find(b"\n")
+            if newline >= 0:
+                skipped -= len(pending) - newline - 1
+                rest = pending[newline + 1 :]
+                break
+            pending = handle.read(BLOCK_BYTES)
+            if not pending:
+                break
+            skipped += len(pending)
+        reason = f"line longer than {MAX_LINE_BYTES:,} bytes ({skipped:,} bytes skipped)"
+        record = Record(state.line + 1, None, head, reason)
+        state.offset += skipped
+        state.line += 1 if rest or newline >= 0 else 0
+        self._write(db, state, self._batch(state, [record]), total)
+        return rest
 
     def _refresh_fingerprint(self, state: FileState, handle: BinaryIO) -> None:
         """Fingerprint the first bytes read so far, up to FINGERPRINT_BYTES."""

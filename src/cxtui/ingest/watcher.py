@@ -9,6 +9,7 @@ how a half-written last line that has since settled gets read.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 from pathlib import Path
 
@@ -66,7 +67,10 @@ def watch_folder(loader: Loader, stop: threading.Event) -> LoadResult:
 
 
 def _load(loader: Loader, total: LoadResult) -> None:
+    """One load; a busy lock, a full disk or a read-only database is retried next tick."""
     try:
         total.add(loader.load_all())
     except IngestBusy as exc:
         log.info("%s; waiting for it", exc)
+    except (sqlite3.Error, OSError) as exc:
+        log.warning("cannot load into the database, will retry: %s", exc)
