@@ -27,6 +27,7 @@ from cxtui.report import report_table
 from cxtui.store import default_db_path, open_engine, snapshot
 
 EXIT_USAGE = 2
+DEMO_HISTORY_RATE = 40.0
 SUBCOMMANDS = ("demo", "ingest", "report", "simulate", "open")
 
 
@@ -290,22 +291,32 @@ def simulate(
 
 
 @cli.command()
-@click.option("--rate", type=click.FloatRange(min=0.1), default=120.0, show_default=True)
-@click.option("--speed", type=click.FloatRange(min=0.1), default=20.0, show_default=True)
+@click.option(
+    "--rate",
+    type=click.FloatRange(min=1),
+    default=720.0,
+    show_default=True,
+    help="Live arrivals per hour (on the daily curve).",
+)
 @click.option("--seed", type=int, default=None)
-def demo(rate: float, speed: float, seed: int | None) -> None:
-    """Open the app on simulated live data in a temporary folder (removed on exit)."""
+def demo(rate: float, seed: int | None) -> None:
+    """Open the app on simulated live data in a temporary folder (removed on exit).
+
+    Two weeks of history at an ordinary pace, then live arrivals at --rate in real time, so
+    the numbers move within seconds and every timestamp stays in the past of the clock.
+    """
     from cxtui import simulate as simulator
     from cxtui.tui.app import run_app
 
     with tempfile.TemporaryDirectory(prefix="cxtui-demo-") as tmp:
         folder = Path(tmp)
-        state = simulator.write_history(folder, days=14, rate=rate, seed=seed)
+        state = simulator.write_history(folder, days=14, rate=DEMO_HISTORY_RATE, seed=seed)
+        state.rate = rate
         stop = threading.Event()
         writer = threading.Thread(
             target=simulator.follow,
             args=(folder, state),
-            kwargs={"stop": stop, "speed": speed},
+            kwargs={"stop": stop},
             name="cxtui-demo-writer",
             daemon=True,
         )

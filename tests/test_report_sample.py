@@ -1,0 +1,359 @@
+"""`cxtui report` on the bundled sample, checked number by number against a second, plain
+Python reading of the same files that shares no code with the loader or the metrics."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import os
+import sqlite3
+import statistics
+import subprocess
+import sys
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
+AS_OF_TEXT = "2026-11-20T12:00:00Z"
+AS_OF = int(datetime.fromisoformat(AS_OF_TEXT).timestamp())
+WINDOW = 7 * 86_400
+START = AS_OF - WINDOW
+HOUR = 3_600
+
+STATUSES = ("new", "open", "pending", "on_hold", "solved", "closed", "abandoned")
+OPEN = ("new", "open", "pending", "on_hold")
+RESOLVED = ("solved", "closed")
+PRIORITIES = ("low", "normal", "high", "urgent")
+TIMES = (
+    "created_at",
+    "updated_at",
+    "first_response_at",
+    "resolved_at",
+    "first_response_due_at",
+    "resolution_due_at",
+)
+COUNTS = ("reopens", "agent_replies", "handle_seconds")
+RANGES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
+
+
+class BadRow(ValueError):
+    pass
+
+
+def moment(text: object) -> int | None:
+    if text is None or str(text).strip() == "":
+        return None
+    try:
+        return int(datetime.fromisoformat(str(text).strip()).timestamp())
+    except ValueError:
+        raise BadRow(f"bad timestamp {text!r}") from None
+
+
+def count(text: str) -> int | None:
+    if text.strip() == "":
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        raise BadRow(f"not a whole number {text!r}") from None
+    if value < 0:
+        raise BadRow(f"negative {text!r}")
+    return value
+
+
+def one_of(text: str, allowed: tuple[str, ...]) -> str | None:
+    if text.strip() == "":
+        return None
+    if text.strip().lower() not in allowed:
+        raise BadRow(f"unknown value {text!r}")
+    return text.strip().lower()
+
+
+def ticket(raw: dict[str, str]) -> dict[str, Any]:
+    if not raw["id"].strip():
+        raise BadRow("missing id")
+    if not raw["created_at"].strip():
+        raise BadRow("missing created_at")
+    row: dict[str, Any] = {name: moment(raw[name]) for name in TIMES}
+    row.update({name: count(raw[name]) for name in COUNTS})
+    row["id"] = raw["id"].strip()
+    row["status"] = one_of(raw["status"], STATUSES)
+    row["priority"] = one_of(raw["priority"], PRIORITIES)
+    for name in ("channel", "queue", "agent", "subject"):
+        row[name] = raw[name].strip() or None
+    row["channel"] = row["channel"] and row["channel"].lower()
+    return row
+
+
+def survey(raw: dict[str, Any]) -> dict[str, Any]:
+    if not str(raw.get("id") or "").strip():
+        raise BadRow("missing id")
+    submitted = moment(raw.get("submitted_at"))
+    kind = str(raw.get("kind") or "").strip().lower()
+    if submitted is None or kind not in RANGES:
+        raise BadRow("no time or kind")
+    score = int(raw["score"])
+    low, high = RANGES[kind]
+    if not low <= score <= high:
+        raise BadRow("score out of range")
+    return {"id": str(raw["id"]).strip(), "submitted_at": submitted, "kind": kind, "score": score}
+
+
+def read_folder(folder: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]], int]:
+    """Latest version of every ticket, every survey, and how many rows were unreadable.
+
+    Files are read in name order; within a ticket the newest updated_at (else created_at)
+    wins and a tie goes to the row read later.
+    """
+    tickets: dict[str, dict[str, Any]] = {}
+    surveys: dict[str, dict[str, Any]] = {}
+    bad = 0
+    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    assert not [p for p in files if p.suffix in (".json", ".ndjson")], "read those here too"
+    for path in files:
+        if path.suffix not in (".csv", ".jsonl"):
+            continue
+        if path.suffix == ".csv":
+            with open(path, encoding="utf-8", newline="") as handle:
+                raws: list[dict[str, Any]] = list(csv.DictReader(handle))
+        else:
+            with open(path, encoding="utf-8") as handle:
+                raws = [json.loads(line) for line in handle if line.strip()]
+        for raw in raws:
+            try:
+                if path.name.startswith("ticket"):
+                    row = ticket(raw)
+                    row["version"] = row["updated_at"] or row["created_at"]
+                    known = tickets.get(row["id"])
+                    if known is None or row["version"] >= known["version"]:
+                        tickets[row["id"]] = row
+                else:
+                    answer = survey(raw)
+                    surveys[answer["id"]] = answer
+            except BadRow:
+                bad += 1
+    return list(tickets.values()), list(surveys.values()), bad
+
+
+def median(values: list[int]) -> float | None:
+    return float(statistics.median(values)) if values else None
+
+
+def p90(values: list[int]) -> float | None:
+    if len(values) < 2:
+        return float(values[0]) if values else None
+    return statistics.quantiles(values, n=10, method="inclusive")[-1]
+
+
+def share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def expected_report(folder: Path) -> dict[str, Any]:
+    tickets, surveys, bad = read_folder(folder)
+
+    def waiting_for_reply(t: dict[str, Any]) -> bool:
+        return t["first_response_at"] is None or t["first_response_at"] > AS_OF
+
+    queue = [t for t in tickets if t["created_at"] <= AS_OF and t["status"] in OPEN]
+    breached = [
+        t
+        for t in queue
+        if (
+            waiting_for_reply(t)
+            and t["first_response_due_at"] is not None
+            and t["first_response_due_at"] < AS_OF
+        )
+        or (t["resolution_due_at"] is not None and t["resolution_due_at"] < AS_OF)
+    ]
+
+    def due_soon(due: int | None) -> bool:
+        return due is not None and AS_OF <= due <= AS_OF + HOUR
+
+    at_risk = [
+        t
+        for t in queue
+        if t not in breached
+        and (
+            (waiting_for_reply(t) and due_soon(t["first_response_due_at"]))
+            or due_soon(t["resolution_due_at"])
+        )
+    ]
+    ages = [AS_OF - t["created_at"] for t in queue]
+    edges = {
+        "lt_1h": (0, HOUR),
+        "1h_4h": (HOUR, 4 * HOUR),
+        "4h_24h": (4 * HOUR, 24 * HOUR),
+        "1d_7d": (24 * HOUR, 7 * 24 * HOUR),
+        "gt_7d": (7 * 24 * HOUR, math.inf),
+    }
+
+    def tally(field: str) -> dict[str, int]:
+        return dict(Counter(t[field] or "unknown" for t in queue))
+
+    created = [t for t in tickets if START < t["created_at"] <= AS_OF]
+    waits = sorted(
+        t["first_response_at"] - t["created_at"] for t in created if t["first_response_at"]
+    )
+    resolved = [t for t in created if t["status"] in RESOLVED]
+    fixes = sorted(t["resolved_at"] - t["created_at"] for t in resolved if t["resolved_at"])
+    reopens_known = [t for t in resolved if t["reopens"] is not None]
+    first_contact = [
+        t
+        for t in reopens_known
+        if t["reopens"] == 0 and (t["agent_replies"] is None or t["agent_replies"] <= 1)
+    ]
+    handled = [t["handle_seconds"] for t in created if t["handle_seconds"] is not None]
+    answered = [t for t in created if t["first_response_at"] and t["status"] != "abandoned"]
+    abandoned = [t for t in created if t["status"] == "abandoned"]
+    offered = len(answered) + len(abandoned)
+    within = [t for t in answered if t["first_response_at"] - t["created_at"] <= 20]
+
+    def scores(kind: str) -> list[int]:
+        return [
+            s["score"] for s in surveys if s["kind"] == kind and START < s["submitted_at"] <= AS_OF
+        ]
+
+    nps = scores("nps")
+    promoters = sum(s >= 9 for s in nps)
+    detractors = sum(s <= 6 for s in nps)
+    p, d = promoters / len(nps), detractors / len(nps)
+    csat = scores("csat")
+    satisfied = sum(s >= 4 for s in csat)
+    ces = scores("ces")
+
+    return {
+        "as_of": AS_OF_TEXT,
+        "window_seconds": WINDOW,
+        "queue": {
+            "open": len(queue),
+            "by_status": tally("status"),
+            "by_priority": tally("priority"),
+            "by_channel": tally("channel"),
+            "by_queue": tally("queue"),
+            "awaiting_first_response": sum(waiting_for_reply(t) for t in queue),
+            "age_buckets": {
+                name: sum(low <= age < high for age in ages) for name, (low, high) in edges.items()
+            },
+            "oldest_open_age_seconds": max(ages),
+            "sla_breached": len(breached),
+            "sla_at_risk": len(at_risk),
+        },
+        "first_response": {
+            "count": len(waits),
+            "mean_seconds": sum(waits) / len(waits),
+            "median_seconds": median(waits),
+            "p90_seconds": p90(waits),
+        },
+        "resolution": {
+            "created": len(created),
+            "resolved": len(resolved),
+            "rate": share(len(resolved), len(created)),
+            "median_seconds": median(fixes),
+            "p90_seconds": p90(fixes),
+            "fcr_rate": share(len(first_contact), len(reopens_known)),
+            "reopen_rate": share(sum(t["reopens"] > 0 for t in reopens_known), len(reopens_known)),
+        },
+        "handle_time": {"count": len(handled), "mean_seconds": sum(handled) / len(handled)},
+        "abandonment": {
+            "offered": offered,
+            "abandoned": len(abandoned),
+            "rate": share(len(abandoned), offered),
+        },
+        "service_level": {
+            "target_seconds": 20,
+            "offered": offered,
+            "answered_within": len(within),
+            "rate": share(len(within), offered),
+        },
+        "nps": {
+            "responses": len(nps),
+            "promoters": promoters,
+            "passives": sum(7 <= s <= 8 for s in nps),
+            "detractors": detractors,
+            "score": 100 * (promoters - detractors) / len(nps),
+            "margin_95": 100 * 1.96 * math.sqrt((p + d - (p - d) ** 2) / len(nps)),
+        },
+        "csat": {
+            "responses": len(csat),
+            "satisfied": satisfied,
+            "score_pct": 100 * satisfied / len(csat),
+            "mean": sum(csat) / len(csat),
+        },
+        "ces": {"responses": len(ces), "mean": sum(ces) / len(ces)},
+        "quarantine": {"rows": bad},
+    }
+
+
+def assert_same(actual: Any, expected: Any, where: str = "report") -> None:
+    """Equal key for key; floats to within rounding."""
+    if isinstance(expected, dict):
+        assert isinstance(actual, dict), where
+        assert sorted(actual) == sorted(expected), where
+        for key in expected:
+            assert_same(actual[key], expected[key], f"{where}.{key}")
+    elif isinstance(expected, float):
+        assert actual == pytest.approx(expected, rel=1e-9, abs=1e-9), where
+    else:
+        assert actual == expected, where
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], Path]:
+    tmp = tmp_path_factory.mktemp("report")
+    env = {k: v for k, v in os.environ.items() if k != "CXTUI_DB"}
+    env["XDG_CONFIG_HOME"] = str(tmp / "no-user-config")
+    db = tmp / "x.db"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cxtui",
+            "report",
+            str(SAMPLE),
+            "--db",
+            str(db),
+            "--as-of",
+            AS_OF_TEXT,
+            "--window",
+            "7d",
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout), db
+
+
+def test_the_independent_reading_sees_a_busy_week_and_the_four_bad_rows() -> None:
+    expected = expected_report(SAMPLE)
+    assert expected["quarantine"]["rows"] == 4
+    assert expected["queue"]["open"] > 100 and expected["queue"]["age_buckets"]["gt_7d"] == 1
+    assert expected["queue"]["sla_breached"] > 0 and expected["queue"]["sla_at_risk"] > 0
+    assert expected["resolution"]["created"] > 2_000
+    assert min(expected[k]["responses"] for k in ("nps", "csat", "ces")) > 20
+
+
+def test_every_number_in_the_report_matches_the_independent_reading(
+    report: tuple[dict[str, Any], Path],
+) -> None:
+    actual, _ = report
+    assert list(actual) == list(expected_report(SAMPLE))
+    assert_same(actual, expected_report(SAMPLE))
+
+
+def test_markup_in_a_subject_is_loaded_as_plain_data(report: tuple[dict[str, Any], Path]) -> None:
+    _, db = report
+    with sqlite3.connect(db) as connection:
+        rows = connection.execute("SELECT subject FROM ticket WHERE id = ?", ("X-0002",)).fetchall()
+    assert rows == [("[bold red]boom[/]",)]
