@@ -38,3 +38,18 @@ def test_default_database_place(tmp_path: Path, monkeypatch) -> None:  # type: i
     assert default_db_path(tmp_path) == tmp_path.resolve() / ".cxtui" / "cxtui.db"
     monkeypatch.setenv("CXTUI_DB", str(tmp_path / "elsewhere.db"))
     assert default_db_path(tmp_path) == tmp_path / "elsewhere.db"
+
+
+def test_database_is_no_more_open_than_the_data_folder(tmp_path: Path) -> None:
+    private = tmp_path / "private"
+    private.mkdir(mode=0o700)
+    private.chmod(0o700)
+    open_engine(private / ".cxtui" / "cxtui.db").dispose()
+    assert (private / ".cxtui").stat().st_mode & 0o777 == 0o700
+    assert (private / ".cxtui" / "cxtui.db").stat().st_mode & 0o777 == 0o600
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o750)
+    open_engine(shared / ".cxtui" / "cxtui.db").dispose()
+    assert (shared / ".cxtui").stat().st_mode & 0o777 == 0o750
+    assert (shared / ".cxtui" / "cxtui.db").stat().st_mode & 0o777 == 0o640

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -47,11 +48,33 @@ def _set_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-
     cursor.close()
 
 
+def _create_private_like_parent(db_path: Path) -> None:
+    """Create the database (and its folder) no more open than the folder it lives in.
+
+    A data folder readable only by its owner must not gain a world-readable copy of its rows
+    in .cxtui; SQLite gives the -wal and -shm files the database file's permissions.
+    """
+    ancestor = db_path.parent
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    allowed = stat.S_IMODE(ancestor.stat().st_mode)
+    missing = []
+    folder = db_path.parent
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for folder in reversed(missing):
+        folder.mkdir()
+        folder.chmod(allowed)
+    db_path.touch(mode=0o600)
+    db_path.chmod(allowed & 0o666)
+
+
 def open_engine(db_path: Path, *, create: bool = True) -> Engine:
     """An engine on db_path with WAL and the busy timeout set on every connection."""
     db_path = Path(db_path)
-    if create:
-        db_path.parent.mkdir(parents=True, exist_ok=True)
+    if create and not db_path.exists():
+        _create_private_like_parent(db_path)
     elif not db_path.exists():
         raise FileNotFoundError(f"no database at {db_path}")
     engine = create_engine(f"sqlite:///{db_path}", connect_args={"check_same_thread": False})

@@ -45,6 +45,7 @@ FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json"
 BLOCK_BYTES = 1 << 20
 MAX_LINE_BYTES = 32 << 20
 FINGERPRINT_BYTES = 1024
+TEXT_SNIFF_BYTES = 4096
 MAX_JSON_DOCUMENT_BYTES = 256 << 20
 UNKNOWN_KIND = "cannot tell tickets from surveys by name or columns (see docs/formats.md)"
 
@@ -115,6 +116,15 @@ class _Batch:
     changes: list[tuple[object, ...]] = field(default_factory=list)
     surveys: list[tuple[object, ...]] = field(default_factory=list)
     quarantine: list[tuple[object, ...]] = field(default_factory=list)
+
+
+def not_text(head: bytes) -> str | None:
+    """Why the start of a file says it is not UTF-8 text, or None when it may be."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16 text: save the export as UTF-8"
+    if b"\x00" in head:
+        return "binary content (NUL bytes), not a text export"
+    return None
 
 
 def _fingerprint(head: bytes) -> str:
@@ -210,6 +220,11 @@ class Loader:
             with open(path, "rb") as handle:
                 if state is None or self._replaced(state, info, handle):
                     state = FileState(name, *identity, reset=True)
+                    handle.seek(0)
+                    why = not_text(handle.read(TEXT_SNIFF_BYTES))
+                    if why:
+                        self._skip(name, why, total)
+                        return
                 state.inode, state.size, state.mtime_ns = identity
                 settled = self.clock() - info.st_mtime_ns / 1e9 >= self.settle_seconds
                 if FORMATS[path.suffix.lower()] == "json":
