@@ -161,7 +161,7 @@ class Loader:
         found: list[Path] = []
         for root, dirs, files in os.walk(self.data_dir, followlinks=False):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in sorted(files):
+            for name in sorted([*files, *dirs]):
                 if not name.startswith(".") and Path(name).suffix.lower() in FORMATS:
                     found.append(Path(root) / name)
         return found
