@@ -18,6 +18,10 @@ MAX_RAW = 2_000
 MAX_CSV_RECORD_LINES = 200
 MAX_CSV_RECORD_BYTES = 1 << 20
 BOM = b"\xef\xbb\xbf"
+MAX_FIELD_BYTES = 32 << 20
+
+# The csv module refuses fields over 128 KiB by default; a long comment is data, not an error.
+csv.field_size_limit(MAX_FIELD_BYTES)
 
 
 @dataclass(frozen=True)
@@ -147,7 +151,7 @@ def read_csv(
         else:
             chunk.records.extend(_csv_record(raw, line, header))
         chunk.consumed = end
-        chunk.lines += group_end - i
+        chunk.lines += buf.count(b"\n", start, end)
         i = group_end
     return chunk, header
 
