@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from functools import lru_cache
@@ -77,17 +77,6 @@ TICKET_COLUMNS = (
     "first_response_due_at",
     "resolution_due_at",
 )
-TICKET_TIMES = frozenset(
-    {
-        "created_at",
-        "updated_at",
-        "first_response_at",
-        "resolved_at",
-        "first_response_due_at",
-        "resolution_due_at",
-    }
-)
-TICKET_INTS = frozenset({"reopens", "agent_replies", "handle_seconds"})
 SURVEY_COLUMNS = ("id", "submitted_at", "kind", "score", "ticket_id", "customer_id", "comment")
 
 _EPOCH_RE = re.compile(r"^-?\d+(\.\d+)?$")
@@ -123,6 +112,15 @@ def _blank(value: object) -> bool:
 
 def parse_time(value: object, naive_zone: tzinfo, column: str) -> int | None:
     """ISO 8601 (with or without offset) or epoch seconds → epoch seconds UTC."""
+    if value.__class__ is str and value[4:5] == "-":
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=naive_zone)
+            return int(moment.timestamp())
     if _blank(value):
         return None
     if isinstance(value, bool):
@@ -160,7 +158,10 @@ def _parse_int(value: object, column: str) -> int | None:
 
 
 def _text(value: object) -> str | None:
-    if _blank(value):
+    if value.__class__ is str:
+        text = value.strip()  # type: ignore[attr-defined]
+        return text[:MAX_TEXT] if text else None
+    if value is None:
         return None
     if isinstance(value, dict | list):
         value = orjson.dumps(value).decode()
@@ -228,45 +229,37 @@ def _required_id(value: object) -> str:
     return str(_text(value))
 
 
-def _time_of(column: str) -> Callable[[object, tzinfo], int | None]:
-    return lambda value, naive_zone: parse_time(value, naive_zone, column)
-
-
-def _count_of(column: str) -> Callable[[object, tzinfo], int | None]:
-    def count(value: object, _zone: tzinfo) -> int | None:
-        number = _parse_int(value, column)
-        if number is not None and number < 0:
-            raise RowError(f"negative {column}: {number}")
-        return number
-
-    return count
-
-
-def _plain(convert: Callable[[object], object]) -> Callable[[object, tzinfo], object]:
-    return lambda value, _zone: convert(value)
-
-
-TICKET_CONVERTERS: tuple[Callable[[object, tzinfo], object], ...] = tuple(
-    _time_of(column)
-    if column in TICKET_TIMES
-    else _count_of(column)
-    if column in TICKET_INTS
-    else _plain(
-        {"id": _required_id, "status": _status, "priority": _priority, "channel": _lower}.get(
-            column, _text
-        )
-    )
-    for column in TICKET_COLUMNS
-)
+def _count(value: object, column: str) -> int | None:
+    number = _parse_int(value, column)
+    if number is not None and number < 0:
+        raise RowError(f"negative {column}: {number}")
+    return number
 
 
 def normalise_ticket(record: Mapping[str, object], naive_zone: tzinfo) -> TicketRecord:
     """Validate one ticket version; raises RowError naming the first problem."""
     raw, extra = _columns(record, TICKET_COLUMNS)
-    if _blank(raw[1]) and not _blank(raw[0]):
+    ticket_id = _required_id(raw[0])
+    if _blank(raw[1]):
         raise RowError("missing required field created_at")
-    values = tuple(
-        convert(value, naive_zone) for convert, value in zip(TICKET_CONVERTERS, raw, strict=True)
+    values = (
+        ticket_id,
+        parse_time(raw[1], naive_zone, "created_at"),
+        parse_time(raw[2], naive_zone, "updated_at"),
+        _status(raw[3]),
+        _priority(raw[4]),
+        _lower(raw[5]),
+        _text(raw[6]),
+        _text(raw[7]),
+        _text(raw[8]),
+        _text(raw[9]),
+        parse_time(raw[10], naive_zone, "first_response_at"),
+        parse_time(raw[11], naive_zone, "resolved_at"),
+        _count(raw[12], "reopens"),
+        _count(raw[13], "agent_replies"),
+        _count(raw[14], "handle_seconds"),
+        parse_time(raw[15], naive_zone, "first_response_due_at"),
+        parse_time(raw[16], naive_zone, "resolution_due_at"),
     )
     return TicketRecord(values, extra)
 

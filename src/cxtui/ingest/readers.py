@@ -45,6 +45,7 @@ class Chunk:
 
 def raw_text(raw: bytes) -> str:
     """The raw bytes of a bad row as text for quarantine, cut to a sane length."""
+    raw = raw.rstrip(b"\r\n")
     text = raw[:MAX_RAW].decode("utf-8", errors="backslashreplace")
     return text + "…" if len(raw) > MAX_RAW else text
 
