@@ -6,6 +6,7 @@ ends in one line on stderr and exit status 2, never a traceback.
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 import sys
 import tempfile
@@ -139,6 +140,7 @@ config_option = click.option("--config", "config_path", help="Config TOML file."
 @click.option("--window", default=None, help="24h, 7d, 30d, <N>h or <N>d.")
 @click.option("--as-of", default=None, help="Freeze the clock at this ISO time.")
 @click.option("--no-ingest", is_flag=True, help="Only read the database; another process loads.")
+@click.option("--mask-pii", is_flag=True, help="Hide customer e-mails and phone numbers.")
 def open_app(
     data_dir: str | None,
     db: str | None,
@@ -146,10 +148,13 @@ def open_app(
     window: str | None,
     as_of: str | None,
     no_ingest: bool,
+    mask_pii: bool,
 ) -> None:
     """Open the live dashboard on DATA_DIR (default: the bundled sample data)."""
     folder = _data_dir(data_dir) if data_dir else bundled_sample_data()
     config = _config(folder, config_path)
+    if mask_pii:
+        config = dataclasses.replace(config, mask_pii=True)
     window_seconds = _window_seconds(window or config.default_window)
     frozen = _as_of(as_of, config)
     db_path = _db_path(folder, db)
