@@ -35,6 +35,7 @@ def load_jsonl(tmp_path: Path, records: list[object]) -> tuple[object, ...]:
         ({"id": "x", "created_at": 1, "reopens": "two"}, "not a whole number in reopens: 'two'"),
         ({"id": "x", "created_at": 1, "reopens": 1.5}, "not a whole number in reopens: 1.5"),
         ({"id": "x", "created_at": 1, "reopens": -1}, "negative reopens: -1"),
+        ({"id": "x", "created_at": 1, "reopens": "²"}, "not a whole number in reopens: '²'"),
         ({"id": "x", "created_at": 1, "handle_seconds": "NaN"}, "not a whole number in handle"),
         ({"id": "", "created_at": 1}, "missing required field id"),
         ({"id": "   ", "created_at": 1}, "missing required field id"),

@@ -15,7 +15,7 @@ import os
 import sqlite3
 import stat
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,10 +23,10 @@ from typing import BinaryIO
 
 from sqlalchemy.engine import Engine
 
-from cxtui.ingest import store_sql
+from cxtui.ingest import presets, store_sql
+from cxtui.ingest.mapping import ExportMapping, FilePlan
 from cxtui.ingest.normalise import (
     RowError,
-    guess_kind,
     normalise_survey,
     normalise_ticket,
     zone,
@@ -47,7 +47,7 @@ MAX_LINE_BYTES = 32 << 20
 FINGERPRINT_BYTES = 1024
 TEXT_SNIFF_BYTES = 4096
 MAX_JSON_DOCUMENT_BYTES = 256 << 20
-UNKNOWN_KIND = "cannot tell tickets from surveys by name or columns (see docs/formats.md)"
+UNKNOWN_KIND = presets.UNKNOWN_KIND
 
 
 class IngestBusy(RuntimeError):
@@ -144,6 +144,7 @@ class Loader:
         on_commit: Callable[[LoadResult], None] | None = None,
         progress: Callable[[Progress], None] | None = None,
         clock: Callable[[], float] = time.time,
+        mappings: Sequence[ExportMapping] = (),
     ) -> None:
         self.engine = engine
         self.data_dir = Path(data_dir)
@@ -155,6 +156,13 @@ class Loader:
         database = engine.url.database or ":memory:"
         self.lock_path = Path(database + ".lock")
         self._reported: set[str] = set()
+        self.mappings = tuple(mappings)
+        self.matched: dict[str, str] = {}
+        """For each file, the preset, mapping or native format that reads it."""
+        self.problems: dict[str, str] = {}
+        """For each file that cannot be loaded, why (as in its skipped message)."""
+        self._plans: dict[str, tuple[str, FilePlan]] = {}
+        self._unusable: dict[str, str] = {}
 
     def data_files(self) -> list[Path]:
         """Data files in the folder and its subfolders, hidden ones (like .cxtui) excluded."""
@@ -197,6 +205,7 @@ class Loader:
     def _skip(self, name: str, why: str, result: LoadResult) -> None:
         """Report a file that cannot be loaded, once per loader, without stopping the rest."""
         message = f"skipped {name}: {why}"
+        self.problems[name] = why
         if message not in self._reported:
             result.skipped.append(message)
             self._reported.add(message)
@@ -212,6 +221,8 @@ class Loader:
             self._skip(name, "not a regular file", total)
             return
         state = self._state(db, name)
+        if state is not None and not presets.same_rules(name, state.kind, self.mappings):
+            state = None  # a [[mapping]] for it was added, edited or removed: read it afresh
         identity = (info.st_ino, info.st_size, info.st_mtime_ns)
         unchanged = state and (state.inode, state.size, state.mtime_ns) == identity
         if unchanged and state.offset == info.st_size:
@@ -269,15 +280,15 @@ class Loader:
                 chunk, header = read_csv(buf, state.line + 1, header, settled=tail_settled)
                 state.csv_header = header.dumps() if header else None
                 if header is not None and state.kind is None:
-                    state.kind = guess_kind(path.name, header.columns)
+                    state.kind = self._choose(state, header.columns)
             else:
                 chunk = read_jsonl(buf, state.line + 1, settled=tail_settled)
                 if state.kind is None:
                     first = next((r.fields for r in chunk.records if r.fields), None)
-                    state.kind = guess_kind(path.name, first.keys() if first else ())
+                    state.kind = self._choose(state, first or (), header=False)
             if state.kind is None:
                 if chunk.consumed:
-                    self._skip(state.path, UNKNOWN_KIND, total)
+                    self._skip(state.path, self._unusable.get(state.path, UNKNOWN_KIND), total)
                 return
             if chunk.consumed:
                 state.offset += chunk.consumed
@@ -350,10 +361,12 @@ class Loader:
             return
         if reason:
             records = [Record(1, None, data, reason)]
+        else:
+            records, named_kind = presets.expand_document(data, records, named_kind)
         first = next((r.fields for r in records if r.fields), None)
-        state.kind = named_kind or guess_kind(path.name, first.keys() if first else ())
+        state.kind = self._choose(state, first or (), named_kind=named_kind, header=False)
         if state.kind is None and first is not None:
-            self._skip(state.path, UNKNOWN_KIND, total)
+            self._skip(state.path, self._unusable.get(state.path, UNKNOWN_KIND), total)
             return
         state.reset = True
         state.offset = len(data)
@@ -366,29 +379,104 @@ class Loader:
             self._add(batch, state, record)
         return batch
 
+    def _choose(
+        self,
+        state: FileState,
+        columns: Iterable[object],
+        *,
+        named_kind: str | None = None,
+        header: bool = True,
+    ) -> str | None:
+        """Decide, from its first columns, which rules read this file (see presets.py)."""
+        choice = presets.choose(
+            state.path,
+            list(columns),
+            self.mappings,
+            self.naive_zone,
+            named_kind=named_kind,
+            header=header,
+        )
+        self.matched[state.path] = choice.label
+        if choice.key is not None and choice.plan is not None:
+            self._plans[state.path] = (choice.key, choice.plan)
+        if choice.problem is not None:
+            self._unusable[state.path] = choice.problem
+        return choice.key
+
+    def _plan(self, state: FileState, fields: dict[str, object]) -> FilePlan | None:
+        """The mapping bound to this file's columns; None for a file in the native format."""
+        if state.kind is None or state.kind in presets.NATIVE_KINDS:
+            return None
+        cached = self._plans.get(state.path)
+        if cached is not None and cached[0] == state.kind:
+            return cached[1]
+        columns = CsvHeader.loads(state.csv_header).columns if state.csv_header else list(fields)
+        plan = presets.plan_for(state.kind, state.path, columns, self.mappings, self.naive_zone)
+        if plan is None:
+            raise RowError(f"the rules that read this file ({state.kind}) are no longer known")
+        self._plans[state.path] = (state.kind, plan)
+        return plan
+
     def _add(self, batch: _Batch, state: FileState, record: Record) -> None:
         reason = record.reason
         if record.fields is not None:
             try:
-                if state.kind == "surveys":
-                    survey = normalise_survey(record.fields, self.naive_zone)
-                    batch.surveys.append((*survey.values, survey.extra, state.path, record.line))
+                plan = self._plan(state, record.fields)
+                if plan is not None:
+                    reason = self._add_mapped(batch, state, record, plan)
+                    if reason is None:
+                        return
+                elif state.kind == "surveys":
+                    self._add_survey(batch, state, record.fields, record.line)
+                    return
                 else:
-                    ticket = normalise_ticket(record.fields, self.naive_zone)
-                    values = ticket.values
-                    version_at = values[2] if values[2] is not None else values[1]
-                    batch.tickets.append(
-                        (*values, version_at, ticket.extra, state.path, record.line)
-                    )
-                    if values[3] is not None:
-                        batch.changes.append((values[0], version_at, values[3]))
-                return
+                    self._add_ticket(batch, state, record.fields, record.line)
+                    return
             except RowError as exc:
                 reason = str(exc)
         raw = raw_text(record.raw) if record.raw else str(record.fields)[:2000]
         batch.quarantine.append(
             (state.path, record.line, reason or "unreadable", raw, int(self.clock()))
         )
+
+    def _add_ticket(
+        self, batch: _Batch, state: FileState, fields: dict[str, object], line: int
+    ) -> None:
+        ticket = normalise_ticket(fields, self.naive_zone)
+        values = ticket.values
+        version_at = values[2] if values[2] is not None else values[1]
+        batch.tickets.append((*values, version_at, ticket.extra, state.path, line))
+        if values[3] is not None:
+            batch.changes.append((values[0], version_at, values[3]))
+
+    def _add_survey(
+        self, batch: _Batch, state: FileState, fields: dict[str, object], line: int
+    ) -> None:
+        survey = normalise_survey(fields, self.naive_zone)
+        batch.surveys.append((*survey.values, survey.extra, state.path, line))
+
+    def _add_mapped(
+        self, batch: _Batch, state: FileState, record: Record, plan: FilePlan
+    ) -> str | None:
+        """A row read through a mapping: a ticket, a survey or both. Returns the quarantine
+        reason for the survey part of a row whose ticket loaded, else None; a bad ticket (or
+        survey-only row) raises RowError like a native row."""
+        assert record.fields is not None
+        mapped = plan.apply(record.fields, record.line)
+        if mapped is None:
+            return None
+        if mapped.ticket is None:
+            assert mapped.survey is not None
+            self._add_survey(batch, state, mapped.survey, record.line)
+            return None
+        self._add_ticket(batch, state, mapped.ticket, record.line)
+        why = mapped.survey_error
+        if mapped.survey is not None and why is None:
+            try:
+                self._add_survey(batch, state, mapped.survey, record.line)
+            except RowError as exc:
+                why = str(exc)
+        return None if why is None else f"survey part (the ticket loaded): {why}"
 
     def _write(
         self, db: sqlite3.Connection, state: FileState, batch: _Batch, total: LoadResult

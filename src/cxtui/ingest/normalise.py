@@ -142,6 +142,8 @@ def parse_time(value: object, naive_zone: tzinfo, column: str) -> int | None:
 
 
 def _parse_int(value: object, column: str) -> int | None:
+    if value.__class__ is str and value.isascii() and value.isdigit():  # type: ignore[attr-defined]
+        return int(value)  # type: ignore[arg-type]
     if _blank(value):
         return None
     if isinstance(value, bool):
