@@ -41,6 +41,10 @@ PIECES = st.sampled_from(
         b" ",
         b"open",
         b"tickets",
+        b"99999999999999999999999",
+        b"-1",
+        b"1e400",
+        b"\xc2\xb2",
     ]
 )
 LIKELY = st.lists(PIECES, max_size=40).map(b"".join)

@@ -81,6 +81,8 @@ SURVEY_COLUMNS = ("id", "submitted_at", "kind", "score", "ticket_id", "customer_
 
 _EPOCH_RE = re.compile(r"^-?\d+(\.\d+)?$")
 MAX_TEXT = 10_000
+EARLIEST, LATEST = -2_208_988_800, 32_503_680_000  # 1900-01-01 and 3000-01-01, UTC
+LARGEST_NUMBER = 1 << 53
 
 
 @dataclass(frozen=True)
@@ -111,7 +113,20 @@ def _blank(value: object) -> bool:
 
 
 def parse_time(value: object, naive_zone: tzinfo, column: str) -> int | None:
-    """ISO 8601 (with or without offset) or epoch seconds → epoch seconds UTC."""
+    """ISO 8601 (with or without offset) or epoch seconds → epoch seconds UTC, between the
+    years 1900 and 3000 (anything else is a mistake, and would not fit SQLite's integers)."""
+    try:
+        moment = _epoch_seconds(value, naive_zone, column)
+    except (OverflowError, ValueError, OSError) as exc:
+        if isinstance(exc, RowError):
+            raise
+        raise RowError(f"bad timestamp in {column}: {_short(value)}") from None
+    if moment is not None and not EARLIEST <= moment < LATEST:
+        raise RowError(f"timestamp out of range in {column}: {_short(value)}")
+    return moment
+
+
+def _epoch_seconds(value: object, naive_zone: tzinfo, column: str) -> int | None:
     if value.__class__ is str and value[4:5] == "-":
         try:
             moment = datetime.fromisoformat(value)
@@ -142,6 +157,13 @@ def parse_time(value: object, naive_zone: tzinfo, column: str) -> int | None:
 
 
 def _parse_int(value: object, column: str) -> int | None:
+    number = _whole_number(value, column)
+    if number is not None and not -LARGEST_NUMBER < number < LARGEST_NUMBER:
+        raise RowError(f"number out of range in {column}: {_short(value)}")
+    return number
+
+
+def _whole_number(value: object, column: str) -> int | None:
     if value.__class__ is str and value.isascii() and value.isdigit():  # type: ignore[attr-defined]
         return int(value)  # type: ignore[arg-type]
     if _blank(value):
