@@ -653,6 +653,8 @@ CONTRACT = {
         "p90_seconds": None,
         "fcr_rate": None,
         "reopen_rate": None,
+        "resolved_in_window": 0,
+        "flow_rate": None,
     },
     "handle_time": {"count": 0, "mean_seconds": None},
     "abandonment": {"offered": 0, "abandoned": 0, "rate": None},
@@ -668,6 +670,7 @@ CONTRACT = {
     "csat": {"responses": 0, "satisfied": 0, "score_pct": None, "mean": None},
     "ces": {"responses": 0, "mean": None},
     "quarantine": {"rows": 0},
+    "clock": "calendar",
 }
 DATA_KEYED = {"by_status", "by_priority", "by_channel", "by_queue"}
 

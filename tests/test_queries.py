@@ -664,3 +664,24 @@ def test_filter_choices(session: Session) -> None:
         "agent": ["ann", "bob"],
         "priority": ["low", "normal", "high", "urgent"],
     }
+
+
+def test_ticket_detail_carries_work_counts_and_where_it_was_read(tmp_path: Path) -> None:
+    engine = open_engine(tmp_path / "d.db")
+    with Session(engine) as session:
+        session.add(
+            Ticket(
+                id="W1",
+                created_at=100,
+                version_at=100,
+                agent_replies=3,
+                handle_seconds=420,
+                source_file="tickets.csv",
+                source_line=17,
+            )
+        )
+        session.commit()
+        detail = ticket_detail(session, "W1", as_of=200)
+    assert detail is not None
+    assert (detail.agent_replies, detail.handle_seconds) == (3, 420)
+    assert (detail.source_file, detail.source_line) == ("tickets.csv", 17)

@@ -201,6 +201,12 @@ def expected_report(folder: Path) -> dict[str, Any]:
         t["first_response_at"] - t["created_at"] for t in created if t["first_response_at"]
     )
     resolved = [t for t in created if t["status"] in RESOLVED]
+    # the flow: resolved in the window, whenever created
+    resolved_in_window = [
+        t
+        for t in tickets
+        if t["status"] in RESOLVED and t["resolved_at"] and START < t["resolved_at"] <= AS_OF
+    ]
     fixes = sorted(t["resolved_at"] - t["created_at"] for t in resolved if t["resolved_at"])
     reopens_known = [t for t in resolved if t["reopens"] is not None]
     first_contact = [
@@ -258,6 +264,8 @@ def expected_report(folder: Path) -> dict[str, Any]:
             "p90_seconds": p90(fixes),
             "fcr_rate": share(len(first_contact), len(reopens_known)),
             "reopen_rate": share(sum(t["reopens"] > 0 for t in reopens_known), len(reopens_known)),
+            "resolved_in_window": len(resolved_in_window),
+            "flow_rate": share(len(resolved_in_window), len(created)),
         },
         "handle_time": {"count": len(handled), "mean_seconds": sum(handled) / len(handled)},
         "abandonment": {
@@ -287,6 +295,7 @@ def expected_report(folder: Path) -> dict[str, Any]:
         },
         "ces": {"responses": len(ces), "mean": sum(ces) / len(ces)},
         "quarantine": {"rows": bad},
+        "clock": "calendar",
     }
 
 

@@ -29,7 +29,7 @@ from cxtui.store import default_db_path, open_engine, snapshot
 
 EXIT_USAGE = 2
 DEMO_HISTORY_RATE = 40.0
-SUBCOMMANDS = ("demo", "ingest", "report", "simulate", "open")
+SUBCOMMANDS = ("demo", "ingest", "report", "simulate", "open", "check")
 
 
 class CxtuiError(click.ClickException):
@@ -131,6 +131,12 @@ def cli() -> None:
 
 db_option = click.option("--db", help="Database file (default DATA_DIR/.cxtui/cxtui.db).")
 config_option = click.option("--config", "config_path", help="Config TOML file.")
+clock_option = click.option(
+    "--clock",
+    type=click.Choice(["calendar", "business"]),
+    default=None,
+    help="Waits on the calendar or in business hours (default: the config's clock).",
+)
 
 
 @cli.command("open")
@@ -141,6 +147,7 @@ config_option = click.option("--config", "config_path", help="Config TOML file."
 @click.option("--as-of", default=None, help="Freeze the clock at this ISO time.")
 @click.option("--no-ingest", is_flag=True, help="Only read the database; another process loads.")
 @click.option("--mask-pii", is_flag=True, help="Hide customer e-mails and phone numbers.")
+@clock_option
 def open_app(
     data_dir: str | None,
     db: str | None,
@@ -149,12 +156,15 @@ def open_app(
     as_of: str | None,
     no_ingest: bool,
     mask_pii: bool,
+    clock: str | None,
 ) -> None:
     """Open the live dashboard on DATA_DIR (default: the bundled sample data)."""
     folder = _data_dir(data_dir) if data_dir else bundled_sample_data()
     config = _config(folder, config_path)
     if mask_pii:
         config = dataclasses.replace(config, mask_pii=True)
+    if clock is not None:
+        config = dataclasses.replace(config, clock=clock)
     window_seconds = _window_seconds(window or config.default_window)
     frozen = _as_of(as_of, config)
     db_path = _db_path(folder, db)
@@ -191,6 +201,7 @@ def ingest(
         folder,
         timezone=config.timezone,
         progress=None if quiet else _progress_printer(),
+        mappings=config.mappings,
     )
     try:
         if watch:
@@ -226,6 +237,7 @@ def ingest(
 @click.option("--queue", default=None)
 @click.option("--agent", default=None)
 @click.option("--priority", default=None)
+@clock_option
 def report(
     data_dir: str,
     db: str | None,
@@ -238,6 +250,7 @@ def report(
     queue: str | None,
     agent: str | None,
     priority: str | None,
+    clock: str | None,
 ) -> None:
     """Load what is new in DATA_DIR, then print every metric."""
     folder = _data_dir(data_dir)
@@ -245,7 +258,7 @@ def report(
     window_seconds = _window_seconds(window or config.default_window)
     moment = _as_of(as_of, config)
     engine = _open_engine(_db_path(folder, db))
-    loader = Loader(engine, folder, timezone=config.timezone)
+    loader = Loader(engine, folder, timezone=config.timezone, mappings=config.mappings)
     try:
         result = loader.load_all()
         for message in result.skipped:
@@ -259,13 +272,39 @@ def report(
     window_of = Window(as_of=int(time.time()) if moment is None else moment, seconds=window_seconds)
     try:
         with snapshot(engine) as session:
-            board = dashboard(session, window_of, filters, sl_target_seconds=target)
+            board = dashboard(
+                session,
+                window_of,
+                filters,
+                sl_target_seconds=target,
+                clock=clock or config.clock,
+                hours=config.business_hours,
+            )
     except (SQLAlchemyError, sqlite3.Error) as exc:
         raise CxtuiError(f"cannot read database: {exc}") from None
     if fmt == "json":
         click.echo(orjson.dumps(report_dict(board)).decode())
     else:
         click.echo(report_table(board), nl=False)
+
+
+@cli.command()
+@click.argument("data_dir")
+@config_option
+def check(data_dir: str, config_path: str | None) -> None:
+    """Dry-run loading DATA_DIR: what reads each file, what would load or be quarantined.
+
+    Exits 0 when every row of every file would load, 2 otherwise."""
+    from cxtui.check import check_folder, check_text, exit_status
+
+    folder = _data_dir(data_dir)
+    config = _config(folder, config_path)
+    try:
+        checks = check_folder(folder, config)
+    except (sqlite3.Error, OSError) as exc:
+        raise CxtuiError(f"cannot check {folder}: {exc}") from None
+    click.echo(check_text(checks, folder), nl=False)
+    sys.exit(exit_status(checks))
 
 
 @cli.command()

@@ -1,5 +1,6 @@
 """The optional TOML config file: time zone, service-level target, default window, colour
-thresholds and PII masking. Every key and its default is described in docs/config.md.
+thresholds, PII masking, the centre's business hours and clock, and `[[mapping]]` tables for
+exports cxtui has no preset for. Every key and its default is described in docs/config.md.
 
 A misspelt key is an error rather than a silent default, because a threshold that quietly
 never applies looks exactly like a healthy contact centre.
@@ -10,12 +11,18 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field, fields
+from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from platformdirs import user_config_dir
 
+from cxtui.business_hours import BusinessHours, WeekHours, parse_week
+from cxtui.ingest.mapping import ExportMapping, MappingError
+from cxtui.ingest.presets import mappings_from_config
+
 CONFIG_FILE_NAME = "cxtui.toml"
+CLOCKS = ("calendar", "business")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _DURATION = re.compile(r"(\d+)\s*([smhd])")
 _MAX_DURATION_SECONDS = 100 * 365 * 86400
@@ -91,10 +98,19 @@ class Config:
     thresholds: Thresholds = field(default_factory=Thresholds)
     mask_pii: bool = False
     source: Path | None = None
+    clock: str = "calendar"
+    week: WeekHours | None = None
+    holidays: frozenset[date] = field(default_factory=frozenset)
+    mappings: tuple[ExportMapping, ...] = ()
 
     @property
     def default_window_seconds(self) -> int:
         return parse_duration(self.default_window)
+
+    @property
+    def business_hours(self) -> BusinessHours:
+        """The centre's calendar: `timezone`, the [business_hours] week and its holidays."""
+        return BusinessHours(self.timezone, self.week, self.holidays)
 
 
 # What each threshold measures, so a value can be checked against its sensible range.
@@ -146,7 +162,8 @@ def load_config(data_dir: Path | None, path: Path | None = None) -> Config:
 
 
 def _config_from(document: dict[str, object], source: Path) -> Config:
-    known = {f.name for f in fields(Config)} - {"source"}
+    known = {f.name for f in fields(Config)} - {"source", "week", "holidays", "mappings"}
+    known |= {"business_hours", "mapping"}
     _reject_unknown(document, known, source, "")
     config = Config(source=source)
     if "timezone" in document:
@@ -169,6 +186,23 @@ def _config_from(document: dict[str, object], source: Path) -> Config:
         config.mask_pii = value
     if "thresholds" in document:
         config.thresholds = _thresholds(document["thresholds"], source)
+    if "clock" in document:
+        if document["clock"] not in CLOCKS:
+            raise ConfigError(f"{source}: clock must be 'calendar' or 'business'")
+        config.clock = str(document["clock"])
+    if "business_hours" in document:
+        table = document["business_hours"]
+        if not isinstance(table, dict):
+            raise ConfigError(f"{source}: business_hours must be a table ([business_hours])")
+        try:
+            config.week, config.holidays = parse_week(table)
+        except ValueError as error:
+            raise ConfigError(f"{source}: business_hours: {error}") from None
+    if "mapping" in document:
+        try:
+            config.mappings = mappings_from_config(document["mapping"], source.name)
+        except MappingError as error:
+            raise ConfigError(f"{source}: {error}") from None
     return config
 
 

@@ -13,8 +13,8 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from itertools import groupby
+from datetime import UTC, datetime, timedelta
+from itertools import groupby, pairwise
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_
@@ -22,6 +22,7 @@ from sqlalchemy.sql import operators
 from sqlalchemy.sql.expression import UnaryExpression
 from sqlmodel import Session, col, select
 
+from cxtui.business_hours import BusinessClock, BusinessHours, day_starts
 from cxtui.models import (
     OPEN_STATUSES,
     PRIORITIES,
@@ -85,6 +86,8 @@ class Resolution:
     p90_seconds: float | None
     fcr_rate: float | None
     reopen_rate: float | None
+    resolved_in_window: int = 0
+    flow_rate: float | None = None
 
 
 @dataclass
@@ -134,7 +137,7 @@ class Ces:
 
 @dataclass
 class DailyPoint:
-    """One UTC calendar day of the trend lines."""
+    """One calendar day of the trend lines, in the centre's time zone (UTC by default)."""
 
     day: str  # YYYY-MM-DD
     first_response_median_seconds: float | None
@@ -160,10 +163,13 @@ class Dashboard:
     ces: Ces
     quarantine_rows: int
     daily: list[DailyPoint] = field(default_factory=list)
+    clock: str = "calendar"
+    """Which clock first-response and resolution times are in: "calendar" or "business"."""
 
 
 HOUR = 3_600
 DAY = 86_400
+CLOCKS = ("calendar", "business")
 AT_RISK_SECONDS = HOUR
 UNKNOWN = "unknown"
 ABANDONED = "abandoned"
@@ -199,7 +205,6 @@ _ANSWERED = and_(
     or_(col(Ticket.status).is_(None), col(Ticket.status) != ABANDONED),
 )
 _FIRST_RESPONSE_SECONDS = col(Ticket.first_response_at) - col(Ticket.created_at)
-_RESOLUTION_SECONDS = col(Ticket.resolved_at) - col(Ticket.created_at)
 
 
 def percentile(sorted_values: Sequence[float], q: float) -> float | None:
@@ -288,13 +293,19 @@ def queue_snapshot(session: Session, as_of: int, filters: Filters = NO_FILTERS) 
 
 
 def first_response(
-    session: Session, window: Window, filters: Filters = NO_FILTERS
+    session: Session,
+    window: Window,
+    filters: Filters = NO_FILTERS,
+    *,
+    business: BusinessHours | None = None,
 ) -> FirstResponse:
-    """How long customers waited for the first reply, over tickets created in W."""
-    seconds = _sorted_values(
+    """How long customers waited for the first reply, over tickets created in W; in business
+    time when `business` hours are given, else on the calendar."""
+    seconds = _durations(
         session,
-        _FIRST_RESPONSE_SECONDS,
+        Ticket.first_response_at,
         [*_tickets_created_in(window, filters), col(Ticket.first_response_at).is_not(None)],
+        business,
     )
     return FirstResponse(
         count=len(seconds),
@@ -304,8 +315,16 @@ def first_response(
     )
 
 
-def resolution(session: Session, window: Window, filters: Filters = NO_FILTERS) -> Resolution:
-    """How many tickets created in W are solved, how fast, and how many stayed solved."""
+def resolution(
+    session: Session,
+    window: Window,
+    filters: Filters = NO_FILTERS,
+    *,
+    business: BusinessHours | None = None,
+) -> Resolution:
+    """How many tickets created in W are solved, how fast (in business time when `business`
+    hours are given), how many stayed solved, and how many were solved in W whenever they
+    were created (the flow)."""
     scope = _tickets_created_in(window, filters)
     reopens_known = and_(_RESOLVED, col(Ticket.reopens).is_not(None))
     first_contact = and_(
@@ -325,11 +344,22 @@ def resolution(session: Session, window: Window, filters: Filters = NO_FILTERS) 
         .select_from(Ticket)
         .where(*scope)
     ).one()
-    seconds = _sorted_values(
+    seconds = _durations(
         session,
-        _RESOLUTION_SECONDS,
+        Ticket.resolved_at,
         [*scope, _RESOLVED, col(Ticket.resolved_at).is_not(None)],
+        business,
     )
+    resolved_in_window = session.exec(
+        select(func.count())
+        .select_from(Ticket)
+        .where(
+            _RESOLVED,
+            col(Ticket.resolved_at) > window.start,
+            col(Ticket.resolved_at) <= window.as_of,
+            *_ticket_filters(filters),
+        )
+    ).one()
     return Resolution(
         created=created,
         resolved=resolved,
@@ -338,6 +368,8 @@ def resolution(session: Session, window: Window, filters: Filters = NO_FILTERS) 
         p90_seconds=percentile(seconds, 0.9),
         fcr_rate=_ratio(first_contact_count, known),
         reopen_rate=_ratio(reopened_count, known),
+        resolved_in_window=resolved_in_window,
+        flow_rate=_ratio(resolved_in_window, created),
     )
 
 
@@ -439,32 +471,53 @@ def ces(session: Session, window: Window, filters: Filters = NO_FILTERS) -> Ces:
 
 
 def daily_series(
-    session: Session, as_of: int, filters: Filters = NO_FILTERS, days: int = 30
+    session: Session,
+    as_of: int,
+    filters: Filters = NO_FILTERS,
+    days: int = 30,
+    *,
+    hours: BusinessHours | None = None,
+    clock: str = "calendar",
 ) -> list[DailyPoint]:
-    """One point per UTC day for the `days` days ending with as_of's day, oldest first.
+    """One point per day for the `days` days ending with as_of's day, oldest first.
 
-    Three queries cover every day at once; days with nothing to measure get None.
+    Days are calendar days in the centre's zone (`hours.timezone`, UTC without hours), so a
+    day is 23 or 25 hours long when the clocks change. First-response medians are in business
+    time when `clock` is "business". Three queries cover every day at once; days with nothing
+    to measure get None.
     """
-    first_day = as_of // DAY - days + 1
-    start = first_day * DAY
+    centre = hours or BusinessHours()
+    zone = centre.zone
+    last_day = datetime.fromtimestamp(as_of, zone).date()
+    bounds = day_starts(last_day, days, zone)
+    start = bounds[0]
     ticket_scope = [
         col(Ticket.created_at) >= start,
         col(Ticket.created_at) <= as_of,
         *_ticket_filters(filters),
     ]
-    # Day numbers relative to `start` are never negative, so SQLite's integer division is a floor.
-    ticket_day = (col(Ticket.created_at) - start) // DAY
-    survey_day = (col(Survey.submitted_at) - start) // DAY
+    ticket_day = _day_number(col(Ticket.created_at), bounds)
+    survey_day = _day_number(col(Survey.submitted_at), bounds)
 
-    waits = session.exec(
-        select(ticket_day, _FIRST_RESPONSE_SECONDS)
-        .where(*ticket_scope, col(Ticket.first_response_at).is_not(None))
-        .order_by(ticket_day, _FIRST_RESPONSE_SECONDS)
-    ).all()
-    median_wait = {
-        day: percentile([seconds for _, seconds in rows], 0.5)
-        for day, rows in groupby(waits, key=lambda row: row[0])
-    }
+    answered = [*ticket_scope, col(Ticket.first_response_at).is_not(None)]
+    if clock == "business" and not centre.always_open:
+        business = BusinessClock(centre)
+        waits_by_day: dict[int, list[int]] = {}
+        for day, created, replied in session.exec(
+            select(ticket_day, Ticket.created_at, Ticket.first_response_at).where(*answered)
+        ).all():
+            waits_by_day.setdefault(day, []).append(business.seconds(created, replied))
+        median_wait = {day: percentile(sorted(w), 0.5) for day, w in waits_by_day.items()}
+    else:
+        waits = session.exec(
+            select(ticket_day, _FIRST_RESPONSE_SECONDS)
+            .where(*answered)
+            .order_by(ticket_day, _FIRST_RESPONSE_SECONDS)
+        ).all()
+        median_wait = {
+            day: percentile([seconds for _, seconds in rows], 0.5)
+            for day, rows in groupby(waits, key=lambda row: row[0])
+        }
 
     resolved_by_day = {
         day: _ratio(resolved, created)
@@ -503,9 +556,10 @@ def daily_series(
         else:
             csat_by_day[day] = _percent(satisfied, responses)
 
+    first_day = last_day - timedelta(days=days - 1)
     return [
         DailyPoint(
-            day=datetime.fromtimestamp((first_day + offset) * DAY, UTC).strftime("%Y-%m-%d"),
+            day=(first_day + timedelta(days=offset)).isoformat(),
             first_response_median_seconds=median_wait.get(offset),
             resolution_rate=resolved_by_day.get(offset),
             nps=nps_by_day.get(offset),
@@ -525,14 +579,24 @@ def dashboard(
     window: Window,
     filters: Filters = NO_FILTERS,
     sl_target_seconds: int = 20,
+    *,
+    clock: str = "calendar",
+    hours: BusinessHours | None = None,
 ) -> Dashboard:
-    """Every pane's numbers for one as_of, window and set of filters."""
+    """Every pane's numbers for one as_of, window and set of filters.
+
+    `hours` is the centre's calendar (its zone sets the daily series' days); `clock` says
+    whether first-response and resolution times are counted on the calendar or only while
+    the centre is open ("business")."""
+    if clock not in CLOCKS:
+        raise ValueError(f"clock must be one of {', '.join(CLOCKS)}, not {clock!r}")
+    business = (hours or BusinessHours()) if clock == "business" else None
     return Dashboard(
         as_of=window.as_of,
         window_seconds=window.seconds,
         queue=queue_snapshot(session, window.as_of, filters),
-        first_response=first_response(session, window, filters),
-        resolution=resolution(session, window, filters),
+        first_response=first_response(session, window, filters, business=business),
+        resolution=resolution(session, window, filters, business=business),
         handle_time=handle_time(session, window, filters),
         abandonment=abandonment(session, window, filters),
         service_level=service_level(session, window, filters, sl_target_seconds),
@@ -540,7 +604,8 @@ def dashboard(
         csat=csat(session, window, filters),
         ces=ces(session, window, filters),
         quarantine_rows=quarantine_count(session),
-        daily=daily_series(session, window.as_of, filters),
+        daily=daily_series(session, window.as_of, filters, hours=hours, clock=clock),
+        clock=clock,
     )
 
 
@@ -574,6 +639,8 @@ def report_dict(d: Dashboard) -> dict[str, Any]:
             "p90_seconds",
             "fcr_rate",
             "reopen_rate",
+            "resolved_in_window",
+            "flow_rate",
         ),
         "handle_time": _pick(d.handle_time, "count", "mean_seconds"),
         "abandonment": _pick(d.abandonment, "offered", "abandoned", "rate"),
@@ -586,6 +653,7 @@ def report_dict(d: Dashboard) -> dict[str, Any]:
         "csat": _pick(d.csat, "responses", "satisfied", "score_pct", "mean"),
         "ces": _pick(d.ces, "responses", "mean"),
         "quarantine": {"rows": d.quarantine_rows},
+        "clock": d.clock,
     }
 
 
@@ -645,6 +713,35 @@ def _sorted_values(
     session: Session, value: ColumnElement[int], conditions: list[ColumnElement[bool]]
 ) -> list[int]:
     return list(session.exec(select(value).where(*conditions).order_by(value)).all())
+
+
+def _durations(
+    session: Session,
+    end: Any,
+    conditions: list[ColumnElement[bool]],
+    business: BusinessHours | None,
+) -> list[int]:
+    """Sorted seconds from created_at to `end`: in SQL on the calendar, or pair by pair
+    through the centre's opening hours in business time."""
+    if business is None or business.always_open:
+        return _sorted_values(session, col(end) - col(Ticket.created_at), conditions)
+    clock = BusinessClock(business)
+    pairs = session.exec(select(Ticket.created_at, end).where(*conditions)).all()
+    return sorted(clock.seconds(created, finished) for created, finished in pairs)
+
+
+def _day_number(moment: Any, bounds: list[int]) -> ColumnElement[int]:
+    """Which of the days bounded by `bounds` (local midnights) a time falls in, counted from
+    0, computed in SQL; only used on times already inside the first and last bound.
+
+    Days all 24 hours long (UTC, or no clock change in the range) are a plain division, which
+    is a floor here since the times are never before the first bound."""
+    if all(later - earlier == DAY for earlier, later in pairwise(bounds)):
+        return (moment - bounds[0]) // DAY
+    return case(
+        *((moment < bound, number) for number, bound in enumerate(bounds[1:-1])),
+        else_=len(bounds) - 2,
+    )
 
 
 def _ordered(counts: Counter[str], natural: Sequence[str] = ()) -> dict[str, int]:

@@ -105,6 +105,10 @@ class TicketDetail:
     surveys: list[SurveyRow]
     first_response_seconds: int | None
     resolution_seconds: int | None
+    agent_replies: int | None = None
+    handle_seconds: int | None = None
+    source_file: str | None = None
+    source_line: int | None = None
 
 
 @dataclass
@@ -497,11 +501,19 @@ def _extra(raw: str | None) -> dict[str, object]:
 def ticket_detail(session: Session, ticket_id: str, as_of: int) -> TicketDetail | None:
     """One ticket with its history and the surveys about it; None when no such ticket."""
     values = session.exec(
-        select(*_TICKET_COLUMNS, Ticket.extra).where(col(Ticket.id) == ticket_id)
+        select(
+            *_TICKET_COLUMNS,
+            Ticket.agent_replies,
+            Ticket.handle_seconds,
+            Ticket.source_file,
+            Ticket.source_line,
+            Ticket.extra,
+        ).where(col(Ticket.id) == ticket_id)
     ).first()
     if values is None:
         return None
-    ticket = _ticket_row(values[:-1], as_of)
+    ticket = _ticket_row(values[: len(_TICKET_COLUMNS)], as_of)
+    agent_replies, handle_seconds, source_file, source_line = values[len(_TICKET_COLUMNS) : -1]
     surveys = session.exec(
         select(*_SURVEY_COLUMNS)
         .where(col(Survey.ticket_id) == ticket_id)
@@ -518,6 +530,10 @@ def ticket_detail(session: Session, ticket_id: str, as_of: int) -> TicketDetail 
         surveys=[_survey_row(s) for s in surveys],
         first_response_seconds=since_created(ticket.first_response_at),
         resolution_seconds=since_created(ticket.resolved_at),
+        agent_replies=agent_replies,
+        handle_seconds=handle_seconds,
+        source_file=source_file,
+        source_line=source_line,
     )
 
 

@@ -157,12 +157,13 @@ class Loader:
         self.lock_path = Path(database + ".lock")
         self._reported: set[str] = set()
         self.mappings = tuple(mappings)
-        self.matched: dict[str, str] = {}
-        """For each file, the preset, mapping or native format that reads it."""
+        self.choices: dict[str, presets.Choice] = {}
+        """For each file whose columns were seen: the preset, mapping or native format
+        chosen to read it, or why none fits."""
         self.problems: dict[str, str] = {}
-        """For each file that cannot be loaded, why (as in its skipped message)."""
+        """For each file that could not be loaded, the latest reason (as in its skipped
+        message)."""
         self._plans: dict[str, tuple[str, FilePlan]] = {}
-        self._unusable: dict[str, str] = {}
 
     def data_files(self) -> list[Path]:
         """Data files in the folder and its subfolders, hidden ones (like .cxtui) excluded."""
@@ -288,7 +289,7 @@ class Loader:
                     state.kind = self._choose(state, first or (), header=False)
             if state.kind is None:
                 if chunk.consumed:
-                    self._skip(state.path, self._unusable.get(state.path, UNKNOWN_KIND), total)
+                    self._skip(state.path, self._unusable(state.path), total)
                 return
             if chunk.consumed:
                 state.offset += chunk.consumed
@@ -366,7 +367,7 @@ class Loader:
         first = next((r.fields for r in records if r.fields), None)
         state.kind = self._choose(state, first or (), named_kind=named_kind, header=False)
         if state.kind is None and first is not None:
-            self._skip(state.path, self._unusable.get(state.path, UNKNOWN_KIND), total)
+            self._skip(state.path, self._unusable(state.path), total)
             return
         state.reset = True
         state.offset = len(data)
@@ -396,12 +397,16 @@ class Loader:
             named_kind=named_kind,
             header=header,
         )
-        self.matched[state.path] = choice.label
-        if choice.key is not None and choice.plan is not None:
-            self._plans[state.path] = (choice.key, choice.plan)
-        if choice.problem is not None:
-            self._unusable[state.path] = choice.problem
+        self.choices[state.path] = choice
+        if choice.key is not None:
+            self.problems.pop(state.path, None)
+            if choice.plan is not None:
+                self._plans[state.path] = (choice.key, choice.plan)
         return choice.key
+
+    def _unusable(self, path: str) -> str:
+        choice = self.choices.get(path)
+        return UNKNOWN_KIND if choice is None or choice.problem is None else choice.problem
 
     def _plan(self, state: FileState, fields: dict[str, object]) -> FilePlan | None:
         """The mapping bound to this file's columns; None for a file in the native format."""

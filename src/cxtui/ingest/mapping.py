@@ -372,8 +372,8 @@ class FilePlan:
     file: str
     missing: list[str] = field(default_factory=list)
     absent: list[str] = field(default_factory=list)
-    _ticket: list[tuple[str, Callable[..., object]]] = field(default_factory=list)
-    _survey: list[tuple[str, Callable[..., object]]] = field(default_factory=list)
+    _ticket: list[tuple[str, Compiled]] = field(default_factory=list)
+    _survey: list[tuple[str, Compiled]] = field(default_factory=list)
     _skip: list[tuple[Getter, tuple[str, ...]]] = field(default_factory=list)
     _extra: tuple[str, ...] = ()
 
@@ -400,7 +400,7 @@ class FilePlan:
 
     def _record(
         self,
-        fields: list[tuple[str, Callable[..., object]]],
+        fields: list[tuple[str, Compiled]],
         record: Mapping[str, object],
         ticket: dict[str, object],
         line: int,
@@ -444,14 +444,13 @@ def bind(mapping: ExportMapping, columns: Sequence[object], file: str, zone: tzi
         table = fields[kind]
         if not table:
             continue
-        compiled = []
+        compiled = plan._ticket if kind == "ticket" else plan._survey
         for target in _ordered(table, kind, has_ticket=bool(mapping.ticket)):
             sources = [
-                _converted(binder.source(s, target), target, s, zone, mapping.time_format)
+                _converted(binder.source(s), target, s, zone, mapping.time_format)
                 for s in table[target]
             ]
             compiled.append((target, _first(sources)))
-        setattr(plan, f"_{kind}", compiled)
         for target in REQUIRED[kind]:
             if target not in table or not binder.feeds(table[target], table):
                 plan.missing.append(_needs(kind, target, table.get(target, ())))
@@ -498,7 +497,7 @@ class _Binder:
             return found
         if record_absent and name not in self.plan.absent:
             self.plan.absent.append(name)
-        return lambda record: None
+        return _literal_getter(name)
 
     def present(self, source: Source, table: dict[str, FieldSpec]) -> bool:
         if source.is_constant or source.row:
@@ -513,7 +512,7 @@ class _Binder:
     def feeds(self, spec: FieldSpec, table: dict[str, FieldSpec]) -> bool:
         return any(self.present(source, table) for source in spec)
 
-    def source(self, source: Source, target: str) -> Compiled:
+    def source(self, source: Source) -> Compiled:
         """One Source as a function (row, fields so far, the row's ticket, line) -> value."""
         if source.is_constant:
             constant = source.constant
@@ -533,6 +532,10 @@ class _Binder:
         else:
             assert source.column is not None
             raw = self.getter(source.column)
+            if not (source.pattern or source.values or source.prefix):
+                key = self.lookup.get(source.column.strip().lower())
+                if key is not None:  # the common case, with no layer between row and value
+                    return lambda record, out, ticket, line: record.get(key)
         return _transformed(raw, source)
 
     def _from(self, source: Source) -> Compiled:
@@ -561,6 +564,14 @@ class _Binder:
             return int(start) + seconds  # type: ignore[call-overload]
 
         return plus
+
+
+def _literal_getter(name: str) -> Getter:
+    """A column the first row lacked: JSON rows differ in shape (a ticket gains its metric_set
+    later), so later rows are asked for it by its exact name or dotted path."""
+    head, *rest = name.split(".")
+    path = _path_getter(head, tuple(rest))
+    return lambda record: record.get(name) if name in record else path(record)
 
 
 def _path_getter(key: str, path: tuple[str, ...]) -> Getter:
@@ -665,26 +676,27 @@ def to_epoch(value: object, zone: tzinfo, time_format: str | None, column: str) 
     """A time as epoch seconds: with `time_format` (strptime) when given, else ISO 8601 or
     epoch seconds. "2026-11-20 10:00:00 UTC" and "… +0100" (a space before the zone, as some
     tools write) are read too. Times without a zone are in `zone`."""
-    if _blank(value):
+    if time_format is None or not isinstance(value, str):
+        try:
+            return parse_time(value, zone, column)
+        except RowError:
+            text = value.strip() if isinstance(value, str) else ""
+            spaced = _SPACED_ZONE.search(text)
+            if spaced is None:
+                raise
+        offset = "+00:00" if spaced[1] else f"{spaced[2]}:{spaced[3]}"
+        return parse_time(text[: spaced.start()] + offset, zone, column)
+    if not value.strip():
         return None
-    if isinstance(value, str):
-        text = value.strip()
-        if time_format:
-            try:
-                moment = datetime.strptime(text, time_format)
-            except ValueError:
-                raise RowError(
-                    f"bad timestamp in {column}: {_short(value)} does not match {time_format!r}"
-                ) from None
-            if moment.tzinfo is None:
-                moment = moment.replace(tzinfo=zone)
-            return int(moment.timestamp())
-        spaced = _SPACED_ZONE.search(text)
-        if spaced is not None:
-            offset = "+00:00" if spaced[1] else f"{spaced[2]}:{spaced[3]}"
-            text = text[: spaced.start()] + offset
-        value = text
-    return parse_time(value, zone, column)
+    try:
+        moment = datetime.strptime(value.strip(), time_format)
+    except ValueError:
+        raise RowError(
+            f"bad timestamp in {column}: {_short(value)} does not match {time_format!r}"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    return int(moment.timestamp())
 
 
 def duration_seconds(value: object, unit: int, column: str) -> int | None:

@@ -132,7 +132,7 @@ _PRESET_TABLES: dict[str, dict[str, object]] = {
                 "values": {"enps": "nps", "smileys": "csat", "five_star": "csat"},
             },
             "score": "score",
-            "ticket_id": "properties.ticket_id",
+            "ticket_id": ["person_properties.ticket_id", "person_properties.Ticket ID"],
             "customer_id": ["person.id", "person"],
             "comment": "comment",
         }
@@ -166,26 +166,24 @@ class Preset:
 
     mapping: ExportMapping
     needs: frozenset[str]
-    any_of: frozenset[str] = frozenset()
 
     def fits(self, columns: set[str]) -> bool:
-        return self.needs <= columns and (not self.any_of or bool(self.any_of & columns))
+        return self.needs <= columns
 
 
-def _preset(name: str, needs: set[str], any_of: set[str] | None = None) -> Preset:
+def _preset(name: str, needs: set[str]) -> Preset:
     mapping = parse_mapping(_PRESET_TABLES[name], name=name, origin="preset")
     check_mapping(mapping)
-    return Preset(mapping, frozenset(needs), frozenset(any_of or ()))
+    return Preset(mapping, frozenset(needs))
 
 
 PRESETS: tuple[Preset, ...] = (
     _preset("zendesk-tickets", {"id", "created_at", "status", "requester_id", "via"}),
     _preset("zendesk-satisfaction", {"id", "ticket_id", "requester_id", "score", "created_at"}),
-    _preset("freshdesk", {"ticket id", "status"}, {"created time", "created date"}),
+    _preset("freshdesk", {"ticket id", "status", "priority", "source"}),
     _preset("delighted", {"id", "person", "survey_type", "score", "created_at"}),
     _preset("chatwoot-csat", {"agent name", "rating", "recorded date"}),
 )
-PRESET_NAMES = (*(p.mapping.name for p in PRESETS), GENERIC_SURVEY)
 
 
 @dataclass(frozen=True)
@@ -232,7 +230,9 @@ def choose(
         return Choice(native, f"native {native}")
     generic = generic_survey(columns, name)
     if generic is not None:
-        return _bound(generic, columns, path, zone)
+        chosen = _bound(generic, columns, path, zone)
+        if chosen.key is not None or native is None or header:
+            return chosen
     if native is not None and not header:
         return Choice(native, f"native {native}")
     if native is not None:

@@ -1,0 +1,128 @@
+"""`cxtui check`: load a folder into a throwaway database and say what happened to each file.
+
+A supervisor pointing cxtui at a new export wants to know, before trusting any number, which
+preset or mapping read each file, how many rows it would load, which rows it would set aside
+and why, and which column a mapping still needs. Running the real loader (into a temporary
+database, never the folder's own) means the answer is exactly what `cxtui ingest` would do.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cxtui.config import Config
+from cxtui.ingest.loader import Loader, LoadResult
+from cxtui.safe_text import visible
+from cxtui.store import open_engine
+
+FIRST_REASONS = 3
+MAX_SHOWN = 200
+
+
+@dataclass
+class FileCheck:
+    """What loading one data file would do."""
+
+    file: str
+    matched: str = "not read"
+    tickets: int = 0
+    surveys: int = 0
+    quarantined: int = 0
+    reasons: list[tuple[int, str]] = field(default_factory=list)
+    problem: str | None = None
+    absent: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Every row would load."""
+        return self.problem is None and self.quarantined == 0
+
+
+def check_folder(
+    data_dir: Path, config: Config, *, first_reasons: int = FIRST_REASONS
+) -> list[FileCheck]:
+    """Dry-run a load of `data_dir` with `config`'s zone and mappings, one FileCheck a file."""
+    per_file: dict[str, LoadResult] = {}
+
+    def count(batch: LoadResult) -> None:
+        for name in batch.files_changed:
+            per_file.setdefault(name, LoadResult()).add(batch)
+
+    with tempfile.TemporaryDirectory(prefix="cxtui-check-") as tmp:
+        db_path = Path(tmp) / "check.db"
+        engine = open_engine(db_path)
+        try:
+            loader = Loader(
+                engine,
+                data_dir,
+                timezone=config.timezone,
+                settle_seconds=0,
+                on_commit=count,
+                mappings=config.mappings,
+            )
+            loader.load_all()
+            files = [p.relative_to(data_dir).as_posix() for p in loader.data_files()]
+            with sqlite3.connect(db_path) as db:
+                quarantine = db.execute(
+                    "SELECT file, line, reason FROM quarantine ORDER BY file, line"
+                ).fetchall()
+        finally:
+            engine.dispose()
+    checks = {name: FileCheck(name) for name in files}
+    for name, check in checks.items():
+        choice = loader.choices.get(name)
+        if choice is not None:
+            check.matched = choice.label
+            if choice.plan is not None and choice.plan.mapping.origin != "preset":
+                check.absent = list(choice.plan.absent)
+        loaded = per_file.get(name)
+        if loaded is not None:
+            check.tickets, check.surveys = loaded.tickets, loaded.surveys
+            check.quarantined = loaded.quarantined
+        check.problem = loader.problems.get(name)
+    for name, line, reason in quarantine:
+        check = checks.get(name)
+        if check is not None and len(check.reasons) < first_reasons:
+            check.reasons.append((line, reason))
+    return list(checks.values())
+
+
+def _rows(check: FileCheck) -> str:
+    counts = [(check.tickets, "ticket row(s)"), (check.surveys, "survey row(s)")]
+    said = [f"{count:,} {what}" for count, what in counts if count]
+    return " and ".join(said) or "no rows"
+
+
+def exit_status(checks: list[FileCheck]) -> int:
+    """0 when there are files and every row of every file would load, else 2."""
+    return 0 if checks and all(c.ok for c in checks) else 2
+
+
+def check_text(checks: list[FileCheck], data_dir: Path) -> str:
+    """The dry run for people: one block per file, then a one-line summary."""
+    if not checks:
+        return f"no data files (.csv, .jsonl, .ndjson, .json) in {visible(data_dir)}\n"
+    lines: list[str] = []
+    for check in checks:
+        lines.append(f"{visible(check.file, MAX_SHOWN)}: {visible(check.matched, MAX_SHOWN)}")
+        if check.problem is not None:
+            lines.append(f"  cannot be loaded: {visible(check.problem, MAX_SHOWN)}")
+            continue
+        lines.append(f"  would load {_rows(check)}")
+        if check.quarantined:
+            lines.append(f"  {check.quarantined:,} row(s) would be quarantined; the first:")
+            lines.extend(
+                f"    line {line}: {visible(reason, MAX_SHOWN)}" for line, reason in check.reasons
+            )
+        for column in check.absent:
+            lines.append(
+                f"  note: the mapping names column '{visible(column, MAX_SHOWN)}', "
+                "which this file does not have"
+            )
+    ready = sum(c.ok for c in checks)
+    lines.append("")
+    lines.append(f"{len(checks)} file(s): {ready} ready, {len(checks) - ready} need attention")
+    return "\n".join(lines) + "\n"

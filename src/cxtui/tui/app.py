@@ -1,0 +1,458 @@
+"""The cxtui app: owns the window, the filters and the refresh cycle; screens only draw.
+
+Refreshing works like a single-lane road. Anything that may have moved the numbers (a
+committed batch, another process's commit, the minute tick) only *asks* for a refresh. One
+refresh runs at a time in a worker thread; asks that arrive meanwhile collapse into one
+follow-up, started no sooner than REFRESH_GAP after the last began. So a burst of commits
+costs at most a few refreshes a second, and a slow query delays the next refresh instead of
+stacking a queue of them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Iterable
+from functools import partial
+from pathlib import Path
+from typing import ClassVar
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.engine import Engine
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from cxtui.config import Config
+from cxtui.ingest.loader import LoadResult
+from cxtui.metrics import Filters, Window
+from cxtui.store import open_engine
+from cxtui.tui import formatting as fmt
+from cxtui.tui import live, source
+from cxtui.tui.base import CxScreen
+from cxtui.tui.commands import JumpProvider
+from cxtui.tui.dashboard import DashboardScreen
+from cxtui.tui.filters import FilterScreen
+from cxtui.tui.help import HelpScreen, keys_for
+from cxtui.tui.journey import JourneyScreen
+from cxtui.tui.lists import LIST_TITLES, SurveyListScreen, TicketListScreen
+from cxtui.tui.panes import Pane
+from cxtui.tui.quarantine import QuarantineScreen
+from cxtui.tui.source import Snapshot, View
+from cxtui.tui.status_line import Status
+from cxtui.tui.ticket import TicketScreen
+
+WINDOWS = (24 * 3_600, 7 * 86_400, 30 * 86_400)
+REFRESH_GAP = 0.25
+TICK_SECONDS = 60.0
+HANGUP_EXIT_CODE = 128 + signal.SIGHUP
+HANGUP_GRACE_SECONDS = 1.0
+
+
+class DataCommitted(Message):
+    """The folder watcher committed a batch of rows."""
+
+    def __init__(self, result: LoadResult) -> None:
+        super().__init__()
+        self.result = result
+
+
+class DatabaseChanged(Message):
+    """Another process committed to the database."""
+
+
+class BackgroundFailed(Message):
+    """A background thread stopped; the status line says why."""
+
+    def __init__(self, error: str) -> None:
+        super().__init__()
+        self.error = error
+
+
+class SnapshotReady(Message):
+    """A refresh finished; `view` is what it was computed for (the view may have moved on)."""
+
+    def __init__(self, snapshot: Snapshot, view: View) -> None:
+        super().__init__()
+        self.snapshot = snapshot
+        self.view = view
+
+
+class SnapshotFailed(Message):
+    """A refresh could not read the database."""
+
+    def __init__(self, error: str) -> None:
+        super().__init__()
+        self.error = error
+
+
+class CxApp(App[int]):
+    """The live supervisor dashboard over one database (and, with ingest, one folder)."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "cxtui"
+    COMMANDS: ClassVar = App.COMMANDS | {JumpProvider}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark", "help", "Keys"),
+        Binding("w", "cycle_window", "Window"),
+        Binding("f", "filters", "Filters"),
+        Binding("x", "quarantine", "Quarantine", show=False),
+    ]
+
+    status: reactive[Status | None] = reactive(None)
+
+    def __init__(
+        self,
+        *,
+        engine: Engine,
+        config: Config,
+        window_seconds: int,
+        as_of: int | None = None,
+        data_dir: Path | None = None,
+        ingest: bool = False,
+        handle_hangup: bool = False,
+    ) -> None:
+        super().__init__()
+        if "TEXTUAL_ANIMATIONS" not in os.environ:
+            # Off unless asked for: an animation over SSH is bytes spent on nothing.
+            self.animation_level = "none"
+        self.engine = engine
+        self.config = config
+        self.zone = ZoneInfo(config.timezone)
+        self.fixed_as_of = as_of
+        self.data_dir = data_dir
+        self.ingest = ingest
+        self.handle_hangup = handle_hangup
+        self.view = View(window_seconds)
+        self.generation = 0
+        self.snapshot: Snapshot | None = None
+        self.refreshing = False
+        self.refreshes = 0
+        self.last_change: int | None = None
+        self.problem: str | None = None
+        self.stop = threading.Event()
+        self._refresh_wanted = False
+        self._refresh_scheduled = False
+        self._last_refresh_started = 0.0
+
+    # --- the clock and the view ---------------------------------------------------------
+
+    def as_of(self) -> int:
+        """The moment the numbers are for: the frozen --as-of, or now."""
+        return self.fixed_as_of if self.fixed_as_of is not None else int(time.time())
+
+    def window(self) -> Window:
+        return Window(as_of=self.as_of(), seconds=self.view.window_seconds)
+
+    def set_view(self, view: View) -> None:
+        """Change the window or filters: every pane and the list in front follow at once."""
+        if view == self.view:
+            return
+        self.view = view
+        self.show_status()
+        self.request_refresh()
+        if isinstance(self.screen, CxScreen):
+            self.screen.catch_up()
+
+    def set_window(self, seconds: int) -> None:
+        self.set_view(View(seconds, self.view.filters))
+
+    def set_filters(self, filters: Filters | None) -> None:
+        if filters is not None:
+            self.set_view(View(self.view.window_seconds, filters))
+
+    # --- starting and stopping ----------------------------------------------------------
+
+    def get_default_screen(self) -> Screen[None]:
+        return DashboardScreen(self.config)
+
+    @property
+    def dashboard(self) -> DashboardScreen:
+        return next(s for s in self.screen_stack if isinstance(s, DashboardScreen))
+
+    def on_mount(self) -> None:
+        self.show_status()
+        self.request_refresh()
+        self.set_interval(TICK_SECONDS, self._tick)
+        report = self._from_thread
+        if self.ingest and self.data_dir is not None:
+            live.start_ingest(
+                self.engine,
+                self.data_dir,
+                self.config,
+                self.stop,
+                on_commit=lambda result: report(DataCommitted(result)),
+                on_error=lambda error: report(BackgroundFailed(error)),
+            )
+        # Also with ingest on: when another cxtui already loads this folder, ours stands
+        # aside and that process's commits are only seen here.
+        live.start_poll(
+            self.engine,
+            self.stop,
+            on_change=lambda: report(DatabaseChanged()),
+            on_error=lambda error: report(BackgroundFailed(error)),
+        )
+        if self.handle_hangup:
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.hang_up)
+
+    def _from_thread(self, message: Message) -> None:
+        if not self.stop.is_set():
+            self.post_message(message)
+
+    def on_unmount(self) -> None:
+        self.stop.set()
+        if self.handle_hangup:
+            asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
+
+    async def action_quit(self) -> None:
+        self.stop.set()
+        self.exit(0)
+
+    def hang_up(self) -> None:
+        """The terminal is gone: stop the threads, exit, and make sure the exit cannot stall.
+
+        Textual restores the terminal as it exits. If its output thread already died writing
+        to the dead terminal, that restore blocks for ever on the thread's full queue. So
+        output goes to /dev/null from now on, and a guard thread first interrupts a stuck
+        exit with SystemExit (callers' clean-up, such as the demo's temp folder, still runs)
+        and, should even that stall, ends the process outright.
+        """
+        self.stop.set()
+        detach_from_terminal()
+        signal.signal(signal.SIGUSR1, _leave_after_hangup)
+        threading.Thread(target=_guard_exit, name="cxtui-hangup-guard", daemon=True).start()
+        self.exit(return_code=HANGUP_EXIT_CODE)
+
+    # --- refreshing ---------------------------------------------------------------------
+
+    @property
+    def refresh_pending(self) -> bool:
+        """A refresh is running or about to start (tests wait for this to clear)."""
+        return self.refreshing or self._refresh_scheduled
+
+    def request_refresh(self) -> None:
+        """Ask for the panes to be recomputed; asks made while one runs become one follow-up."""
+        self._refresh_wanted = True
+        if self.refreshing or self._refresh_scheduled:
+            return
+        self._refresh_scheduled = True
+        wait = self._last_refresh_started + REFRESH_GAP - time.monotonic()
+        if wait > 0:
+            self.set_timer(wait, self._start_refresh)
+        else:
+            self.call_next(self._start_refresh)
+
+    def _start_refresh(self) -> None:
+        self._refresh_scheduled = False
+        if self.refreshing:
+            return
+        self._refresh_wanted = False
+        self.refreshing = True
+        self._last_refresh_started = time.monotonic()
+        self._compute(self.window(), self.view)
+
+    @work(thread=True, group="dashboard", exit_on_error=False)
+    def _compute(self, window: Window, view: View) -> None:
+        try:
+            snapshot = source.snapshot(self.engine, window, view.filters, self.config)
+        except Exception as exc:  # shown in the status line; the next refresh tries again
+            self._from_thread(SnapshotFailed(str(exc)))
+            return
+        self._from_thread(SnapshotReady(snapshot, view))
+
+    @on(SnapshotReady)
+    def _snapshot_ready(self, message: SnapshotReady) -> None:
+        self.refreshing = False
+        self.refreshes += 1
+        if message.view == self.view:
+            self.snapshot = message.snapshot
+            self.problem = None
+            self.dashboard.show(message.snapshot)
+            self.show_status()
+            if isinstance(self.screen, CxScreen):
+                self.screen.catch_up()
+        else:
+            self._refresh_wanted = True
+        if self._refresh_wanted:
+            self.request_refresh()
+
+    @on(SnapshotFailed)
+    def _snapshot_failed(self, message: SnapshotFailed) -> None:
+        self.refreshing = False
+        self.problem = f"cannot read database: {message.error}"
+        self.show_status()
+        if self._refresh_wanted:
+            self.request_refresh()
+
+    @on(DataCommitted)
+    def _data_committed(self, message: DataCommitted) -> None:
+        self._data_moved()
+
+    @on(DatabaseChanged)
+    def _database_changed(self) -> None:
+        self._data_moved()
+
+    def _data_moved(self) -> None:
+        self.last_change = int(time.time())
+        self.generation += 1
+        self.request_refresh()
+
+    @on(BackgroundFailed)
+    def _background_failed(self, message: BackgroundFailed) -> None:
+        self.problem = message.error
+        self.show_status()
+
+    def _tick(self) -> None:
+        """Once a minute ages and windows move on with the clock (unless it is frozen)."""
+        if self.fixed_as_of is None:
+            self.generation += 1
+            self.request_refresh()
+
+    def show_status(self) -> None:
+        snapshot = self.snapshot
+        folder = str(self.data_dir) if self.data_dir is not None else "(database only)"
+        home = str(Path.home())
+        if folder.startswith(home + os.sep):
+            folder = "~" + folder[len(home) :]
+        self.status = Status(
+            folder=folder,
+            window_seconds=self.view.window_seconds,
+            filters=self.view.filters,
+            rows_loaded=None if snapshot is None else snapshot.rows_loaded,
+            last_change=self.last_change,
+            quarantined=None if snapshot is None else snapshot.board.quarantine_rows,
+            clock=None if snapshot is None else snapshot.board.as_of,
+            problem=self.problem,
+        )
+
+    # --- going places -------------------------------------------------------------------
+
+    @on(Pane.OpenList)
+    def _open_pane_list(self, message: Pane.OpenList) -> None:
+        self.open_list(message.kind)
+
+    def open_list(self, kind: str) -> None:
+        self.push_screen(SurveyListScreen() if kind == "surveys" else TicketListScreen(kind))
+
+    def open_ticket(self, ticket_id: str) -> None:
+        self.push_screen(TicketScreen(ticket_id))
+
+    def open_journey(self, customer_id: str) -> None:
+        self.push_screen(JourneyScreen(customer_id))
+
+    def action_quarantine(self) -> None:
+        if not isinstance(self.screen, QuarantineScreen):
+            self.push_screen(QuarantineScreen())
+
+    def action_cycle_window(self) -> None:
+        seconds = self.view.window_seconds
+        following = [w for w in WINDOWS if w > seconds]
+        self.set_window(following[0] if following else WINDOWS[0])
+
+    def action_filters(self) -> None:
+        if isinstance(self.screen, FilterScreen):
+            return
+        self.push_screen(FilterScreen(self.view.filters, self.engine), self.set_filters)
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        name = self.screen.help_name if isinstance(self.screen, CxScreen) else ""
+        self.push_screen(HelpScreen(name, keys_for(self.screen)))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        for seconds in WINDOWS:
+            name = fmt.window_name(seconds)
+            yield SystemCommand(
+                f"Window: last {name}",
+                f"Show the last {name} in every pane and list",
+                partial(self.set_window, seconds),
+            )
+        yield SystemCommand(
+            "Filters", "Choose a channel, queue, agent or priority", self.action_filters
+        )
+        yield SystemCommand("Clear filters", "Show everything again", self.clear_filters)
+        yield SystemCommand(
+            "Quarantined rows", "Rows the loader rejected, and why", self.action_quarantine
+        )
+        for kind in ("open", "first_response", "unresolved", "all", "surveys"):
+            yield SystemCommand(
+                f"List: {LIST_TITLES[kind]}",
+                "Open this list",
+                partial(self.open_list, kind),
+            )
+        yield SystemCommand("Keys", "Every key on this screen", self.action_help)
+        yield SystemCommand("Theme", "Change the colours", self.action_change_theme)
+        yield SystemCommand("Quit", "Leave cxtui", self.action_quit)
+
+    def clear_filters(self) -> None:
+        self.set_filters(Filters())
+
+
+def _leave_after_hangup(_signum: int, _frame: object) -> None:
+    raise SystemExit(HANGUP_EXIT_CODE)
+
+
+def _guard_exit() -> None:
+    time.sleep(HANGUP_GRACE_SECONDS)
+    os.kill(os.getpid(), signal.SIGUSR1)
+    time.sleep(HANGUP_GRACE_SECONDS)
+    os._exit(HANGUP_EXIT_CODE)
+
+
+def detach_from_terminal() -> None:
+    """Point stdin, stdout and stderr at /dev/null once the terminal has hung up.
+
+    Textual restores the terminal as it exits; on a dead TTY those writes fail, its output
+    thread dies and the exit then blocks on a full queue. Writing into /dev/null lets the
+    normal exit run to the end, so the caller still gets to clean up (the demo's temp folder).
+    """
+    null = os.open(os.devnull, os.O_RDWR)
+    try:
+        for stream in (sys.__stdin__, sys.__stdout__, sys.__stderr__):
+            if stream is not None:
+                with contextlib.suppress(OSError, ValueError):
+                    os.dup2(null, stream.fileno())
+    finally:
+        os.close(null)
+
+
+def run_app(
+    data_dir: Path,
+    db_path: Path,
+    *,
+    window_seconds: int,
+    as_of: int | None,
+    config: Config,
+    ingest: bool = True,
+) -> int:
+    """Open the app full screen until the supervisor quits or the terminal goes away.
+
+    Returns the exit status: 0 after `q`, 128+SIGHUP when the terminal hung up (or raises
+    SystemExit with that status if Textual's own exit stalled on the dead terminal).
+    """
+    engine = open_engine(db_path)
+    app = CxApp(
+        engine=engine,
+        config=config,
+        window_seconds=window_seconds,
+        as_of=as_of,
+        data_dir=data_dir,
+        ingest=ingest,
+        handle_hangup=True,
+    )
+    try:
+        app.run()
+    finally:
+        app.stop.set()
+        engine.dispose()
+    return app.return_code or 0

@@ -1,0 +1,122 @@
+"""Numbers, durations and times as a supervisor reads them on a small screen.
+
+Pure functions returning plain strings, so the panes, lists and tests share one wording.
+Missing values show as an em dash rather than a zero: "no data" and "zero" are different news.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from cxtui.safe_text import mask_pii, visible
+
+MISSING = "—"
+MINUTE = 60
+HOUR = 3_600
+DAY = 86_400
+
+
+def duration(seconds: float | None) -> str:
+    """A wait or an age in at most two units: 45s, 12m, 3h 05m, 4d 07h."""
+    if seconds is None:
+        return MISSING
+    total = round(seconds)
+    sign = "-" if total < 0 else ""
+    total = abs(total)
+    if total < 90:
+        return f"{sign}{total}s"
+    if total < 90 * MINUTE:
+        return f"{sign}{round(total / MINUTE)}m"
+    if total < 2 * DAY:
+        hours, minutes = divmod(round(total / MINUTE), 60)
+        return f"{sign}{hours}h {minutes:02d}m"
+    days, hours = divmod(total // HOUR, 24)
+    return f"{sign}{days}d {hours:02d}h"
+
+
+def headline_duration(seconds: float | None) -> tuple[str, str]:
+    """A duration as (number, unit) for the big digits, e.g. ("4.5", "min") or ("12", "h")."""
+    if seconds is None:
+        return MISSING, ""
+    if seconds < 100:
+        return f"{round(seconds)}", "sec"
+    if seconds < 100 * MINUTE:
+        return _short_number(seconds / MINUTE), "min"
+    if seconds < 2 * DAY:
+        return _short_number(seconds / HOUR), "hours"
+    return _short_number(seconds / DAY), "days"
+
+
+def _short_number(value: float) -> str:
+    """One decimal below 10, whole numbers above: 4.5, 12, 130."""
+    return f"{value:.1f}" if value < 9.95 else f"{round(value)}"
+
+
+def count(value: int | None) -> str:
+    return MISSING if value is None else f"{value:,}"
+
+
+def percent(rate: float | None, decimals: int = 0) -> str:
+    """A 0-1 rate as a percentage: 0.825 -> "82%" (or "82.5%")."""
+    return MISSING if rate is None else f"{100 * rate:.{decimals}f}%"
+
+
+def percent_points(value: float | None, decimals: int = 0) -> str:
+    """A value already in percent (CSAT): 86.0 -> "86%"."""
+    return MISSING if value is None else f"{value:.{decimals}f}%"
+
+
+def nps(score: float | None) -> str:
+    """NPS with its sign, because -5 and 5 read alike at a glance: "+32", "-5", "0"."""
+    if score is None:
+        return MISSING
+    whole = round(score)
+    return f"{whole:+d}" if whole else "0"
+
+
+def margin(value: float | None) -> str:
+    return "" if value is None else f"±{value:.0f}"
+
+
+def mean(value: float | None, decimals: int = 1) -> str:
+    return MISSING if value is None else f"{value:.{decimals}f}"
+
+
+def moment(epoch: int | None, zone: ZoneInfo) -> str:
+    """A date and time in the supervisor's time zone: 2024-05-01 14:05."""
+    if epoch is None:
+        return MISSING
+    return datetime.fromtimestamp(epoch, zone).strftime("%Y-%m-%d %H:%M")
+
+
+def moment_seconds(epoch: int | None, zone: ZoneInfo) -> str:
+    if epoch is None:
+        return MISSING
+    return datetime.fromtimestamp(epoch, zone).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def clock(epoch: int, zone: ZoneInfo) -> str:
+    """The status-line clock: 2024-05-01 14:05 UTC."""
+    return datetime.fromtimestamp(epoch, zone).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def window_name(seconds: int) -> str:
+    """A window length as typed on the command line: 24h, 7d, 90m."""
+    if seconds % DAY == 0 and seconds >= 2 * DAY:
+        return f"{seconds // DAY}d"
+    if seconds % HOUR == 0:
+        return f"{seconds // HOUR}h"
+    if seconds % MINUTE == 0:
+        return f"{seconds // MINUTE}m"
+    return f"{seconds}s"
+
+
+def data(value: object, *, mask: bool = False, max_len: int | None = None) -> str:
+    """A value from a data file made safe to show: PII masked if asked, controls made visible."""
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    if mask:
+        text = mask_pii(text)
+    return visible(text, max_len)

@@ -1,0 +1,414 @@
+"""A list that holds only the rows on screen, fetched page by page from the database.
+
+A queue of 100k tickets cannot be loaded into a table widget without stalling, so this list
+knows only the total and keeps the rows near the viewport. Scrolling to rows it has not got
+draws a placeholder and asks a worker thread for that page; the page arrives as a message.
+
+When the data changes under it the list reloads in place: it looks for the selected row by its
+key in the fresh rows and moves the cursor and the scroll position with it, so the supervisor's
+place is kept, and it reports how many rows arrived as a "+N new" count instead of jumping.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, TypeVar
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+from textual import on, work
+from textual.binding import Binding, BindingType
+from textual.events import Resize
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.worker import get_current_worker
+
+from cxtui.safe_text import visible
+from cxtui.tui.source import read
+
+R = TypeVar("R")
+
+Cell = tuple[str, str]
+"""(text already made safe with formatting.data, role): role names a colour, "" for none."""
+
+ROLES = ("bad", "warn", "ok", "dim", "strong")
+PAGE_ROWS = 100
+MARGIN_ROWS = 20
+KEEP_ROWS = 2_000
+CURSOR_MARK = "▶"
+PLACEHOLDER = "…"
+
+
+@dataclass(frozen=True)
+class Column(Generic[R]):
+    """One column: its title, width in cells (0 takes what is left) and how to show a row."""
+
+    title: str
+    width: int
+    cell: Callable[[R], Cell]
+    min_list_width: int = 0
+    right: bool = False
+
+
+@dataclass(frozen=True)
+class RowSource(Generic[R]):
+    """How to count the list and read a page of it; both run in a worker thread."""
+
+    count: Callable[[Session], int]
+    page: Callable[[Session, int, int], list[R]]
+
+
+class PagedList(ScrollView, Generic[R], can_focus=True):
+    """A keyboard-driven list over a RowSource, one header line above the rows."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "paged-list--header",
+        "paged-list--cursor",
+        *(f"paged-list--{role}" for role in ROLES),
+    }
+
+    DEFAULT_CSS = """
+    PagedList {
+        overflow-x: hidden;
+        overflow-y: auto;
+        height: 1fr;
+    }
+    PagedList > .paged-list--header { text-style: bold; }
+    PagedList > .paged-list--cursor { background: $boost; text-style: bold; }
+    PagedList:focus > .paged-list--cursor { background: $accent 40%; }
+    PagedList > .paged-list--bad { color: $error; text-style: bold; }
+    PagedList > .paged-list--warn { color: $warning; }
+    PagedList > .paged-list--ok { color: $success; }
+    PagedList > .paged-list--dim { color: $text-muted; }
+    PagedList > .paged-list--strong { text-style: bold; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "move(-1)", "Up", show=False),
+        Binding("down,j", "move(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("g", "first", "Top", show=False),
+        Binding("home", "first", "Top", show=False),
+        Binding("G", "last", "Bottom", show=False),
+        Binding("end", "last", "Bottom", show=False),
+        Binding("enter", "choose", "Open"),
+    ]
+
+    class Chosen(Message):
+        """Enter was pressed on a loaded row."""
+
+        def __init__(self, row: Any) -> None:
+            super().__init__()
+            self.row = row
+
+    class Counted(Message):
+        """The list knows its size: `new` rows arrived since the supervisor last looked."""
+
+        def __init__(self, total: int, new: int) -> None:
+            super().__init__()
+            self.total = total
+            self.new = new
+
+    class _Reloaded(Message):
+        def __init__(
+            self, generation: int, total: int, start: int, rows: list[Any], anchor: Any
+        ) -> None:
+            super().__init__()
+            self.generation = generation
+            self.total = total
+            self.start = start
+            self.rows = rows
+            self.anchor = anchor
+
+    class _Page(Message):
+        def __init__(self, generation: int, start: int, rows: list[Any]) -> None:
+            super().__init__()
+            self.generation = generation
+            self.start = start
+            self.rows = rows
+
+    class _Failed(Message):
+        def __init__(self, generation: int, error: str) -> None:
+            super().__init__()
+            self.generation = generation
+            self.error = error
+
+    def __init__(
+        self,
+        engine: Engine,
+        columns: Sequence[Column[R]],
+        key: Callable[[R], object],
+        *,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.engine = engine
+        self.columns = list(columns)
+        self.key = key
+        self.cursor = 0
+        self.total: int | None = None
+        self.error: str | None = None
+        self._source: RowSource[R] | None = None
+        self._rows: dict[int, R] = {}
+        self._pending: set[int] = set()
+        self._generation = 0
+        self._baseline: int | None = None
+        self._reloading = False
+        self._redraw = False
+
+    # --- loading ------------------------------------------------------------------------
+
+    @property
+    def busy(self) -> bool:
+        """True while a reload or a page is on its way (tests wait for this to clear)."""
+        return self.total is None or self._reloading or bool(self._pending)
+
+    @property
+    def new_rows(self) -> int:
+        if self.total is None or self._baseline is None:
+            return 0
+        return max(0, self.total - self._baseline)
+
+    def load(self, source: RowSource[R], *, keep_position: bool, redraw: bool = False) -> None:
+        """Show `source`: from the top, or (after new data) keeping the selected row in place.
+
+        A reload that keeps its place draws nothing when the rows on screen come back the
+        same, unless `redraw` says something else the cells show has moved (the clock).
+        """
+        self._generation += 1
+        self._source = source
+        self._pending.clear()
+        self._reloading = True
+        self._redraw = redraw or not keep_position
+        anchor = None
+        if keep_position and self.total is not None:
+            selected = self._rows.get(self.cursor)
+            anchor = None if selected is None else self.key(selected)
+        else:
+            self._rows.clear()
+            self.cursor = 0
+            self.total = None
+            self._baseline = None
+            self.scroll_to(y=0, animate=False)
+            self.refresh()
+        top = int(self.scroll_y)
+        start = max(0, min(top, self.cursor) - MARGIN_ROWS)
+        end = max(top + self._page_height(), self.cursor + 1) + MARGIN_ROWS
+        self._reload(self._generation, source, start, end - start, anchor)
+
+    @work(thread=True, group="list-reload", exclusive=True, exit_on_error=False)
+    def _reload(
+        self, generation: int, source: RowSource[R], start: int, limit: int, anchor: object
+    ) -> None:
+        def work(session: Session) -> tuple[int, list[R]]:
+            return source.count(session), source.page(session, start, limit)
+
+        try:
+            total, rows = read(self.engine, work)
+        except Exception as exc:  # shown in the list; a failed read must not kill the app
+            self.post_message(self._Failed(generation, str(exc)))
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(self._Reloaded(generation, total, start, rows, anchor))
+
+    @work(thread=True, group="list-page", exit_on_error=False)
+    def _fetch(self, generation: int, source: RowSource[R], start: int) -> None:
+        if generation != self._generation:
+            return
+        try:
+            rows = read(self.engine, lambda session: source.page(session, start, PAGE_ROWS))
+        except Exception as exc:  # as in _reload
+            self.post_message(self._Failed(generation, str(exc)))
+            return
+        self.post_message(self._Page(generation, start, rows))
+
+    @on(_Reloaded)
+    def _show_reloaded(self, message: _Reloaded) -> None:
+        message.stop()
+        if message.generation != self._generation:
+            return
+        self._reloading = False
+        fresh = {message.start + i: row for i, row in enumerate(message.rows)}
+        unchanged = (
+            not self._redraw
+            and self.error is None
+            and message.total == self.total
+            and all(self._rows.get(index) == row for index, row in fresh.items())
+        )
+        self.error = None
+        self.total = message.total
+        if self._baseline is None:
+            self._baseline = message.total
+        self._rows = fresh
+        if unchanged:
+            return
+        self._set_virtual_size()
+        if message.anchor is not None:
+            for index, row in self._rows.items():
+                if self.key(row) == message.anchor:
+                    shift = index - self.cursor
+                    self.cursor = index
+                    self.scroll_to(y=self.scroll_y + shift, animate=False)
+                    break
+        self.cursor = max(0, min(self.cursor, message.total - 1))
+        self.post_message(self.Counted(message.total, self.new_rows))
+        self._want_visible_rows()
+        self.refresh()
+
+    @on(_Page)
+    def _show_page(self, message: _Page) -> None:
+        message.stop()
+        if message.generation != self._generation:
+            return
+        start = message.start
+        self._pending.discard(start // PAGE_ROWS)
+        for offset, row in enumerate(message.rows):
+            self._rows[start + offset] = row
+        self._forget_far_rows()
+        self.refresh()
+
+    @on(_Failed)
+    def _show_failure(self, message: _Failed) -> None:
+        message.stop()
+        if message.generation != self._generation:
+            return
+        self._pending.clear()
+        self._reloading = False
+        self.error = message.error
+        if self.total is None:
+            self.total = 0
+        self.notify(
+            f"Cannot read the list: {visible(message.error)}", severity="error", markup=False
+        )
+        self.refresh()
+
+    def _want_visible_rows(self) -> None:
+        """Ask for every page that has a row on screen (or near it) and is not loaded."""
+        if self._source is None or self.total is None:
+            return
+        top = max(0, int(self.scroll_y) - MARGIN_ROWS)
+        bottom = min(self.total, int(self.scroll_y) + self._page_height() + MARGIN_ROWS)
+        missing = {i // PAGE_ROWS for i in range(top, bottom) if i not in self._rows}
+        for page in sorted(missing - self._pending):
+            self._pending.add(page)
+            self._fetch(self._generation, self._source, page * PAGE_ROWS)
+
+    def _forget_far_rows(self) -> None:
+        if len(self._rows) <= KEEP_ROWS:
+            return
+        middle = int(self.scroll_y)
+        for index in [i for i in self._rows if abs(i - middle) > KEEP_ROWS // 2]:
+            del self._rows[index]
+
+    def _set_virtual_size(self) -> None:
+        # One line more than the rows: the header. Scrolling then works out exactly, as the
+        # last row sits on the last line when scrolled to the end.
+        self.virtual_size = Size(self.size.width, (self.total or 0) + 1)
+
+    # --- moving -------------------------------------------------------------------------
+
+    def _page_height(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._want_visible_rows()
+
+    def on_resize(self, event: Resize) -> None:
+        self._set_virtual_size()
+        self._want_visible_rows()
+
+    def move_to(self, index: int) -> None:
+        """Put the cursor on row `index` (clamped) and scroll just enough to show it."""
+        if not self.total:
+            return
+        self.cursor = max(0, min(index, self.total - 1))
+        top = int(self.scroll_y)
+        height = self._page_height()
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False)
+        self._want_visible_rows()
+        self.refresh()
+
+    def action_move(self, step: int) -> None:
+        self.move_to(self.cursor + step)
+
+    def action_page(self, direction: int) -> None:
+        step = max(1, self._page_height() - 1)
+        self.scroll_to(y=self.scroll_y + direction * step, animate=False)
+        self.move_to(self.cursor + direction * step)
+
+    def action_first(self) -> None:
+        self.move_to(0)
+        self._seen_all()
+
+    def action_last(self) -> None:
+        self.move_to((self.total or 1) - 1)
+        self._seen_all()
+
+    def _seen_all(self) -> None:
+        """Going to either end is looking at what arrived: the "+N new" count starts over."""
+        if self.total is not None and self.new_rows:
+            self._baseline = self.total
+            self.post_message(self.Counted(self.total, 0))
+
+    def action_choose(self) -> None:
+        row = self.selected
+        if row is not None:
+            self.post_message(self.Chosen(row))
+
+    @property
+    def selected(self) -> R | None:
+        return self._rows.get(self.cursor)
+
+    # --- drawing ------------------------------------------------------------------------
+
+    def _layout(self, width: int) -> list[tuple[Column[R], int]]:
+        """The columns that fit `width`, each with its width; the flexible one takes the rest."""
+        shown = [c for c in self.columns if width >= c.min_list_width]
+        fixed = sum(c.width for c in shown) + len(shown) + 2
+        spare = max(8, width - fixed)
+        return [(c, c.width or spare) for c in shown]
+
+    def _line(self, cells: Sequence[tuple[Cell, int, bool]], mark: str, base: Style) -> Strip:
+        segments = [Segment(f"{mark} ", base)]
+        for (text, role), width, right in cells:
+            if cell_len(text) > width:
+                text = set_cell_size(text, max(0, width - 1)) + PLACEHOLDER
+            padding = " " * max(0, width - cell_len(text))
+            text = padding + text if right else text + padding
+            style = base + self.get_component_rich_style(f"paged-list--{role}") if role else base
+            segments += [Segment(text, style), Segment(" ", base)]
+        return Strip(segments)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        layout = self._layout(width)
+        base = self.rich_style
+        if y == 0:
+            header = base + self.get_component_rich_style("paged-list--header")
+            cells = [((c.title, ""), w, c.right) for c, w in layout]
+            return self._line(cells, " ", header).adjust_cell_length(width, header)
+        index = int(self.scroll_y) + y - 1
+        if self.total is None or (self.total == 0 and y == 1):
+            note = self.error or ("loading…" if self.total is None else "nothing to show")
+            return Strip([Segment(f"  {note}", base)]).adjust_cell_length(width, base)
+        if index >= self.total:
+            return Strip.blank(width, base)
+        is_cursor = index == self.cursor
+        style = base + self.get_component_rich_style("paged-list--cursor") if is_cursor else base
+        mark = CURSOR_MARK if is_cursor else " "
+        row = self._rows.get(index)
+        if row is None:
+            return Strip([Segment(f"{mark} {PLACEHOLDER}", style)]).adjust_cell_length(width, style)
+        cells = [(c.cell(row), w, c.right) for c, w in layout]
+        return self._line(cells, mark, style).adjust_cell_length(width, style)

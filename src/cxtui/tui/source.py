@@ -1,0 +1,73 @@
+"""Every database read the screens make, as plain functions run from worker threads.
+
+Keeping them here, free of Textual, means the event loop can be checked for SQL by reading
+one import list, and each read opens and closes its own session so no connection is ever
+shared between two threads at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from sqlalchemy import func
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from cxtui import queries, store
+from cxtui.config import Config
+from cxtui.metrics import NO_FILTERS, Dashboard, Filters, Window, dashboard
+from cxtui.models import Survey, Ticket
+
+LATEST_COMMENTS = 8
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class View:
+    """What the supervisor has chosen to look at: the window length and the filters."""
+
+    window_seconds: int
+    filters: Filters = NO_FILTERS
+
+
+@dataclass
+class Snapshot:
+    """One refresh of the dashboard: the metrics, the latest comments and the row total."""
+
+    board: Dashboard
+    comments: list[queries.SurveyRow]
+    rows_loaded: int
+
+
+def read(engine: Engine, work: Callable[[Session], T]) -> T:
+    """Run `work` in a session of its own (call from a worker thread, never the event loop)."""
+    with Session(engine) as session:
+        return work(session)
+
+
+def snapshot(engine: Engine, window: Window, filters: Filters, config: Config) -> Snapshot:
+    """Everything the dashboard shows, read in one transaction so the panes agree: a load
+    committing half-way through cannot leave one pane a batch ahead of another."""
+    with store.snapshot(engine) as session:
+        return Snapshot(
+            board=dashboard(
+                session,
+                window,
+                filters,
+                config.sl_target_seconds,
+                clock=config.clock,
+                hours=config.business_hours,
+            ),
+            comments=queries.latest_comments(session, window, filters, LATEST_COMMENTS),
+            rows_loaded=rows_loaded(session),
+        )
+
+
+def rows_loaded(session: Session) -> int:
+    """Tickets plus survey responses in the database, for the status line."""
+    tickets = session.exec(select(func.count()).select_from(Ticket)).one()
+    surveys = session.exec(select(func.count()).select_from(Survey)).one()
+    return tickets + surveys

@@ -1,0 +1,232 @@
+"""One ticket: every field, its status timeline, its SLA due times and the surveys about it."""
+
+from __future__ import annotations
+
+import json
+from typing import ClassVar
+from zoneinfo import ZoneInfo
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Footer, Static
+
+from cxtui import queries
+from cxtui.queries import AT_RISK_SECONDS, SurveyRow, TicketDetail
+from cxtui.tui import formatting as fmt
+from cxtui.tui.base import DrillScreen
+from cxtui.tui.lists import BAND_ROLES
+from cxtui.tui.source import read
+from cxtui.tui.status_line import StatusLine
+
+LABEL_WIDTH = 16
+ROLE_STYLE = {"bad": "$error bold", "warn": "$warning", "ok": "$success", "dim": "dim", "": ""}
+
+
+def field(label: str, value: str | Content, style: str = "") -> Content:
+    """A label padded to a column, then the value: plain text, or Content built from it."""
+    shown = value if isinstance(value, Content) else Content.styled(value or fmt.MISSING, style)
+    return Content.assemble((label.ljust(LABEL_WIDTH), "dim"), shown)
+
+
+def heading(text: str) -> Content:
+    return Content.styled(text, "bold underline")
+
+
+def against_due(done_at: int | None, due_at: int | None, as_of: int) -> tuple[str, str]:
+    """How a first reply or a resolution stands against its due time, and its role colour."""
+    if due_at is None:
+        return "no due time", "dim"
+    if done_at is not None and done_at <= as_of:
+        if done_at <= due_at:
+            return f"met, {fmt.duration(due_at - done_at)} before due", "ok"
+        return f"missed by {fmt.duration(done_at - due_at)}", "bad"
+    if as_of > due_at:
+        return f"not yet, overdue by {fmt.duration(as_of - due_at)}", "bad"
+    left = due_at - as_of
+    return f"not yet, due in {fmt.duration(left)}", "warn" if left <= AT_RISK_SECONDS else ""
+
+
+def survey_line(survey: SurveyRow, zone: ZoneInfo, mask: bool) -> Content:
+    role = BAND_ROLES.get(survey.category, "")
+    return Content.assemble(
+        (fmt.moment(survey.submitted_at, zone), "dim"),
+        "  ",
+        (
+            f"{survey.kind.upper():<4} {survey.score:>2} {survey.category.replace('_', ' ')}",
+            ROLE_STYLE[role],
+        ),
+        "  ",
+        fmt.data(survey.comment, mask=mask),
+    )
+
+
+class TicketScreen(DrillScreen):
+    """Everything known about one ticket; `c` opens the customer's journey."""
+
+    help_name = "Ticket"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "journey", "Journey"),
+        Binding("j", "scroll(1)", "Down", show=False),
+        Binding("k", "scroll(-1)", "Up", show=False),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, detail: TicketDetail | None, as_of: int) -> None:
+            super().__init__()
+            self.detail = detail
+            self.as_of = as_of
+
+    def __init__(self, ticket_id: str) -> None:
+        super().__init__()
+        self.ticket_id = ticket_id
+        self.detail: TicketDetail | None = None
+        self.drawn_as_of: int | None = None
+        self.loaded = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            Content.assemble(("Ticket ", "bold"), (fmt.data(self.ticket_id), "bold")),
+            classes="screen-title",
+        )
+        with VerticalScroll(id="body"):
+            yield Static("loading…", id="fields")
+            yield Static(id="sla")
+            yield Static(id="timeline")
+            yield Static(id="surveys")
+            yield Static(id="extra")
+        yield StatusLine(self.cx.zone)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#body").focus()
+
+    def refresh_data(self) -> None:
+        self.load(self.ticket_id, self.cx.window().as_of)
+
+    @work(thread=True, group="ticket", exclusive=True, exit_on_error=False)
+    def load(self, ticket_id: str, as_of: int) -> None:
+        try:
+            detail = read(self.cx.engine, lambda s: queries.ticket_detail(s, ticket_id, as_of))
+        except Exception as exc:  # shown on screen rather than crashing the app
+            self.app.call_from_thread(
+                self.notify, f"Cannot read ticket: {fmt.data(exc)}", severity="error", markup=False
+            )
+            return
+        self.post_message(self.Loaded(detail, as_of))
+
+    @on(Loaded)
+    def _show(self, message: Loaded) -> None:
+        if self.loaded and (message.detail, message.as_of) == (self.detail, self.drawn_as_of):
+            return
+        self.loaded = True
+        self.detail = message.detail
+        self.drawn_as_of = message.as_of
+        if message.detail is None:
+            self.query_one("#fields", Static).update(
+                Content.assemble("No ticket with id ", (fmt.data(self.ticket_id), "bold"), ".")
+            )
+            return
+        self.draw(message.detail, message.as_of)
+
+    def draw(self, detail: TicketDetail, as_of: int) -> None:
+        zone = self.cx.zone
+        mask = self.cx.config.mask_pii
+        t = detail.ticket
+        sla_role = {"breached": "bad", "at_risk": "warn", "ok": "ok"}.get(t.sla_state, "dim")
+        self.query_one(".screen-title", Static).update(
+            Content.assemble(
+                ("Ticket ", "bold"),
+                (fmt.data(t.id), "bold"),
+                "  ",
+                fmt.data(t.subject, mask=mask),
+            )
+        )
+        fields = [
+            field("Ticket", fmt.data(t.id)),
+            field("Subject", fmt.data(t.subject, mask=mask)),
+            field("Status", fmt.data(t.status)),
+            field("SLA", t.sla_state.replace("_", " "), ROLE_STYLE[sla_role]),
+            field("Priority", fmt.data(t.priority)),
+            field("Channel", fmt.data(t.channel)),
+            field("Queue", fmt.data(t.queue)),
+            field("Agent", fmt.data(t.agent, mask=mask)),
+            field("Customer", fmt.data(t.customer_id, mask=mask)),
+            field("Created", fmt.moment_seconds(t.created_at, zone)),
+            field("Updated", fmt.moment_seconds(t.updated_at, zone)),
+            field("Reopens", fmt.data(t.reopens)),
+            field("Agent replies", fmt.data(detail.agent_replies)),
+            field("Handle time", fmt.duration(detail.handle_seconds)),
+            field("Source", fmt.data(self.source(detail))),
+        ]
+        self.query_one("#fields", Static).update(Content("\n").join(fields))
+
+        reply, reply_role = against_due(t.first_response_at, t.first_response_due_at, as_of)
+        solved, solved_role = against_due(t.resolved_at, t.resolution_due_at, as_of)
+        sla = [
+            heading("Against SLA"),
+            field("First reply", self.when(t.first_response_at, detail.first_response_seconds)),
+            field("  due", fmt.moment_seconds(t.first_response_due_at, zone)),
+            field("  verdict", reply, ROLE_STYLE[reply_role]),
+            field("Resolved", self.when(t.resolved_at, detail.resolution_seconds)),
+            field("  due", fmt.moment_seconds(t.resolution_due_at, zone)),
+            field("  verdict", solved, ROLE_STYLE[solved_role]),
+        ]
+        self.query_one("#sla", Static).update(Content("\n").join(sla))
+
+        steps = [heading("Status timeline")]
+        previous: int | None = None
+        for at, status in detail.timeline:
+            gap = "" if previous is None else f"  (+{fmt.duration(at - previous)})"
+            steps.append(
+                Content.assemble(
+                    (fmt.moment_seconds(at, zone), "dim"), "  ", (fmt.data(status), "bold"), gap
+                )
+            )
+            previous = at
+        if not detail.timeline:
+            steps.append(Content("no status history recorded"))
+        self.query_one("#timeline", Static).update(Content("\n").join(steps))
+
+        surveys = [heading("Surveys about this ticket")]
+        surveys += [survey_line(s, zone, mask) for s in detail.surveys] or [Content("none")]
+        self.query_one("#surveys", Static).update(Content("\n").join(surveys))
+
+        extra = [heading("Other columns in the export")]
+        extra += [
+            field(fmt.data(name, max_len=LABEL_WIDTH - 1), fmt.data(self.plain(value), mask=mask))
+            for name, value in detail.extra.items()
+        ] or [Content("none")]
+        self.query_one("#extra", Static).update(Content("\n").join(extra))
+
+    def when(self, at: int | None, seconds: int | None) -> str:
+        if at is None:
+            return "not yet"
+        return f"{fmt.moment_seconds(at, self.cx.zone)}  after {fmt.duration(seconds)}"
+
+    @staticmethod
+    def source(detail: TicketDetail) -> str | None:
+        """Where the winning version of the ticket was read: file and line."""
+        if detail.source_file is None:
+            return None
+        return f"{detail.source_file}, line {detail.source_line}"
+
+    @staticmethod
+    def plain(value: object) -> str:
+        return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+    def action_scroll(self, step: int) -> None:
+        self.query_one("#body", VerticalScroll).scroll_relative(y=step, animate=False)
+
+    def action_journey(self) -> None:
+        if self.detail is None:
+            return
+        customer = self.detail.ticket.customer_id
+        if customer:
+            self.cx.open_journey(customer)
+        else:
+            self.notify("This ticket names no customer.", timeout=3)

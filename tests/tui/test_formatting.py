@@ -1,0 +1,79 @@
+"""How numbers read on screen; expected strings worked out by hand in the comments."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from cxtui.tui import formatting as fmt
+
+
+@pytest.mark.parametrize(
+    ("seconds", "shown"),
+    [
+        (None, "—"),
+        (0, "0s"),
+        (89, "89s"),
+        (90, "2m"),  # 1.5 min rounds to 2
+        (5_399, "90m"),  # 89.98 min rounds to 90, still under 90 min
+        (5_400, "1h 30m"),
+        (3 * 3_600 + 5 * 60, "3h 05m"),
+        (2 * 86_400 - 1, "48h 00m"),  # 2879.98 min rounds to 2880 = 48 h 00 m
+        (2 * 86_400, "2d 00h"),
+        (4 * 86_400 + 7 * 3_600 + 59 * 60, "4d 07h"),  # hours are cut, not rounded, past 2 d
+        (-600, "-10m"),
+    ],
+)
+def test_duration(seconds: float | None, shown: str) -> None:
+    assert fmt.duration(seconds) == shown
+
+
+@pytest.mark.parametrize(
+    ("seconds", "shown"),
+    [
+        (None, ("—", "")),
+        (42, ("42", "sec")),
+        (270, ("4.5", "min")),  # 270 / 60 = 4.5
+        (1_800, ("30", "min")),
+        (6_000, ("1.7", "hours")),  # 100 min = 1.67 h
+        (45_000, ("12", "hours")),  # 12.5 h rounds half to even: 12
+        (3 * 86_400, ("3.0", "days")),
+    ],
+)
+def test_headline_duration(seconds: float | None, shown: tuple[str, str]) -> None:
+    assert fmt.headline_duration(seconds) == shown
+
+
+def test_rates_and_scores() -> None:
+    assert fmt.percent(0.825) == "82%"  # 82.5 rounds half to even
+    assert fmt.percent(0.825, 1) == "82.5%"
+    assert fmt.percent(None) == "—"
+    assert fmt.percent_points(86.0) == "86%"
+    assert fmt.nps(32.4) == "+32"
+    assert fmt.nps(-5.0) == "-5"
+    assert fmt.nps(0.2) == "0"
+    assert fmt.margin(8.06) == "±8"
+    assert fmt.count(12_345) == "12,345"
+
+
+@pytest.mark.parametrize(
+    ("seconds", "name"),
+    [(86_400, "24h"), (7 * 86_400, "7d"), (30 * 86_400, "30d"), (5_400, "90m"), (45, "45s")],
+)
+def test_window_name(seconds: int, name: str) -> None:
+    assert fmt.window_name(seconds) == name
+
+
+def test_times_are_shown_in_the_configured_zone() -> None:
+    as_of = 1_714_564_800  # 2024-05-01 12:00:00 UTC; London is on BST (UTC+1) in May
+    assert fmt.moment(as_of, ZoneInfo("UTC")) == "2024-05-01 12:00"
+    assert fmt.moment(as_of, ZoneInfo("Europe/London")) == "2024-05-01 13:00"
+    assert fmt.clock(as_of, ZoneInfo("Europe/London")) == "2024-05-01 13:00 BST"
+
+
+def test_data_is_made_visible_and_masked_on_request() -> None:
+    assert fmt.data("\x1b[31mred") == "␛[31mred"
+    assert fmt.data(None) == ""
+    assert fmt.data("mail jane.doe@example.com", mask=True) == "mail j***@***.com"
+    assert fmt.data("abcdef", max_len=4) == "abc…"

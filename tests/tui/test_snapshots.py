@@ -1,0 +1,52 @@
+"""SVG snapshots of the main screens at the smallest supported size and a roomy one.
+
+The data and the clock are fixed (fixtures.py, as_of 2024-05-01 12:00 UTC), so a difference
+is a change in what the supervisor sees. After an intended change, look at the new pictures
+(`pytest --snapshot-report`) and accept them with `pytest --snapshot-update`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import pytest
+from sqlalchemy.engine import Engine
+from textual.pilot import Pilot
+
+from tests.tui.conftest import press, settle
+from tests.tui.fixtures import make_app
+
+SIZES = [(80, 24), (160, 48)]
+
+Steps = Callable[[Pilot[object]], Awaitable[None]]
+
+
+async def dashboard(pilot: Pilot[object]) -> None:
+    await settle(pilot)
+
+
+async def ticket_list(pilot: Pilot[object]) -> None:
+    await settle(pilot)
+    await press(pilot, "enter", "j")
+
+
+async def ticket_screen(pilot: Pilot[object]) -> None:
+    await ticket_list(pilot)
+    await press(pilot, "enter")
+
+
+async def journey(pilot: Pilot[object]) -> None:
+    await ticket_screen(pilot)
+    await press(pilot, "c")
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+@pytest.mark.parametrize(
+    "steps",
+    [dashboard, ticket_list, ticket_screen, journey],
+    ids=["dashboard", "ticket_list", "ticket", "journey"],
+)
+def test_screen_snapshot(
+    snap_compare: Callable[..., bool], engine: Engine, steps: Steps, size: tuple[int, int]
+) -> None:
+    assert snap_compare(make_app(engine), terminal_size=size, run_before=steps)
