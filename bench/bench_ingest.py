@@ -19,13 +19,10 @@ from pathlib import Path
 
 from cxtui.ingest import store_sql
 from cxtui.ingest.loader import Loader
+from cxtui.ingest.normalise import TICKET_COLUMNS
 from cxtui.store import open_engine
 
-COLUMNS = (
-    "id,created_at,updated_at,status,priority,channel,queue,agent,customer_id,subject,"
-    "first_response_at,resolved_at,reopens,agent_replies,handle_seconds,"
-    "first_response_due_at,resolution_due_at"
-).split(",")
+COLUMNS = list(TICKET_COLUMNS)
 
 
 def iso(epoch: int) -> str:
@@ -118,7 +115,9 @@ def main() -> None:
         raw = bench_raw(Path(tmp) / "raw.db", rows)
         loader = bench_loader(folder, Path(tmp) / "loader.db")
     n = args.tickets
-    print(f"machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}"
+    )
     print(f"tickets: {n:,}")
     print(f"raw sqlite3 executemany upsert: {n / raw:,.0f} rows/s ({raw:.2f} s)")
     print(f"cxtui loader end to end:        {n / loader:,.0f} rows/s ({loader:.2f} s)")
