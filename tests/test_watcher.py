@@ -52,3 +52,19 @@ def test_filter_passes_data_files_only(tmp_path: Path) -> None:
     assert not keep(Change.modified, str(tmp_path / "notes.txt"))
     outside = DataFileFilter(tmp_path / "data", tmp_path / "elsewhere.db")
     assert not outside(Change.modified, str(tmp_path / "elsewhere.db-shm"))
+
+
+def test_a_subfolder_made_after_the_start_is_read_on_the_next_tick(tmp_path: Path) -> None:
+    (tmp_path / "tickets.csv").write_text("id,created_at\nA,1\n")
+    loader = make_loader(tmp_path)
+    stop = threading.Event()
+    worker = threading.Thread(target=watch_folder, args=(loader, stop))
+    worker.start()
+    try:
+        assert wait_for(lambda: rows(loader, "SELECT count(*) FROM ticket") == [(1,)])
+        (tmp_path / "november").mkdir()
+        (tmp_path / "november" / "tickets.csv").write_text("id,created_at\nB,2\n")
+        assert wait_for(lambda: rows(loader, "SELECT count(*) FROM ticket") == [(2,)])
+    finally:
+        stop.set()
+        worker.join(timeout=10)

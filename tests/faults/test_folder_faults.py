@@ -187,3 +187,40 @@ def test_readers_never_see_half_a_batch_nor_a_locked_database(tmp_path: Path) ->
     # every committed state pairs the rows with the offset after them: count = lines - header
     assert all(count == max(lines - 1, 0) for count, lines in seen)
     assert len({count for count, _ in seen}) > 1, "readers saw only one state: load too small"
+
+
+def test_watcher_reports_a_full_disk_and_resumes_when_space_returns(tmp_path: Path) -> None:
+    from sqlalchemy import event
+
+    from cxtui.ingest.watcher import watch_folder
+    from tests.test_watcher import wait_for
+
+    target = tmp_path / "tickets.csv"
+    target.write_text(HEADER + ticket_lines(0, 10))
+    loader = make_loader(tmp_path)
+    loader.load_all()
+    pages = rows(loader, "PRAGMA page_count")[0][0]
+    loader.engine.dispose()
+    space = {"pages": pages + 2}
+
+    def cap(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        dbapi_connection.execute(f"PRAGMA max_page_count = {space['pages']}")
+
+    event.listen(loader.engine, "connect", cap)
+    errors: list[str] = []
+    stop = threading.Event()
+    worker = threading.Thread(target=watch_folder, args=(loader, stop, errors.append))
+    worker.start()
+    try:
+        with open(target, "a") as out:
+            out.write(ticket_lines(10, 20_000))
+        assert wait_for(lambda: bool(errors))
+        assert "database or disk is full" in errors[0]
+        assert rows(loader, "SELECT count(*) FROM ticket") == [(10,)]
+        space["pages"] = 1_000_000
+        loader.engine.dispose()  # new connections get the room back
+        resumed = wait_for(lambda: rows(loader, "SELECT count(*) FROM ticket") == [(20_010,)])
+        assert resumed, (errors[-3:], rows(loader, "SELECT count(*) FROM ticket"))
+    finally:
+        stop.set()
+        worker.join(timeout=10)

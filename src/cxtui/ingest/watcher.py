@@ -1,16 +1,18 @@
 """Keep the database current while files in the folder change.
 
 watchfiles reports changes in batches; each batch triggers one load of whatever is new. The
-database's own files (and anything under a hidden folder such as .cxtui) are ignored, so a WAL
-write never wakes the watcher. A timeout tick also re-checks the folder once a second, which is
-how a half-written last line that has since settled gets read.
+database's own files (and anything under a hidden folder such as .cxtui) are not watched at
+all, so a WAL write never wakes the watcher. A timeout tick also re-checks the folder once a
+second, which is how a half-written last line that has since settled gets read.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from watchfiles import Change, watch
@@ -44,14 +46,35 @@ class DataFileFilter:
         return candidate.suffix.lower() in FORMATS
 
 
-def watch_folder(loader: Loader, stop: threading.Event) -> LoadResult:
-    """Load now, then after every change batch, until stop is set. Returns the total loaded."""
+def watched_folders(data_dir: Path) -> list[Path]:
+    """The data folder and its subfolders, each watched on its own, hidden ones left out.
+
+    A recursive watch would also see the database's own folder (.cxtui): its WAL writes would
+    be filtered out, but a steady stream of them would keep watchfiles from ever reaching its
+    timeout tick. Subfolders made later are still read, on the next tick's full scan."""
+    folders = [data_dir]
+    for root, dirs, _files in os.walk(data_dir):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        folders.extend(Path(root) / d for d in dirs)
+    return folders
+
+
+def watch_folder(
+    loader: Loader,
+    stop: threading.Event,
+    on_error: Callable[[str], None] | None = None,
+) -> LoadResult:
+    """Load now, then after every change batch, until stop is set. Returns the total loaded.
+
+    A load that fails (disk full, read-only database) is reported through on_error and tried
+    again on the next tick; what is already loaded stays readable meanwhile."""
     total = LoadResult()
     database = loader.engine.url.database
     watch_filter = DataFileFilter(loader.data_dir, Path(database) if database else None)
-    _load(loader, total)
+    _load(loader, total, on_error)
     for _changes in watch(
-        loader.data_dir,
+        *watched_folders(loader.data_dir),
+        recursive=False,
         watch_filter=watch_filter,
         debounce=DEBOUNCE_MS,
         step=STEP_MS,
@@ -62,15 +85,18 @@ def watch_folder(loader: Loader, stop: threading.Event) -> LoadResult:
     ):
         if stop.is_set():
             break
-        _load(loader, total)
+        _load(loader, total, on_error)
     return total
 
 
-def _load(loader: Loader, total: LoadResult) -> None:
+def _load(loader: Loader, total: LoadResult, on_error: Callable[[str], None] | None) -> None:
     """One load; a busy lock, a full disk or a read-only database is retried next tick."""
     try:
         total.add(loader.load_all())
     except IngestBusy as exc:
         log.info("%s; waiting for it", exc)
     except (sqlite3.Error, OSError) as exc:
-        log.warning("cannot load into the database, will retry: %s", exc)
+        message = f"cannot load into the database, retrying: {exc}"
+        log.warning(message)
+        if on_error is not None:
+            on_error(message)

@@ -44,7 +44,7 @@ def start_ingest(
             on_commit=on_commit,
         )
         try:
-            watch_folder(loader, stop)
+            watch_folder(loader, stop, on_error)
         except Exception as exc:  # the app must say the watcher died, whatever killed it
             on_error(f"watching {data_dir} stopped: {exc}")
 
