@@ -87,6 +87,12 @@ def test_report_table_is_for_people(folder: Path, tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert "  oldest open                          2h 00m" in lines
     assert "  median                               2m 35s" in lines
+    assert (
+        "  clock                                calendar time (first response and resolution)"
+        in lines
+    )
+    # B is solved but has no resolved_at, so it cannot be placed in the window: 0 of 2
+    assert "  solved in window (flow)              0 (0.0 % of created)" in lines
 
 
 def test_ingest_then_second_ingest_finds_nothing_new(folder: Path, tmp_path: Path) -> None:

@@ -44,7 +44,14 @@ def report_table(d: Dashboard) -> str:
     q, fr, res = d.queue, d.first_response, d.resolution
     buckets = d.queue.age_buckets
     sections: list[tuple[str, list[tuple[str, str]]]] = [
-        ("Report", [("as of", as_of), ("window", duration(d.window_seconds))]),
+        (
+            "Report",
+            [
+                ("as of", as_of),
+                ("window", duration(d.window_seconds)),
+                ("clock", f"{d.clock} time (first response and resolution)"),
+            ],
+        ),
         (
             "Queue",
             [
@@ -79,6 +86,10 @@ def report_table(d: Dashboard) -> str:
             [
                 ("created / resolved", f"{res.created} / {res.resolved}"),
                 ("resolution rate", percent(res.rate)),
+                (
+                    "solved in window (flow)",
+                    f"{res.resolved_in_window} ({percent(res.flow_rate)} of created)",
+                ),
                 ("median time to resolve", duration(res.median_seconds)),
                 ("p90 time to resolve", duration(res.p90_seconds)),
                 ("first-contact resolution", percent(res.fcr_rate)),
