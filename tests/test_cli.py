@@ -73,7 +73,14 @@ def test_report_json_on_a_small_folder(folder: Path, tmp_path: Path) -> None:
     assert report["queue"]["oldest_open_age_seconds"] == 7200
     assert report["resolution"]["created"] == 2
     assert report["resolution"]["resolved"] == 1
-    assert report["csat"] == {"responses": 1, "satisfied": 0, "score_pct": 0.0, "mean": 2.0}
+    # one unsatisfied answer: p = 0, so the margin 100·1.96·√(0·1/1) is 0
+    assert report["csat"] == {
+        "responses": 1,
+        "satisfied": 0,
+        "score_pct": 0.0,
+        "mean": 2.0,
+        "margin_95": 0.0,
+    }
     assert report["quarantine"] == {"rows": 1}
     # service level: offered 2 (both answered), within 20 s: B only
     assert report["service_level"]["answered_within"] == 1
