@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import Session
 
+from cxtui.business_hours import BusinessHours
 from cxtui.metrics import (
     Filters,
     Window,
@@ -146,11 +147,12 @@ def test_empty_database_gives_zero_counts_and_none(session: Session) -> None:
     assert d.nps.score is None
     assert d.nps.margin_95 is None
     assert d.csat.score_pct is None
+    assert d.csat.margin_95 is None
     assert d.ces.mean is None
     assert len(d.daily) == 30
     assert all(
-        (p.first_response_median_seconds, p.resolution_rate, p.nps, p.csat_pct)
-        == (None, None, None, None)
+        (p.first_response_median_seconds, p.resolution_rate, p.nps, p.csat_pct, p.created)
+        == (None, None, None, None, 0)
         for p in d.daily
     )
 
@@ -447,9 +449,26 @@ def test_csat_and_ces(session: Session) -> None:
     assert (c.responses, c.satisfied) == (5, 3)  # 5, 4, 5
     assert c.score_pct == pytest.approx(60)  # 100*3/5
     assert c.mean == pytest.approx(3.6)  # 18/5
+    # p = 0.6: 0.6*0.4 = 0.24; 0.24/5 = 0.048; sqrt(0.048) = 0.21909; 196*0.21909 = 42.94
+    assert c.margin_95 == pytest.approx(42.94, abs=0.01)
     e = ces(session, W, Filters())
     assert e.responses == 3
     assert e.mean == pytest.approx(4)  # 12/3
+
+
+def test_csat_margin_of_error(session: Session) -> None:
+    scores = [5] * 12 + [4] * 8 + [3, 2, 2, 1, 1]
+    add(session, *(survey(f"c{i}", AS_OF - 60, "csat", s) for i, s in enumerate(scores)))
+    c = csat(session, W, Filters())
+    assert (c.responses, c.satisfied) == (25, 20)  # twelve 5s and eight 4s
+    # p = 20/25 = 0.8: 0.8*0.2 = 0.16; 0.16/25 = 0.0064; sqrt = 0.08; 100*1.96*0.08 = 15.68
+    assert c.margin_95 == pytest.approx(15.68)
+
+
+def test_csat_margin_is_zero_when_everyone_answered_alike(session: Session) -> None:
+    add(session, *(survey(f"c{i}", AS_OF - 60, "csat", 5) for i in range(3)))
+    # p = 1: 1*(1-1) = 0, so no spread to be unsure about
+    assert csat(session, W, Filters()).margin_95 == 0
 
 
 # --- filters --------------------------------------------------------------------------------
@@ -596,6 +615,12 @@ def test_daily_series_covers_thirty_days_ending_today(session: Session) -> None:
     quiet = by_day["2023-11-01"]
     assert (quiet.first_response_median_seconds, quiet.resolution_rate) == (None, None)
 
+    # arrivals: Nov 15 d1, d2 (d3 is after as_of); Nov 14 d4, d5, d6; Oct 17 d7 (d8 is the
+    # day before); every other day, surveys or not, 0
+    arrivals = {p.day: p.created for p in points if p.created}
+    assert arrivals == {"2023-11-15": 2, "2023-11-14": 3, "2023-10-17": 1}
+    assert (quiet.created, nov_13.created) == (0, 0)
+
 
 def test_daily_series_applies_filters(session: Session) -> None:
     add(
@@ -609,6 +634,31 @@ def test_daily_series_applies_filters(session: Session) -> None:
     assert [p.day for p in points] == ["2023-11-13", "2023-11-14", "2023-11-15"]
     assert points[-1].first_response_median_seconds == pytest.approx(100)  # only c
     assert points[-1].nps == pytest.approx(-100)  # only sc, a detractor
+    assert [p.created for p in points] == [0, 0, 1]  # only c, on Nov 15
+
+
+def test_daily_arrivals_follow_the_centres_days_across_a_clock_change(session: Session) -> None:
+    # London leaves summer time at 01:00 UTC on Sunday 2023-10-29, so that day runs from
+    # 2023-10-28T23:00Z to 2023-10-30T00:00Z: 25 hours.
+    sunday_starts = 1_698_534_000  # 2023-10-28T23:00:00Z, midnight BST
+    monday_starts = 1_698_624_000  # 2023-10-30T00:00:00Z, midnight GMT
+    add(
+        session,
+        ticket("sat-late", sunday_starts - 1),  # 23:59:59 BST on Saturday
+        ticket("sun-first", sunday_starts),  # 00:00 BST, on Sunday (23:00 UTC Saturday)
+        ticket("sun-last", monday_starts - 1),  # 23:59:59 GMT, the 25th hour of Sunday
+        ticket("mon-first", monday_starts),
+    )
+    as_of = monday_starts + 12 * 3_600
+    london = daily_series(session, as_of, days=3, hours=BusinessHours("Europe/London"))
+    assert [(p.day, p.created) for p in london] == [
+        ("2023-10-28", 1),  # sat-late
+        ("2023-10-29", 2),  # sun-first, sun-last
+        ("2023-10-30", 1),  # mon-first
+    ]
+    # on UTC days sun-first falls on Saturday the 28th with sat-late
+    utc = daily_series(session, as_of, days=3)
+    assert [p.created for p in utc] == [2, 1, 1]
 
 
 # --- quarantine, dashboard and report -------------------------------------------------------
@@ -667,7 +717,13 @@ CONTRACT = {
         "score": None,
         "margin_95": None,
     },
-    "csat": {"responses": 0, "satisfied": 0, "score_pct": None, "mean": None},
+    "csat": {
+        "responses": 0,
+        "satisfied": 0,
+        "score_pct": None,
+        "mean": None,
+        "margin_95": None,
+    },
     "ces": {"responses": 0, "mean": None},
     "quarantine": {"rows": 0},
     "clock": "calendar",

@@ -103,6 +103,8 @@ def test_zendesk_ratings_are_csat_and_filter_through_their_tickets(tmp_path: Pat
         "satisfied": 2,
         "score_pct": pytest.approx(200 / 3),
         "mean": pytest.approx(11 / 3),
+        # p = 2/3, n = 3: 196 * sqrt((2/3)(1/3) / 3) = 196 * sqrt(2/27)
+        "margin_95": pytest.approx(196 * (2 / 27) ** 0.5),
     }
     assert r["quarantine"] == {"rows": 0}
     # ratings about e-mail tickets: 7001 (ticket 101) and 7005 (ticket 106), both good
@@ -193,7 +195,14 @@ def test_delighted_rows(tmp_path: Path) -> None:
     assert r["nps"]["score"] == 0.0
     assert r["nps"]["margin_95"] == pytest.approx(78.4)
     # csat 4 and smileys 2 -> 1 satisfied of 2, mean 3
-    assert r["csat"] == {"responses": 2, "satisfied": 1, "score_pct": 50.0, "mean": 3.0}
+    # p = 1/2, n = 2: 196 * sqrt(0.25 / 2) = 196 * sqrt(0.125)
+    assert r["csat"] == {
+        "responses": 2,
+        "satisfied": 1,
+        "score_pct": 50.0,
+        "mean": 3.0,
+        "margin_95": pytest.approx(196 * 0.125**0.5),
+    }
     assert r["ces"] == {"responses": 1, "mean": 5.0}
     # thumbs has no NPS/CSAT/CES scale; nps 11 is out of range
     assert r["quarantine"] == {"rows": 2}
@@ -208,6 +217,8 @@ def test_chatwoot_csat_ignores_the_report_period_line(tmp_path: Path) -> None:
         "satisfied": 2,
         "score_pct": pytest.approx(200 / 3),
         "mean": pytest.approx(11 / 3),
+        # p = 2/3, n = 3: 196 * sqrt((2/3)(1/3) / 3) = 196 * sqrt(2/27)
+        "margin_95": pytest.approx(196 * (2 / 27) ** 0.5),
     }
     assert r["quarantine"] == {"rows": 0}
     with sqlite3.connect(tmp_path / "x.db") as db:
@@ -231,7 +242,14 @@ def test_generic_nps_and_csat_files(tmp_path: Path) -> None:
     assert r["nps"]["score"] == pytest.approx(100 / 3)
     assert r["nps"]["margin_95"] == pytest.approx(196 * (8 / 27) ** 0.5)
     # feedback.csv: kind from its Survey column: CSAT 5 and 1, CES 2
-    assert r["csat"] == {"responses": 2, "satisfied": 1, "score_pct": 50.0, "mean": 3.0}
+    # p = 1/2, n = 2: 196 * sqrt(0.25 / 2) = 196 * sqrt(0.125)
+    assert r["csat"] == {
+        "responses": 2,
+        "satisfied": 1,
+        "score_pct": 50.0,
+        "mean": 3.0,
+        "margin_95": pytest.approx(196 * 0.125**0.5),
+    }
     assert r["ces"] == {"responses": 1, "mean": 2.0}
 
 
@@ -263,6 +281,8 @@ def test_phone_call_log_through_the_worked_mapping(tmp_path: Path) -> None:
         "satisfied": 2,
         "score_pct": pytest.approx(200 / 3),
         "mean": pytest.approx(11 / 3),
+        # p = 2/3, n = 3: 196 * sqrt((2/3)(1/3) / 3) = 196 * sqrt(2/27)
+        "margin_95": pytest.approx(196 * (2 / 27) ** 0.5),
     }
     # the bad date row and the survey part of the satisfaction-9 row
     assert r["quarantine"] == {"rows": 2}

@@ -231,6 +231,7 @@ def expected_report(folder: Path) -> dict[str, Any]:
     p, d = promoters / len(nps), detractors / len(nps)
     csat = scores("csat")
     satisfied = sum(s >= 4 for s in csat)
+    pleased = satisfied / len(csat)
     ces = scores("ces")
 
     return {
@@ -292,6 +293,7 @@ def expected_report(folder: Path) -> dict[str, Any]:
             "satisfied": satisfied,
             "score_pct": 100 * satisfied / len(csat),
             "mean": sum(csat) / len(csat),
+            "margin_95": 100 * 1.96 * math.sqrt(pleased * (1 - pleased) / len(csat)),
         },
         "ces": {"responses": len(ces), "mean": sum(ces) / len(ces)},
         "quarantine": {"rows": bad},

@@ -127,6 +127,7 @@ class Csat:
     satisfied: int
     score_pct: float | None
     mean: float | None
+    margin_95: float | None
 
 
 @dataclass
@@ -144,6 +145,7 @@ class DailyPoint:
     resolution_rate: float | None
     nps: float | None
     csat_pct: float | None
+    created: int
 
 
 @dataclass
@@ -440,7 +442,8 @@ def nps(session: Session, window: Window, filters: Filters = NO_FILTERS) -> Nps:
 
 
 def csat(session: Session, window: Window, filters: Filters = NO_FILTERS) -> Csat:
-    """Customer satisfaction (1-5) of CSAT surveys submitted in W."""
+    """Customer satisfaction (1-5) of CSAT surveys submitted in W, with the 95% margin of
+    error of the satisfied share."""
     responses, satisfied, total = session.exec(
         _about_matching_tickets(
             select(func.count(), _count_where(col(Survey.score) >= 4), func.sum(Survey.score))
@@ -454,6 +457,7 @@ def csat(session: Session, window: Window, filters: Filters = NO_FILTERS) -> Csa
         satisfied=satisfied,
         score_pct=_percent(satisfied, responses),
         mean=_ratio(total or 0, responses),
+        margin_95=_share_margin_95(satisfied, responses),
     )
 
 
@@ -484,7 +488,7 @@ def daily_series(
     Days are calendar days in the centre's zone (`hours.timezone`, UTC without hours), so a
     day is 23 or 25 hours long when the clocks change. First-response medians are in business
     time when `clock` is "business". Three queries cover every day at once; days with nothing
-    to measure get None.
+    to measure get None, except the count of tickets created, which is 0.
     """
     centre = hours or BusinessHours()
     zone = centre.zone
@@ -519,14 +523,15 @@ def daily_series(
             for day, rows in groupby(waits, key=lambda row: row[0])
         }
 
-    resolved_by_day = {
-        day: _ratio(resolved, created)
-        for day, created, resolved in session.exec(
-            select(ticket_day, func.count(), _count_where(_RESOLVED))
-            .where(*ticket_scope)
-            .group_by(ticket_day)
-        ).all()
-    }
+    created_by_day: dict[int, int] = {}
+    resolved_by_day: dict[int, float | None] = {}
+    for day, created, resolved in session.exec(
+        select(ticket_day, func.count(), _count_where(_RESOLVED))
+        .where(*ticket_scope)
+        .group_by(ticket_day)
+    ).all():
+        created_by_day[day] = created
+        resolved_by_day[day] = _ratio(resolved, created)
 
     nps_by_day: dict[int, float | None] = {}
     csat_by_day: dict[int, float | None] = {}
@@ -564,6 +569,7 @@ def daily_series(
             resolution_rate=resolved_by_day.get(offset),
             nps=nps_by_day.get(offset),
             csat_pct=csat_by_day.get(offset),
+            created=created_by_day.get(offset, 0),
         )
         for offset in range(days)
     ]
@@ -650,7 +656,7 @@ def report_dict(d: Dashboard) -> dict[str, Any]:
         "nps": _pick(
             d.nps, "responses", "promoters", "passives", "detractors", "score", "margin_95"
         ),
-        "csat": _pick(d.csat, "responses", "satisfied", "score_pct", "mean"),
+        "csat": _pick(d.csat, "responses", "satisfied", "score_pct", "mean", "margin_95"),
         "ces": _pick(d.ces, "responses", "mean"),
         "quarantine": {"rows": d.quarantine_rows},
         "clock": d.clock,
@@ -777,6 +783,15 @@ def _nps_margin_95(responses: int, promoters: int, detractors: int) -> float | N
     d = detractors / responses
     variance = max(0.0, p + d - (p - d) ** 2)
     return 100 * 1.96 * math.sqrt(variance / responses)
+
+
+def _share_margin_95(part: int, whole: int) -> float | None:
+    """1.96 standard errors of the share part/whole, in percentage points (the normal
+    approximation, as for the NPS margin)."""
+    if not whole:
+        return None
+    p = part / whole
+    return 100 * 1.96 * math.sqrt(p * (1 - p) / whole)
 
 
 def _pick(record: object, *names: str) -> dict[str, Any]:

@@ -115,7 +115,8 @@ def report_table(d: Dashboard) -> str:
                 ),
                 (
                     "CSAT",
-                    f"{number(d.csat.score_pct)} % satisfied, mean {number(d.csat.mean, 2)}"
+                    f"{number(d.csat.score_pct)} ± {number(d.csat.margin_95)} % satisfied,"
+                    f" mean {number(d.csat.mean, 2)}"
                     f" (n={d.csat.responses})",
                 ),
                 ("CES", f"mean {number(d.ces.mean, 2)} (n={d.ces.responses})"),

@@ -1,14 +1,15 @@
-"""What the panes take from the config: colour thresholds and the business-hours clock."""
+"""What the panes show: the Queue trend and the CSAT margin; and what they take from the config
+(colour thresholds and the business-hours clock)."""
 
 from __future__ import annotations
 
 import pytest
 from sqlalchemy.engine import Engine
-from textual.widgets import Digits
+from textual.widgets import Digits, Sparkline, Static
 
 from cxtui.config import Config, Thresholds
 from tests.tui.conftest import settle
-from tests.tui.fixtures import make_app
+from tests.tui.fixtures import make_app, screen_text
 
 pytestmark = pytest.mark.anyio
 
@@ -52,3 +53,33 @@ async def test_durations_in_business_hours_are_marked(
         for pane in ("response", "resolution"):
             title = str(app.dashboard.query_one(f"#{pane}").border_title)
             assert title.endswith("(business hours)") == marked
+
+
+async def test_queue_trend_is_daily_arrivals_and_ages_stay_as_text(engine: Engine) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        arrivals = app.dashboard.query_one("#queue .trend", Sparkline).data
+        label = app.dashboard.query_one("#queue .trend-label", Static).content
+        text = screen_text(app)
+    # 30 days, 2024-04-02 to 2024-05-01 (fixtures.py); created days of T-001..T-010:
+    # Apr 21 T-010 (10d), Apr 26 T-008, Apr 27 T-007, Apr 28 T-001, Apr 29 T-006,
+    # Apr 30 T-003, May 1 (before 12:00) T-002, T-004, T-005, T-009
+    expected = [0.0] * 30
+    for day, count in {21: 1, 26: 1, 27: 1, 28: 1, 29: 1, 30: 1}.items():
+        expected[day - 2] = count
+    expected[29] = 4
+    assert list(arrivals or []) == expected
+    assert str(label) == "daily arrivals, 30 days"
+    # open T-001..T-005 and T-010, by age 3d, 3.5h, 1d, 2h, 5h, 10d; oldest first
+    assert "age >7d 1 · 1-7d 2 · 4-24h 1 · 1-4h 2 · <1h 0" in text
+
+
+async def test_csat_shows_its_margin_of_error(engine: Engine) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+    # CSAT 5 and 1 in the window: p = 0.5, n = 2: 0.25/2 = 0.125, sqrt = 0.3536,
+    # 196*0.3536 = 69.3 -> "±69"
+    assert "n 2 ±69" in text

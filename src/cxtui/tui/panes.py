@@ -27,6 +27,7 @@ from cxtui.metrics import (
     FirstResponse,
     HandleTime,
     Nps,
+    QueueSnapshot,
     Resolution,
     ServiceLevel,
 )
@@ -136,6 +137,12 @@ class Pane(Vertical, can_focus=True):
 
 
 @dataclass
+class _QueuePart:
+    queue: QueueSnapshot
+    arrivals: list[float]
+
+
+@dataclass
 class _ResponsePart:
     first_response: FirstResponse
     service_level: ServiceLevel
@@ -170,12 +177,15 @@ class QueuePane(Pane):
     title = "Queue"
     number = 1
     list_kind = "open"
-    trend_label = "open tickets by age"
+    trend_label = "daily arrivals, 30 days"
 
     def show(self, snapshot: Snapshot) -> bool:
-        part = snapshot.board.queue
-        if not self.changed(part):
+        # Every day is drawn, quiet ones too: no tickets arriving is news, not missing data.
+        board = snapshot.board
+        drawing = _QueuePart(board.queue, [float(p.created) for p in board.daily])
+        if not self.changed(drawing):
             return False
+        part = drawing.queue
         grade = self.thresholds.grade
         breached = grade("sla_breached", part.sla_breached)
         oldest = grade("oldest_open", part.oldest_open_age_seconds)
@@ -192,18 +202,17 @@ class QueuePane(Pane):
                 line(
                     graded(f"oldest {fmt.duration(part.oldest_open_age_seconds)}", oldest),
                     SEPARATOR,
-                    f"awaiting first reply {part.awaiting_first_response:,}",
+                    f"no reply yet {part.awaiting_first_response:,}",
                 ),
+                # Oldest and most urgent first, so a narrow pane cuts off the mildest news.
+                line("age ", breakdown(dict(reversed(part.age_buckets.items())), AGE_NAMES)),
                 line(breakdown(dict(reversed(part.by_priority.items())))),
                 line(breakdown(part.by_status)),
                 line(breakdown(part.by_channel)),
                 line(breakdown(part.by_queue)),
             ],
         )
-        self.set_trend([float(n) for n in part.age_buckets.values()])
-        self.query_one(".trend-label", Static).update(
-            line("by age: ", breakdown(part.age_buckets, AGE_NAMES))
-        )
+        self.set_trend(drawing.arrivals)
         return True
 
 
@@ -344,7 +353,7 @@ class ExperiencePane(Pane):
                     graded(
                         f"CSAT {fmt.percent_points(part.csat.score_pct)}{GRADE_WORD[csat]}", csat
                     ),
-                    f" n {part.csat.responses:,}",
+                    f" n {part.csat.responses:,} {fmt.margin(part.csat.margin_95)}",
                 ),
                 line(
                     f"NPS {part.nps.promoters:,} promoters · {part.nps.passives:,} passives"
