@@ -120,3 +120,16 @@ def data(value: object, *, mask: bool = False, max_len: int | None = None) -> st
     if mask:
         text = mask_pii(text)
     return visible(text, max_len)
+
+
+# How a survey answer reads at a glance: the role its band plays in colour and words.
+BAND_ROLES = {
+    "detractor": "bad",
+    "dissatisfied": "bad",
+    "high_effort": "bad",
+    "passive": "warn",
+    "neutral": "warn",
+    "promoter": "ok",
+    "satisfied": "ok",
+    "low_effort": "ok",
+}

@@ -18,7 +18,6 @@ from cxtui import queries
 from cxtui.queries import Journey, JourneyEvent
 from cxtui.tui import formatting as fmt
 from cxtui.tui.base import DrillScreen
-from cxtui.tui.lists import BAND_ROLES
 from cxtui.tui.paged_list import Cell, Column, PagedList, RowSource
 from cxtui.tui.source import read
 from cxtui.tui.status_line import StatusLine
@@ -41,7 +40,7 @@ def score_line(name: str, points: list[tuple[int, int]], kind: str, zone: ZoneIn
     if len(points) > len(shown):
         parts.append(f"… {len(points) - len(shown)} earlier → ")
     for i, (at, score) in enumerate(shown):
-        role = BAND_ROLES.get(queries.survey_category(kind, score), "")
+        role = fmt.BAND_ROLES.get(queries.survey_category(kind, score), "")
         parts += [(f"{score}", ROLE_STYLE[role]), (f" ({fmt.moment(at, zone)[5:10]})", "dim")]
         if i < len(shown) - 1:
             parts.append(" → ")
@@ -139,7 +138,7 @@ class JourneyScreen(DrillScreen):
 
         def what(event: JourneyEvent) -> Cell:
             if event.survey is not None:
-                return EVENT_NAMES[event.kind], BAND_ROLES.get(event.survey.category, "")
+                return EVENT_NAMES[event.kind], fmt.BAND_ROLES.get(event.survey.category, "")
             role = "" if event.kind == "status" else "strong"
             return EVENT_NAMES.get(event.kind, event.kind), role
 

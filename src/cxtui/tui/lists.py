@@ -44,16 +44,6 @@ SLA_CELLS: dict[str, Cell] = {
     "ok": ("ok", "dim"),
     "none": ("", ""),
 }
-BAND_ROLES = {
-    "detractor": "bad",
-    "dissatisfied": "bad",
-    "high_effort": "bad",
-    "passive": "warn",
-    "neutral": "warn",
-    "promoter": "ok",
-    "satisfied": "ok",
-    "low_effort": "ok",
-}
 
 
 class ListScreen(DrillScreen):
@@ -120,7 +110,8 @@ class ListScreen(DrillScreen):
         if sort := self.sort_name():
             parts += [" · ", f"sorted {sort}"]
         if self.search:
-            parts += [" · ", f"matching “{fmt.data(self.search, max_len=30)}”"]
+            shown = fmt.data(self.search, mask=self.cx.config.mask_pii, max_len=30)
+            parts += [" · ", f"matching “{shown}”"]
         if self.new:
             parts += ["  ", (f" +{self.new:,} new ", "reverse bold")]
         self.query_one(".screen-title", Static).update(Content.assemble(*parts))
@@ -271,7 +262,7 @@ class SurveyListScreen(ListScreen):
         zone = self.cx.zone
 
         def score(row: SurveyRow) -> Cell:
-            return f"{row.kind.upper():<4} {row.score:>2}", BAND_ROLES.get(row.category, "")
+            return f"{row.kind.upper():<4} {row.score:>2}", fmt.BAND_ROLES.get(row.category, "")
 
         return [
             Column("Score", 7, score),

@@ -37,16 +37,6 @@ from cxtui.tui.source import Snapshot
 
 GRADE_STYLE = {"ok": "$success", "warn": "$warning", "bad": "$error", "none": ""}
 GRADE_WORD = {"ok": "", "warn": " (watch)", "bad": " (act)", "none": ""}
-CATEGORY_GRADE = {
-    "detractor": "bad",
-    "dissatisfied": "bad",
-    "high_effort": "bad",
-    "passive": "warn",
-    "neutral": "warn",
-    "promoter": "ok",
-    "satisfied": "ok",
-    "low_effort": "ok",
-}
 AGE_NAMES = {"lt_1h": "<1h", "1h_4h": "1-4h", "4h_24h": "4-24h", "1d_7d": "1-7d", "gt_7d": ">7d"}
 SEPARATOR = " · "
 
@@ -372,7 +362,7 @@ class ExperiencePane(Pane):
 
 def comment_line(survey: SurveyRow, mask: bool) -> Content:
     """One comment: its score, coloured by how the customer felt, then the words as written."""
-    band = CATEGORY_GRADE.get(survey.category, "none")
+    band = fmt.BAND_ROLES.get(survey.category, "none")
     return line(
         graded(f"{survey.kind.upper():<4} {survey.score:>2}", band),
         " ",

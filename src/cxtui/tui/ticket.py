@@ -18,7 +18,6 @@ from cxtui import queries
 from cxtui.queries import AT_RISK_SECONDS, SurveyRow, TicketDetail
 from cxtui.tui import formatting as fmt
 from cxtui.tui.base import DrillScreen
-from cxtui.tui.lists import BAND_ROLES
 from cxtui.tui.source import read
 from cxtui.tui.status_line import StatusLine
 
@@ -51,7 +50,7 @@ def against_due(done_at: int | None, due_at: int | None, as_of: int) -> tuple[st
 
 
 def survey_line(survey: SurveyRow, zone: ZoneInfo, mask: bool) -> Content:
-    role = BAND_ROLES.get(survey.category, "")
+    role = fmt.BAND_ROLES.get(survey.category, "")
     return Content.assemble(
         (fmt.moment(survey.submitted_at, zone), "dim"),
         "  ",
