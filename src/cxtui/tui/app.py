@@ -332,6 +332,7 @@ class CxApp(App[int]):
             quarantined=None if snapshot is None else snapshot.board.quarantine_rows,
             clock=None if snapshot is None else snapshot.board.as_of,
             problem=self.problem,
+            mask_pii=self.config.mask_pii,
         )
 
     # --- going places -------------------------------------------------------------------
@@ -361,7 +362,8 @@ class CxApp(App[int]):
     def action_filters(self) -> None:
         if isinstance(self.screen, FilterScreen):
             return
-        self.push_screen(FilterScreen(self.view.filters, self.engine), self.set_filters)
+        dialog = FilterScreen(self.view.filters, self.engine, self.config.mask_pii)
+        self.push_screen(dialog, self.set_filters)
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

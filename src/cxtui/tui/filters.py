@@ -1,6 +1,8 @@
 """The filter dialog: one channel, queue, agent and/or priority for every pane and list.
 
-The choices are the values present in the data, read in a worker when the dialog opens.
+The choices are the values present in the data, read in a worker when the dialog opens. An
+agent may be named by an e-mail address, so with PII masked the choices are shown masked too
+(the value chosen is still the real one).
 """
 
 from __future__ import annotations
@@ -38,10 +40,11 @@ class FilterScreen(CxModal[Filters | None]):
             super().__init__()
             self.choices = choices
 
-    def __init__(self, current: Filters, engine: Engine) -> None:
+    def __init__(self, current: Filters, engine: Engine, mask_pii: bool = False) -> None:
         super().__init__()
         self.current = current
         self.engine = engine
+        self.mask_pii = mask_pii
         self.choices_loaded = False
 
     def compose(self) -> ComposeResult:
@@ -79,7 +82,10 @@ class FilterScreen(CxModal[Filters | None]):
             if chosen is not None and chosen not in values:
                 values.insert(0, chosen)
             select = self.query_one(f"#{name}", Select)
-            select.set_options((Content(fmt.data(value, max_len=40)), value) for value in values)
+            select.set_options(
+                (Content(fmt.data(value, mask=self.mask_pii, max_len=40)), value)
+                for value in values
+            )
             if chosen is not None:
                 select.value = chosen
         self.choices_loaded = True

@@ -51,10 +51,11 @@ class QuarantineScreen(DrillScreen):
 
     def columns(self) -> list[Column[QuarantineRow]]:
         mask = self.cx.config.mask_pii
+        # A reason quotes the value it could not read, so it is masked like the raw text.
         return [
             Column("File", 16, lambda r: (fmt.data(r.file), "strong")),
             Column("Line", 5, lambda r: (f"{r.line}", ""), right=True),
-            Column("Reason", 26, lambda r: (fmt.data(r.reason), "warn")),
+            Column("Reason", 26, lambda r: (fmt.data(r.reason, mask=mask), "warn")),
             Column("Raw", 0, lambda r: (fmt.data(r.raw, mask=mask), "dim")),
         ]
 
@@ -83,7 +84,7 @@ class QuarantinedRowScreen(CxModal[None]):
                     [
                         Content.assemble(("File    ", "dim"), fmt.data(row.file)),
                         Content.assemble(("Line    ", "dim"), f"{row.line}"),
-                        Content.assemble(("Reason  ", "dim"), fmt.data(row.reason)),
+                        Content.assemble(("Reason  ", "dim"), fmt.data(row.reason, mask=self.mask)),
                         Content.styled("Raw", "dim"),
                         Content(fmt.data(row.raw, mask=self.mask)),
                     ]

@@ -32,12 +32,16 @@ class Status:
     quarantined: int | None = None
     clock: int | None = None
     problem: str | None = None
+    mask_pii: bool = False
 
 
-def describe_filters(filters: Filters) -> str:
-    """The filters as typed, e.g. channel=email queue=billing, or "all" when there are none."""
+def describe_filters(filters: Filters, *, mask: bool = False) -> str:
+    """The filters as typed, e.g. channel=email queue=billing, or "all" when there are none.
+
+    An agent may be named by an e-mail address, so `mask` hides those on shared screens.
+    """
     chosen = [
-        f"{name}={fmt.data(value, max_len=20)}"
+        f"{name}={fmt.data(value, mask=mask, max_len=20)}"
         for name, value in (
             ("channel", filters.channel),
             ("queue", filters.queue),
@@ -93,7 +97,7 @@ class StatusLine(Horizontal):
         parts += [
             (fmt.window_name(status.window_seconds), "bold"),
             " │ ",
-            describe_filters(status.filters),
+            describe_filters(status.filters, mask=status.mask_pii),
             " │ ",
             "—" if status.clock is None else fmt.clock(status.clock, self.zone),
             " ",
