@@ -53,3 +53,13 @@ def test_database_is_no_more_open_than_the_data_folder(tmp_path: Path) -> None:
     open_engine(shared / ".cxtui" / "cxtui.db").dispose()
     assert (shared / ".cxtui").stat().st_mode & 0o777 == 0o750
     assert (shared / ".cxtui" / "cxtui.db").stat().st_mode & 0o777 == 0o640
+
+
+def test_an_older_database_gains_new_indexes_when_opened(tmp_path: Path) -> None:
+    open_engine(tmp_path / "x.db").dispose()
+    with sqlite3.connect(tmp_path / "x.db") as db:
+        db.execute("DROP INDEX ix_ticket_status_created_at")
+    open_engine(tmp_path / "x.db").dispose()
+    with sqlite3.connect(tmp_path / "x.db") as db:
+        names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    assert "ix_ticket_status_created_at" in names

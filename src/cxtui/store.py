@@ -81,6 +81,11 @@ def open_engine(db_path: Path, *, create: bool = True) -> Engine:
     event.listen(engine, "connect", _set_pragmas)
     if create:
         SQLModel.metadata.create_all(engine)
+        # create_all skips the indexes of tables that already exist: a database made by an
+        # earlier version gains the indexes added since.
+        for table in SQLModel.metadata.sorted_tables:
+            for index in table.indexes:
+                index.create(engine, checkfirst=True)
     return engine
 
 
