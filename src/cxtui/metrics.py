@@ -235,7 +235,7 @@ def queue_snapshot(session: Session, as_of: int, filters: Filters = NO_FILTERS) 
     is_open = and_(
         col(Ticket.status).in_(OPEN_STATUSES),
         _not_for_lookup(Ticket.created_at) <= as_of,
-        *_ticket_filters(filters),
+        *ticket_filter_conditions(filters),
     )
     age = as_of - col(Ticket.created_at)
     awaiting = _awaiting_first_response(as_of)
@@ -363,7 +363,7 @@ def resolution(
             _RESOLVED,
             col(Ticket.resolved_at) > window.start,
             col(Ticket.resolved_at) <= window.as_of,
-            *_ticket_filters(filters),
+            *ticket_filter_conditions(filters),
         )
     ).one()
     return Resolution(
@@ -502,7 +502,7 @@ def daily_series(
     ticket_scope = [
         col(Ticket.created_at) >= start,
         col(Ticket.created_at) <= as_of,
-        *_ticket_filters(filters),
+        *ticket_filter_conditions(filters),
     ]
     ticket_day = _day_number(col(Ticket.created_at), bounds)
     survey_day = _day_number(col(Survey.submitted_at), bounds)
@@ -663,7 +663,7 @@ def report_dict(d: Dashboard) -> dict[str, Any]:
     }
 
 
-def _ticket_filters(filters: Filters) -> list[ColumnElement[bool]]:
+def ticket_filter_conditions(filters: Filters) -> list[ColumnElement[bool]]:
     """Exact matches on the ticket fields the supervisor narrowed to; None means everyone."""
     wanted = (
         (Ticket.channel, filters.channel),
@@ -678,7 +678,7 @@ def _tickets_created_in(window: Window, filters: Filters) -> list[ColumnElement[
     return [
         col(Ticket.created_at) > window.start,
         col(Ticket.created_at) <= window.as_of,
-        *_ticket_filters(filters),
+        *ticket_filter_conditions(filters),
     ]
 
 
@@ -696,7 +696,7 @@ def _about_matching_tickets(statement: Select[Any], filters: Filters) -> Select[
     A survey cannot be placed in a channel or queue without its ticket, so once any filter is
     set, surveys with no ticket (or a ticket not loaded) drop out.
     """
-    conditions = _ticket_filters(filters)
+    conditions = ticket_filter_conditions(filters)
     if not conditions:
         return statement
     return statement.join(Ticket, col(Survey.ticket_id) == col(Ticket.id)).where(*conditions)

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_
 from sqlmodel import Session, col, select
 
-from cxtui.metrics import Filters, Window
+from cxtui.metrics import Filters, Window, ticket_filter_conditions
 from cxtui.models import (
     OPEN_STATUSES,
     PRIORITIES,
@@ -244,16 +244,6 @@ def _search(text: str, columns: tuple[Any, ...]) -> list[ColumnElement[bool]]:
     return [or_(*(col(column).ilike(pattern, escape="\\") for column in columns))]
 
 
-def _ticket_filters(filters: Filters) -> list[ColumnElement[bool]]:
-    wanted = (
-        (Ticket.channel, filters.channel),
-        (Ticket.queue, filters.queue),
-        (Ticket.agent, filters.agent),
-        (Ticket.priority, filters.priority),
-    )
-    return [col(column) == value for column, value in wanted if value is not None]
-
-
 def _created_in(window: Window) -> list[ColumnElement[bool]]:
     return [col(Ticket.created_at) > window.start, col(Ticket.created_at) <= window.as_of]
 
@@ -277,7 +267,7 @@ def _ticket_conditions(q: TicketQuery) -> list[ColumnElement[bool]]:
         raise ValueError(f"unknown list {q.kind!r}; choose from {', '.join(LIST_KINDS)}")
     return [
         *_kind_conditions(q.kind, q.window),
-        *_ticket_filters(q.filters),
+        *ticket_filter_conditions(q.filters),
         *_search(q.search, (Ticket.id, Ticket.subject, Ticket.customer_id, Ticket.agent)),
     ]
 
@@ -407,7 +397,7 @@ def _surveys_in(
         col(Survey.submitted_at) <= window.as_of,
         *_search(search, (Survey.id, Survey.comment, Survey.customer_id, Survey.ticket_id)),
     )
-    conditions = _ticket_filters(filters)
+    conditions = ticket_filter_conditions(filters)
     if conditions:
         statement = statement.join(Ticket, col(Survey.ticket_id) == col(Ticket.id)).where(
             *conditions
