@@ -3,15 +3,17 @@
 Definitions in words live in docs/metrics.md; keep the two in step.
 Window W = (as_of - window, as_of]. Times are epoch seconds (UTC). Empty sets give None.
 
-Counting happens in SQL so a million tickets never cross into Python; only the durations a
-percentile needs are fetched, because SQLite has no percentile function. They are fetched
-unsorted as plain tuples and sorted in Python: at a million tickets SQLite's ORDER BY (a
-temporary B-tree) and the ORM's per-row objects cost several times the fetch itself.
+Window and trend metrics are worked out from tallies (cxtui.tallies): counts and sorted
+durations of the tickets created, and the surveys submitted, in a span. With no filters and
+calendar time the tallies come from the hourly aggregates the loader keeps
+(cxtui.aggregates), so a refresh at a million tickets reads a few hundred rows; with a filter
+or business time they are scanned from the rows, with the same definitions.
 """
 
 from __future__ import annotations
 
 import math
+import sqlite3
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -19,31 +21,29 @@ from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_
-from sqlalchemy.dialects import sqlite
-from sqlalchemy.sql import operators
-from sqlalchemy.sql.expression import UnaryExpression
+from sqlalchemy import ColumnElement, and_, case, func, or_
 from sqlmodel import Session, col, select
 
-from cxtui.business_hours import BusinessClock, BusinessHours, day_starts
-from cxtui.models import (
-    OPEN_STATUSES,
-    PRIORITIES,
-    RESOLVED_STATUSES,
-    QuarantinedRow,
-    Survey,
-    Ticket,
+from cxtui import aggregates
+from cxtui.business_hours import BusinessHours, day_starts
+from cxtui.models import OPEN_STATUSES, PRIORITIES, QuarantinedRow, Ticket
+from cxtui.tallies import (
+    NO_FILTERS,
+    Filters,
+    Span,
+    SurveyTallies,
+    SurveyTally,
+    TicketTally,
+    count_where,
+    not_for_lookup,
+    percentile,
+    scan_surveys,
+    scan_tickets,
+    ticket_filter_conditions,
 )
 
-
-@dataclass(frozen=True)
-class Filters:
-    """Narrow every metric and list to one channel, queue, agent and/or priority."""
-
-    channel: str | None = None
-    queue: str | None = None
-    agent: str | None = None
-    priority: str | None = None
+__all__ = ["NO_FILTERS", "Filters", "percentile", "ticket_filter_conditions"]
+"""Re-exported: callers narrow and read metrics through this module."""
 
 
 @dataclass(frozen=True)
@@ -177,9 +177,6 @@ DAY = 86_400
 CLOCKS = ("calendar", "business")
 AT_RISK_SECONDS = HOUR
 UNKNOWN = "unknown"
-ABANDONED = "abandoned"
-NO_FILTERS = Filters()
-_SQLITE = sqlite.dialect(paramstyle="qmark")
 
 AGE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
     ("lt_1h", 0, HOUR),
@@ -191,50 +188,11 @@ AGE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
 """(name, lowest age included, first age excluded) in seconds; None means no upper bound."""
 
 
-def _not_for_lookup(column: Any) -> ColumnElement[Any]:
-    """The column under SQLite's no-op unary "+", which stops the planner using its index.
-
-    Most tickets in a contact centre are resolved and most are older than any window, so
-    the status index is the wrong way into a window query and the created_at index the wrong
-    way into the open queue. SQLite's planner guesses otherwise, with or without ANALYZE
-    statistics (measured on a million tickets), so the queries rule the wrong index out.
-    """
-    element = col(column)
-    return UnaryExpression(element, operator=operators.custom_op("+"), type_=element.type)
-
-
-_RESOLVED = _not_for_lookup(Ticket.status).in_(RESOLVED_STATUSES)
-_ABANDONED = col(Ticket.status) == ABANDONED
-# A missing status is not "abandoned": without the IS NULL arm SQL would drop those rows.
-_ANSWERED = and_(
-    col(Ticket.first_response_at).is_not(None),
-    or_(col(Ticket.status).is_(None), col(Ticket.status) != ABANDONED),
-)
-_FIRST_RESPONSE_SECONDS = col(Ticket.first_response_at) - col(Ticket.created_at)
-
-
-def percentile(sorted_values: Sequence[float], q: float) -> float | None:
-    """The q-quantile (0 <= q <= 1) by linear interpolation between closest ranks.
-
-    This is numpy's default method, statistics.quantiles(method="inclusive") and the
-    spreadsheet PERCENTILE.INC, so the numbers match what an analyst recomputes elsewhere.
-    """
-    if not 0.0 <= q <= 1.0:
-        raise ValueError(f"q must be between 0 and 1, got {q!r}")
-    if not sorted_values:
-        return None
-    rank = (len(sorted_values) - 1) * q
-    lower = math.floor(rank)
-    upper = min(lower + 1, len(sorted_values) - 1)
-    low_value = sorted_values[lower]
-    return float(low_value + (rank - lower) * (sorted_values[upper] - low_value))
-
-
 def queue_snapshot(session: Session, as_of: int, filters: Filters = NO_FILTERS) -> QueueSnapshot:
     """The open queue as it stood at as_of, using each ticket's latest known status."""
     is_open = and_(
         col(Ticket.status).in_(OPEN_STATUSES),
-        _not_for_lookup(Ticket.created_at) <= as_of,
+        not_for_lookup(Ticket.created_at) <= as_of,
         *ticket_filter_conditions(filters),
     )
     age = as_of - col(Ticket.created_at)
@@ -249,26 +207,25 @@ def queue_snapshot(session: Session, as_of: int, filters: Filters = NO_FILTERS) 
         col(Ticket.resolution_due_at).between(*soon),
     )
     bucket_counts = [
-        _count_where(age >= low if high is None else and_(age >= low, age < high))
+        count_where(age >= low if high is None else and_(age >= low, age < high))
         for _, low, high in AGE_BUCKETS
     ]
-    totals = session.exec(
+    # One pass over the open tickets, grouped for the breakdowns; the totals are the sums of
+    # the groups (a second pass for them cost as much again at a million tickets).
+    groups = session.exec(
         select(
+            Ticket.status,
+            Ticket.priority,
+            Ticket.channel,
+            Ticket.queue,
             func.count(),
             func.min(Ticket.created_at),
-            _count_where(awaiting),
-            _count_where(breached),
+            count_where(awaiting),
+            count_where(breached),
             # CASE stops at the first match, so a breached ticket is never also at risk.
             func.coalesce(func.sum(case((breached, 0), (at_risk, 1), else_=0)), 0),
             *bucket_counts,
         )
-        .select_from(Ticket)
-        .where(is_open)
-    ).one()
-    open_count, oldest_created, awaiting_count, breached_count, at_risk_count = totals[:5]
-
-    groups = session.exec(
-        select(Ticket.status, Ticket.priority, Ticket.channel, Ticket.queue, func.count())
         .where(is_open)
         .group_by(Ticket.status, Ticket.priority, Ticket.channel, Ticket.queue)
     ).all()
@@ -276,26 +233,75 @@ def queue_snapshot(session: Session, as_of: int, filters: Filters = NO_FILTERS) 
     by_priority: Counter[str] = Counter()
     by_channel: Counter[str] = Counter()
     by_queue: Counter[str] = Counter()
-    for status, priority, channel, queue, count in groups:
+    totals = [0] * (3 + len(AGE_BUCKETS))
+    oldest_created: int | None = None
+    for status, priority, channel, queue, count, oldest, *counts in groups:
         by_status[status or UNKNOWN] += count
         by_priority[priority or UNKNOWN] += count
         by_channel[channel or UNKNOWN] += count
         by_queue[queue or UNKNOWN] += count
+        totals = [total + part for total, part in zip(totals, counts, strict=True)]
+        oldest_created = oldest if oldest_created is None else min(oldest_created, oldest)
+    awaiting_count, breached_count, at_risk_count = totals[:3]
 
     return QueueSnapshot(
-        open=open_count,
+        open=sum(by_status.values()),
         by_status=_ordered(by_status, OPEN_STATUSES),
         by_priority=_ordered(by_priority, PRIORITIES),
         by_channel=_ordered(by_channel),
         by_queue=_ordered(by_queue),
         awaiting_first_response=awaiting_count,
         age_buckets={
-            name: count for (name, _, _), count in zip(AGE_BUCKETS, totals[5:], strict=True)
+            name: count for (name, _, _), count in zip(AGE_BUCKETS, totals[3:], strict=True)
         },
         oldest_open_age_seconds=None if oldest_created is None else as_of - oldest_created,
         sla_breached=breached_count,
         sla_at_risk=at_risk_count,
     )
+
+
+def window_tickets(
+    session: Session,
+    window: Window,
+    filters: Filters = NO_FILTERS,
+    *,
+    business: BusinessHours | None = None,
+) -> TicketTally:
+    """The tally of the tickets created in W (and of those solved in W)."""
+    return ticket_tallies(session, [_span(window)], filters, business)[0]
+
+
+def window_surveys(
+    session: Session, window: Window, filters: Filters = NO_FILTERS
+) -> SurveyTallies:
+    """The tallies of the survey responses submitted in W, by kind."""
+    return survey_tallies(session, [_span(window)], filters)[0]
+
+
+def ticket_tallies(
+    session: Session,
+    spans: Sequence[Span],
+    filters: Filters = NO_FILTERS,
+    business: BusinessHours | None = None,
+    durations: Sequence[str] = aggregates.DURATIONS,
+) -> list[TicketTally]:
+    """Tallies of contiguous spans: from the hourly aggregates where they apply (no filters,
+    calendar time), else from the rows. Durations not named may be left out."""
+    db = _driver(session)
+    calendar = business is None or business.always_open
+    if filters == NO_FILTERS and calendar and aggregates.installed(db):
+        return aggregates.ticket_tallies(db, spans, durations)
+    return scan_tickets(db, spans, filters, business)
+
+
+def survey_tallies(
+    session: Session, spans: Sequence[Span], filters: Filters = NO_FILTERS
+) -> list[SurveyTallies]:
+    """Survey tallies of contiguous spans, from the hourly aggregates when not filtered."""
+    db = _driver(session)
+    if filters == NO_FILTERS and aggregates.installed(db):
+        return aggregates.survey_tallies(db, spans)
+    return scan_surveys(db, spans, filters)
 
 
 def first_response(
@@ -307,17 +313,16 @@ def first_response(
 ) -> FirstResponse:
     """How long customers waited for the first reply, over tickets created in W; in business
     time when `business` hours are given, else on the calendar."""
-    seconds = _durations(
-        session,
-        Ticket.first_response_at,
-        [*_tickets_created_in(window, filters), col(Ticket.first_response_at).is_not(None)],
-        business,
-    )
+    return first_response_of(window_tickets(session, window, filters, business=business))
+
+
+def first_response_of(tickets: TicketTally) -> FirstResponse:
+    waits = tickets.waits
     return FirstResponse(
-        count=len(seconds),
-        mean_seconds=_mean(seconds),
-        median_seconds=percentile(seconds, 0.5),
-        p90_seconds=percentile(seconds, 0.9),
+        count=waits.count,
+        mean_seconds=waits.mean(),
+        median_seconds=waits.quantile(0.5),
+        p90_seconds=waits.quantile(0.9),
     )
 
 
@@ -331,87 +336,59 @@ def resolution(
     """How many tickets created in W are solved, how fast (in business time when `business`
     hours are given), how many stayed solved, and how many were solved in W whenever they
     were created (the flow)."""
-    scope = _tickets_created_in(window, filters)
-    reopens_known = and_(_RESOLVED, col(Ticket.reopens).is_not(None))
-    first_contact = and_(
-        reopens_known,
-        col(Ticket.reopens) == 0,
-        or_(col(Ticket.agent_replies).is_(None), col(Ticket.agent_replies) <= 1),
-    )
-    reopened = and_(reopens_known, col(Ticket.reopens) > 0)
-    created, resolved, known, first_contact_count, reopened_count = session.exec(
-        select(
-            func.count(),
-            _count_where(_RESOLVED),
-            _count_where(reopens_known),
-            _count_where(first_contact),
-            _count_where(reopened),
-        )
-        .select_from(Ticket)
-        .where(*scope)
-    ).one()
-    seconds = _durations(
-        session,
-        Ticket.resolved_at,
-        [*scope, _RESOLVED, col(Ticket.resolved_at).is_not(None)],
-        business,
-    )
-    resolved_in_window = session.exec(
-        select(func.count())
-        .select_from(Ticket)
-        .where(
-            _RESOLVED,
-            col(Ticket.resolved_at) > window.start,
-            col(Ticket.resolved_at) <= window.as_of,
-            *ticket_filter_conditions(filters),
-        )
-    ).one()
+    return resolution_of(window_tickets(session, window, filters, business=business))
+
+
+def resolution_of(tickets: TicketTally) -> Resolution:
     return Resolution(
-        created=created,
-        resolved=resolved,
-        rate=_ratio(resolved, created),
-        median_seconds=percentile(seconds, 0.5),
-        p90_seconds=percentile(seconds, 0.9),
-        fcr_rate=_ratio(first_contact_count, known),
-        reopen_rate=_ratio(reopened_count, known),
-        resolved_in_window=resolved_in_window,
-        flow_rate=_ratio(resolved_in_window, created),
+        created=tickets.created,
+        resolved=tickets.resolved,
+        rate=_ratio(tickets.resolved, tickets.created),
+        median_seconds=tickets.resolution_times.quantile(0.5),
+        p90_seconds=tickets.resolution_times.quantile(0.9),
+        fcr_rate=_ratio(tickets.first_contact, tickets.reopens_known),
+        reopen_rate=_ratio(tickets.reopened, tickets.reopens_known),
+        resolved_in_window=tickets.solved,
+        flow_rate=_ratio(tickets.solved, tickets.created),
     )
 
 
 def handle_time(session: Session, window: Window, filters: Filters = NO_FILTERS) -> HandleTime:
     """Agent effort per ticket created in W, where the export records it."""
-    count, total = session.exec(
-        select(func.count(Ticket.handle_seconds), func.sum(Ticket.handle_seconds)).where(
-            *_tickets_created_in(window, filters)
-        )
-    ).one()
-    return HandleTime(count=count, mean_seconds=_ratio(total or 0, count))
+    return handle_time_of(window_tickets(session, window, filters))
+
+
+def handle_time_of(tickets: TicketTally) -> HandleTime:
+    return HandleTime(
+        count=tickets.handle_count, mean_seconds=_ratio(tickets.handle_total, tickets.handle_count)
+    )
 
 
 def abandonment(session: Session, window: Window, filters: Filters = NO_FILTERS) -> Abandonment:
     """Share of contacts created in W that gave up before anyone answered."""
-    answered, abandoned = session.exec(
-        select(_count_where(_ANSWERED), _count_where(_ABANDONED))
-        .select_from(Ticket)
-        .where(*_tickets_created_in(window, filters))
-    ).one()
-    offered = answered + abandoned
-    return Abandonment(offered=offered, abandoned=abandoned, rate=_ratio(abandoned, offered))
+    return abandonment_of(window_tickets(session, window, filters))
+
+
+def abandonment_of(tickets: TicketTally) -> Abandonment:
+    offered = tickets.answered + tickets.abandoned
+    return Abandonment(
+        offered=offered, abandoned=tickets.abandoned, rate=_ratio(tickets.abandoned, offered)
+    )
 
 
 def service_level(
     session: Session, window: Window, filters: Filters = NO_FILTERS, target_seconds: int = 20
 ) -> ServiceLevel:
     """Share of contacts created in W answered within target_seconds; abandons count against."""
-    waited = col(Ticket.first_response_at) - col(Ticket.created_at)
-    within = and_(_ANSWERED, waited <= target_seconds)
-    answered, abandoned, answered_within = session.exec(
-        select(_count_where(_ANSWERED), _count_where(_ABANDONED), _count_where(within))
-        .select_from(Ticket)
-        .where(*_tickets_created_in(window, filters))
-    ).one()
-    offered = answered + abandoned
+    return service_level_of(window_tickets(session, window, filters), target_seconds)
+
+
+def service_level_of(tickets: TicketTally, target_seconds: int) -> ServiceLevel:
+    """Waits are on the calendar here whatever the clock: a caller waits in real seconds."""
+    answered_within = tickets.waits.at_most(target_seconds) - tickets.abandoned_waits.at_most(
+        target_seconds
+    )
+    offered = tickets.answered + tickets.abandoned
     return ServiceLevel(
         target_seconds=target_seconds,
         offered=offered,
@@ -422,23 +399,15 @@ def service_level(
 
 def nps(session: Session, window: Window, filters: Filters = NO_FILTERS) -> Nps:
     """Net Promoter Score of NPS surveys submitted in W, with its 95% margin of error."""
-    responses, promoters, passives, detractors = session.exec(
-        _about_matching_tickets(
-            select(
-                func.count(),
-                _count_where(col(Survey.score) >= 9),
-                _count_where(col(Survey.score).between(7, 8)),
-                _count_where(col(Survey.score) <= 6),
-            )
-            .select_from(Survey)
-            .where(*_surveys_submitted_in(window, "nps")),
-            filters,
-        )
-    ).one()
+    return nps_of(window_surveys(session, window, filters)["nps"])
+
+
+def nps_of(surveys: SurveyTally) -> Nps:
+    responses, promoters, detractors = surveys.responses, surveys.promoters, surveys.detractors
     return Nps(
         responses=responses,
         promoters=promoters,
-        passives=passives,
+        passives=surveys.passives,
         detractors=detractors,
         score=_nps_score(responses, promoters, detractors),
         margin_95=_nps_margin_95(responses, promoters, detractors),
@@ -448,34 +417,26 @@ def nps(session: Session, window: Window, filters: Filters = NO_FILTERS) -> Nps:
 def csat(session: Session, window: Window, filters: Filters = NO_FILTERS) -> Csat:
     """Customer satisfaction (1-5) of CSAT surveys submitted in W, with the 95% margin of
     error of the satisfied share."""
-    responses, satisfied, total = session.exec(
-        _about_matching_tickets(
-            select(func.count(), _count_where(col(Survey.score) >= 4), func.sum(Survey.score))
-            .select_from(Survey)
-            .where(*_surveys_submitted_in(window, "csat")),
-            filters,
-        )
-    ).one()
+    return csat_of(window_surveys(session, window, filters)["csat"])
+
+
+def csat_of(surveys: SurveyTally) -> Csat:
     return Csat(
-        responses=responses,
-        satisfied=satisfied,
-        score_pct=_percent(satisfied, responses),
-        mean=_ratio(total or 0, responses),
-        margin_95=_share_margin_95(satisfied, responses),
+        responses=surveys.responses,
+        satisfied=surveys.satisfied,
+        score_pct=_percent(surveys.satisfied, surveys.responses),
+        mean=_ratio(surveys.score_total, surveys.responses),
+        margin_95=_share_margin_95(surveys.satisfied, surveys.responses),
     )
 
 
 def ces(session: Session, window: Window, filters: Filters = NO_FILTERS) -> Ces:
     """Customer effort (1-7) of CES surveys submitted in W."""
-    responses, total = session.exec(
-        _about_matching_tickets(
-            select(func.count(), func.sum(Survey.score))
-            .select_from(Survey)
-            .where(*_surveys_submitted_in(window, "ces")),
-            filters,
-        )
-    ).one()
-    return Ces(responses=responses, mean=_ratio(total or 0, responses))
+    return ces_of(window_surveys(session, window, filters)["ces"])
+
+
+def ces_of(surveys: SurveyTally) -> Ces:
+    return Ces(responses=surveys.responses, mean=_ratio(surveys.score_total, surveys.responses))
 
 
 def daily_series(
@@ -490,88 +451,33 @@ def daily_series(
     """One point per day for the `days` days ending with as_of's day, oldest first.
 
     Days are calendar days in the centre's zone (`hours.timezone`, UTC without hours), so a
-    day is 23 or 25 hours long when the clocks change. First-response medians are in business
-    time when `clock` is "business". Three queries cover every day at once; days with nothing
-    to measure get None, except the count of tickets created, which is 0.
+    day is 23 or 25 hours long when the clocks change; the last day ends at as_of.
+    First-response medians are in business time when `clock` is "business". Days with
+    nothing to measure get None, except the count of tickets created, which is 0.
     """
     centre = hours or BusinessHours()
-    zone = centre.zone
-    last_day = datetime.fromtimestamp(as_of, zone).date()
-    bounds = day_starts(last_day, days, zone)
-    start = bounds[0]
-    ticket_scope = [
-        col(Ticket.created_at) >= start,
-        col(Ticket.created_at) <= as_of,
-        *ticket_filter_conditions(filters),
-    ]
-    ticket_day = _day_number(col(Ticket.created_at), bounds)
-    survey_day = _day_number(col(Survey.submitted_at), bounds)
-
-    answered = [*ticket_scope, col(Ticket.first_response_at).is_not(None)]
-    waits_by_day: dict[int, list[int]] = {}
-    if clock == "business" and not centre.always_open:
-        business = BusinessClock(centre)
-        for day, created, replied in _rows(
-            session,
-            select(ticket_day, Ticket.created_at, Ticket.first_response_at).where(*answered),
-        ):
-            waits_by_day.setdefault(day, []).append(business.seconds(created, replied))
-    else:
-        for day, seconds in _rows(
-            session, select(ticket_day, _FIRST_RESPONSE_SECONDS).where(*answered)
-        ):
-            waits_by_day.setdefault(day, []).append(seconds)
-    median_wait = {day: _median(waits) for day, waits in waits_by_day.items()}
-
-    created_by_day: dict[int, int] = {}
-    resolved_by_day: dict[int, float | None] = {}
-    for day, created, resolved in session.exec(
-        select(ticket_day, func.count(), _count_where(_RESOLVED))
-        .where(*ticket_scope)
-        .group_by(ticket_day)
-    ).all():
-        created_by_day[day] = created
-        resolved_by_day[day] = _ratio(resolved, created)
-
-    nps_by_day: dict[int, float | None] = {}
-    csat_by_day: dict[int, float | None] = {}
-    survey_rows = session.exec(
-        _about_matching_tickets(
-            select(
-                survey_day,
-                Survey.kind,
-                func.count(),
-                _count_where(col(Survey.score) >= 9),
-                _count_where(col(Survey.score) <= 6),
-                _count_where(col(Survey.score) >= 4),
-            )
-            .select_from(Survey)
-            .where(
-                col(Survey.submitted_at) >= start,
-                col(Survey.submitted_at) <= as_of,
-                col(Survey.kind).in_(("nps", "csat")),
-            )
-            .group_by(survey_day, Survey.kind),
-            filters,
-        )
-    ).all()
-    for day, kind, responses, promoters, detractors, satisfied in survey_rows:
-        if kind == "nps":
-            nps_by_day[day] = _nps_score(responses, promoters, detractors)
-        else:
-            csat_by_day[day] = _percent(satisfied, responses)
-
+    last_day = datetime.fromtimestamp(as_of, centre.zone).date()
+    bounds = day_starts(last_day, days, centre.zone)
+    bounds[-1] = as_of + 1
+    spans = list(pairwise(bounds))
+    business = centre if clock == "business" else None
+    tickets = ticket_tallies(session, spans, filters, business, durations=("waits",))
+    surveys = survey_tallies(session, spans, filters)
     first_day = last_day - timedelta(days=days - 1)
     return [
         DailyPoint(
             day=(first_day + timedelta(days=offset)).isoformat(),
-            first_response_median_seconds=median_wait.get(offset),
-            resolution_rate=resolved_by_day.get(offset),
-            nps=nps_by_day.get(offset),
-            csat_pct=csat_by_day.get(offset),
-            created=created_by_day.get(offset, 0),
+            first_response_median_seconds=day.waits.quantile(0.5),
+            resolution_rate=_ratio(day.resolved, day.created),
+            nps=_nps_score(
+                day_surveys["nps"].responses,
+                day_surveys["nps"].promoters,
+                day_surveys["nps"].detractors,
+            ),
+            csat_pct=_percent(day_surveys["csat"].satisfied, day_surveys["csat"].responses),
+            created=day.created,
         )
-        for offset in range(days)
+        for offset, (day, day_surveys) in enumerate(zip(tickets, surveys, strict=True))
     ]
 
 
@@ -597,18 +503,23 @@ def dashboard(
     if clock not in CLOCKS:
         raise ValueError(f"clock must be one of {', '.join(CLOCKS)}, not {clock!r}")
     business = (hours or BusinessHours()) if clock == "business" else None
+    tickets = window_tickets(session, window, filters)
+    timed = tickets
+    if business is not None and not business.always_open:
+        timed = window_tickets(session, window, filters, business=business)
+    surveys = window_surveys(session, window, filters)
     return Dashboard(
         as_of=window.as_of,
         window_seconds=window.seconds,
         queue=queue_snapshot(session, window.as_of, filters),
-        first_response=first_response(session, window, filters, business=business),
-        resolution=resolution(session, window, filters, business=business),
-        handle_time=handle_time(session, window, filters),
-        abandonment=abandonment(session, window, filters),
-        service_level=service_level(session, window, filters, sl_target_seconds),
-        nps=nps(session, window, filters),
-        csat=csat(session, window, filters),
-        ces=ces(session, window, filters),
+        first_response=first_response_of(timed),
+        resolution=resolution_of(timed),
+        handle_time=handle_time_of(tickets),
+        abandonment=abandonment_of(tickets),
+        service_level=service_level_of(tickets, sl_target_seconds),
+        nps=nps_of(surveys["nps"]),
+        csat=csat_of(surveys["csat"]),
+        ces=ces_of(surveys["ces"]),
         quarantine_rows=quarantine_count(session),
         daily=daily_series(session, window.as_of, filters, hours=hours, clock=clock),
         clock=clock,
@@ -663,43 +574,14 @@ def report_dict(d: Dashboard) -> dict[str, Any]:
     }
 
 
-def ticket_filter_conditions(filters: Filters) -> list[ColumnElement[bool]]:
-    """Exact matches on the ticket fields the supervisor narrowed to; None means everyone."""
-    wanted = (
-        (Ticket.channel, filters.channel),
-        (Ticket.queue, filters.queue),
-        (Ticket.agent, filters.agent),
-        (Ticket.priority, filters.priority),
-    )
-    return [col(field) == value for field, value in wanted if value is not None]
+def _span(window: Window) -> Span:
+    """W = (start, as_of] as the half-open span [start + 1, as_of + 1)."""
+    return (window.start + 1, window.as_of + 1)
 
 
-def _tickets_created_in(window: Window, filters: Filters) -> list[ColumnElement[bool]]:
-    return [
-        col(Ticket.created_at) > window.start,
-        col(Ticket.created_at) <= window.as_of,
-        *ticket_filter_conditions(filters),
-    ]
-
-
-def _surveys_submitted_in(window: Window, kind: str) -> list[ColumnElement[bool]]:
-    return [
-        col(Survey.kind) == kind,
-        col(Survey.submitted_at) > window.start,
-        col(Survey.submitted_at) <= window.as_of,
-    ]
-
-
-def _about_matching_tickets(statement: Select[Any], filters: Filters) -> Select[Any]:
-    """Keep surveys whose ticket matches the filters; with no filters keep every survey.
-
-    A survey cannot be placed in a channel or queue without its ticket, so once any filter is
-    set, surveys with no ticket (or a ticket not loaded) drop out.
-    """
-    conditions = ticket_filter_conditions(filters)
-    if not conditions:
-        return statement
-    return statement.join(Ticket, col(Survey.ticket_id) == col(Ticket.id)).where(*conditions)
+def _driver(session: Session) -> sqlite3.Connection:
+    """The session's own driver connection, so every query runs in its transaction."""
+    return session.connection().connection.driver_connection  # type: ignore[return-value]
 
 
 def _awaiting_first_response(as_of: int) -> ColumnElement[bool]:
@@ -707,66 +589,6 @@ def _awaiting_first_response(as_of: int) -> ColumnElement[bool]:
     return or_(
         col(Ticket.first_response_at).is_(None),
         col(Ticket.first_response_at) > as_of,
-    )
-
-
-def _count_where(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    """How many rows meet condition; where SQL's answer is NULL (unknown) it counts as not met."""
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-
-def _rows(session: Session, statement: Select[Any]) -> list[tuple[Any, ...]]:
-    """Every row of a bulk fetch as plain tuples, in the session's own transaction.
-
-    The statement is compiled by SQLAlchemy with its values as bound parameters and run on
-    the driver's cursor: SQLAlchemy's Row objects cost more than the query itself when a
-    refresh fetches a hundred thousand durations. Only for integer and text columns, which
-    the driver already returns as the Python values the ORM would.
-    """
-    compiled = statement.compile(dialect=_SQLITE, compile_kwargs={"render_postcompile": True})
-    parameters = tuple(compiled.params[name] for name in compiled.positiontup or ())
-    driver = session.connection().connection.driver_connection
-    return driver.execute(str(compiled), parameters).fetchall()  # type: ignore[union-attr]
-
-
-def _median(values: list[int]) -> float | None:
-    """The median of values, sorting them in place."""
-    values.sort()
-    return percentile(values, 0.5)
-
-
-def _sorted_values(
-    session: Session, value: ColumnElement[int], conditions: list[ColumnElement[bool]]
-) -> list[int]:
-    return sorted(seconds for (seconds,) in _rows(session, select(value).where(*conditions)))
-
-
-def _durations(
-    session: Session,
-    end: Any,
-    conditions: list[ColumnElement[bool]],
-    business: BusinessHours | None,
-) -> list[int]:
-    """Sorted seconds from created_at to `end`: in SQL on the calendar, or pair by pair
-    through the centre's opening hours in business time."""
-    if business is None or business.always_open:
-        return _sorted_values(session, col(end) - col(Ticket.created_at), conditions)
-    clock = BusinessClock(business)
-    pairs = _rows(session, select(Ticket.created_at, end).where(*conditions))
-    return sorted(clock.seconds(created, finished) for created, finished in pairs)
-
-
-def _day_number(moment: Any, bounds: list[int]) -> ColumnElement[int]:
-    """Which of the days bounded by `bounds` (local midnights) a time falls in, counted from
-    0, computed in SQL; only used on times already inside the first and last bound.
-
-    Days all 24 hours long (UTC, or no clock change in the range) are a plain division, which
-    is a floor here since the times are never before the first bound."""
-    if all(later - earlier == DAY for earlier, later in pairwise(bounds)):
-        return (moment - bounds[0]) // DAY
-    return case(
-        *((moment < bound, number) for number, bound in enumerate(bounds[1:-1])),
-        else_=len(bounds) - 2,
     )
 
 

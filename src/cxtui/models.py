@@ -114,3 +114,56 @@ class SourceFile(SQLModel, table=True):
     fingerprint: str = ""
     kind: str | None = None
     csv_header: str | None = None
+
+
+class TicketHour(SQLModel, table=True):
+    """The tally of the tickets created in one UTC hour, kept by the loader (cxtui.aggregates).
+
+    `solved` counts the tickets solved in the hour, whenever they were created. Durations are
+    sorted runs of calendar seconds packed as little-endian 64-bit integers.
+    """
+
+    __tablename__ = "ticket_hour"
+
+    hour: int = Field(primary_key=True, description="epoch seconds // 3600")
+    created: int = 0
+    resolved: int = 0
+    reopens_known: int = 0
+    first_contact: int = 0
+    reopened: int = 0
+    handle_count: int = 0
+    handle_total: int = 0
+    answered: int = 0
+    abandoned: int = 0
+    solved: int = 0
+    waits: bytes = b""
+    abandoned_waits: bytes = b""
+    resolution_times: bytes = b""
+
+
+class SurveyHour(SQLModel, table=True):
+    """The tally of the survey responses of one kind submitted in one UTC hour."""
+
+    __tablename__ = "survey_hour"
+
+    hour: int = Field(primary_key=True)
+    kind: str = Field(primary_key=True)
+    responses: int = 0
+    promoters: int = 0
+    passives: int = 0
+    detractors: int = 0
+    satisfied: int = 0
+    score_total: int = 0
+
+
+class HourToRebuild(SQLModel, table=True):
+    """An hour whose tally is stale: a ticket or survey in it was written since it was made.
+
+    SQLite triggers add the hours; the loader rebuilds them in the transaction that wrote the
+    rows, and readers count any hour still listed from the rows themselves.
+    """
+
+    __tablename__ = "hour_to_rebuild"
+
+    kind: str = Field(primary_key=True, description="ticket or survey")
+    hour: int = Field(primary_key=True)

@@ -18,7 +18,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, create_engine
 
-from cxtui import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from cxtui import aggregates, models  # noqa: F401  (models registers the tables)
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -86,6 +86,11 @@ def open_engine(db_path: Path, *, create: bool = True) -> Engine:
         for table in SQLModel.metadata.sorted_tables:
             for index in table.indexes:
                 index.create(engine, checkfirst=True)
+        raw = engine.raw_connection()
+        try:
+            aggregates.install(raw.driver_connection)
+        finally:
+            raw.close()
     return engine
 
 

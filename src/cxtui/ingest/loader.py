@@ -23,6 +23,7 @@ from typing import BinaryIO
 
 from sqlalchemy.engine import Engine
 
+from cxtui import aggregates
 from cxtui.ingest import presets, store_sql
 from cxtui.ingest.mapping import ExportMapping, FilePlan
 from cxtui.ingest.normalise import (
@@ -502,6 +503,7 @@ class Loader:
             if batch.quarantine:
                 executemany(store_sql.ADD_QUARANTINE.sql, batch.quarantine)
             execute(store_sql.UPSERT_SOURCE_FILE.sql, state.as_row())
+            aggregates.rebuild_pending(db)
             db.commit()
         except BaseException:
             db.rollback()

@@ -1,0 +1,364 @@
+"""Hourly tallies of tickets and surveys, kept up to date as rows are written, so a refresh
+at a million tickets reads a few hundred small rows instead of half a million tickets.
+
+How they stay exact:
+- SQLite triggers on ticket and survey list every hour a write touches (the old and the new
+  creation, resolution and submission hours) in hour_to_rebuild, whoever the writer is.
+- The loader rebuilds the listed hours from the rows, with the same definitions a scan uses
+  (cxtui.tallies), in the transaction that wrote the rows, and empties the list.
+- Readers take whole hours that are not listed from the tallies and count everything else
+  (the ragged edges of a window, and any hour still listed) from the rows themselves.
+
+A database made before the tallies existed gains the triggers and has every hour rebuilt
+when it is next opened for writing.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from itertools import groupby
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, delete, func
+from sqlmodel import col, select
+
+from cxtui.models import HourToRebuild, SurveyHour, TicketHour
+from cxtui.tallies import (
+    Span,
+    SurveyTallies,
+    SurveyTally,
+    TicketTally,
+    bounds_of,
+    execute,
+    insert_many,
+    new_survey_tallies,
+    pack,
+    rows,
+    scan_surveys,
+    scan_tickets,
+    span_number,
+    unpack,
+)
+
+HOUR = 3_600
+MAX_SKIPPED_HOURS = 5_000
+"""Beyond this many stale or ragged hours between the first and last usable one, a read
+scans the rows instead: the list of hours to leave out would not fit in one statement."""
+REBUILD_CHUNK_HOURS = 168
+"""At most this many hours are rebuilt from one scan, so a whole history's rebuild holds a
+week of durations in memory at a time."""
+
+
+def _hour_of(column: str) -> str:
+    """SQL for the UTC hour a time falls in, rounding down for times before 1970 too."""
+    return f"(({column}) - ((({column}) % 3600) + 3600) % 3600) / 3600"
+
+
+def _mark(kind: str, column: str) -> str:
+    """SQL listing the hour of `column`, if any and not listed yet.
+
+    NOT EXISTS rather than INSERT OR IGNORE: inside a trigger SQLite applies the conflict
+    policy of the statement that fired it, and the loader's upsert would fail on a listed
+    hour."""
+    hour = _hour_of(column)
+    return (
+        f"INSERT INTO hour_to_rebuild (kind, hour) SELECT '{kind}', {hour} "
+        f"WHERE {column} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM hour_to_rebuild "
+        f"WHERE kind = '{kind}' AND hour = {hour});"
+    )
+
+
+def _ticket_marks(row: str) -> str:
+    return _mark("ticket", f"{row}.created_at") + _mark("ticket", f"{row}.resolved_at")
+
+
+TRIGGERS = {
+    "hours_v1_ticket_insert": f"AFTER INSERT ON ticket BEGIN {_ticket_marks('NEW')} END",
+    "hours_v1_ticket_update": (
+        f"AFTER UPDATE ON ticket BEGIN {_ticket_marks('OLD')} {_ticket_marks('NEW')} END"
+    ),
+    "hours_v1_ticket_delete": f"AFTER DELETE ON ticket BEGIN {_ticket_marks('OLD')} END",
+    "hours_v1_survey_insert": (
+        f"AFTER INSERT ON survey BEGIN {_mark('survey', 'NEW.submitted_at')} END"
+    ),
+    "hours_v1_survey_update": (
+        "AFTER UPDATE ON survey BEGIN "
+        f"{_mark('survey', 'OLD.submitted_at')} {_mark('survey', 'NEW.submitted_at')} END"
+    ),
+    "hours_v1_survey_delete": (
+        f"AFTER DELETE ON survey BEGIN {_mark('survey', 'OLD.submitted_at')} END"
+    ),
+}
+"""Named by version: a change to what the tallies hold gets new names, and opening an older
+database replaces the old triggers and rebuilds every hour."""
+
+_TICKET_HOUR_COLUMNS = (
+    "hour",
+    *TicketTally.COUNTS,
+    "solved",
+    "waits",
+    "abandoned_waits",
+    "resolution_times",
+)
+_SURVEY_HOUR_COLUMNS = (
+    "hour",
+    "kind",
+    "responses",
+    "promoters",
+    "passives",
+    "detractors",
+    "satisfied",
+    "score_total",
+)
+
+
+def installed(db: sqlite3.Connection) -> bool:
+    """Whether this database keeps the current hourly tallies (its triggers exist)."""
+    found = db.execute(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'hours_v1_%'"
+    ).fetchone()[0]
+    return found == len(TRIGGERS)
+
+
+def install(db: sqlite3.Connection) -> bool:
+    """Create the triggers if missing and rebuild every hour; True if anything was done.
+
+    Runs in its own write transaction, so two processes opening one old database do it once.
+    """
+    if installed(db):
+        return False
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        if installed(db):
+            db.rollback()
+            return False
+        existing = db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'hours_%'"
+        ).fetchall()
+        for (name,) in existing:
+            db.execute(f'DROP TRIGGER "{name}"')
+        for name, body in TRIGGERS.items():
+            db.execute(f'CREATE TRIGGER "{name}" {body}')
+        db.execute("DELETE FROM ticket_hour")
+        db.execute("DELETE FROM survey_hour")
+        for kind, table, column in (
+            ("ticket", "ticket", "created_at"),
+            ("ticket", "ticket", "resolved_at"),
+            ("survey", "survey", "submitted_at"),
+        ):
+            db.execute(
+                f"INSERT OR IGNORE INTO hour_to_rebuild (kind, hour) "
+                f"SELECT DISTINCT '{kind}', {_hour_of(column)} FROM {table} "
+                f"WHERE {column} IS NOT NULL"
+            )
+        rebuild_pending(db)
+        db.commit()
+    except BaseException:
+        db.rollback()
+        raise
+    return True
+
+
+def rebuild_pending(db: sqlite3.Connection) -> int:
+    """Rebuild every listed hour from the rows and empty the list; how many hours it was.
+
+    Call inside the write transaction that wrote the rows, so readers never see rows and
+    tallies that disagree."""
+    pending = rows(
+        db,
+        select(HourToRebuild.kind, HourToRebuild.hour).order_by(
+            col(HourToRebuild.kind), col(HourToRebuild.hour)
+        ),
+    )
+    if not pending:
+        return 0
+    for kind, listed in groupby(pending, key=lambda row: row[0]):
+        for hours in _consecutive(h for _, h in listed):
+            spans = [(h * HOUR, (h + 1) * HOUR) for h in hours]
+            if kind == "ticket":
+                _rewrite_ticket_hours(db, hours, scan_tickets(db, spans))
+            else:
+                _rewrite_survey_hours(db, hours, scan_surveys(db, spans))
+    execute(db, delete(HourToRebuild))
+    return len(pending)
+
+
+DURATIONS = ("waits", "abandoned_waits", "resolution_times")
+
+
+def ticket_tallies(
+    db: sqlite3.Connection, spans: Sequence[Span], durations: Sequence[str] = DURATIONS
+) -> list[TicketTally]:
+    """The tally of each contiguous span, all tickets, calendar durations: whole hours from
+    the hourly tallies (summed in SQL), the rest from the rows.
+
+    Only the `durations` named are read from the hourly tallies (a trend of daily median
+    waits needs no resolution times); the others stay empty for those hours."""
+    owners, pieces = _split(spans, _pending(db, "ticket"))
+    if _skipped_hours(owners) > MAX_SKIPPED_HOURS:
+        owners, pieces = _split(spans, None)
+    tallies = [TicketTally() for _ in spans]
+    if owners:
+        owned, key = _owned(TicketHour.hour, owners, spans)
+        sums = [func.sum(getattr(TicketHour, name)) for name in (*TicketTally.COUNTS, "solved")]
+        for number, *counts, solved in rows(db, select(key, *sums).where(owned).group_by(key)):
+            tally = tallies[number]
+            for name, value in zip(TicketTally.COUNTS, counts, strict=True):
+                setattr(tally, name, value)
+            tally.solved = solved
+        if durations:
+            columns = [getattr(TicketHour, name) for name in durations]
+            for hour, *blobs in rows(db, select(TicketHour.hour, *columns).where(owned)):
+                tally = tallies[owners[hour]]
+                for name, blob in zip(durations, blobs, strict=True):
+                    getattr(tally, name).add_run(unpack(blob))
+    for numbers, run in pieces:
+        for number, tally in zip(numbers, scan_tickets(db, run), strict=True):
+            tallies[number].add(tally)
+    return tallies
+
+
+def survey_tallies(db: sqlite3.Connection, spans: Sequence[Span]) -> list[SurveyTallies]:
+    """The survey tallies of each contiguous span, all surveys: whole hours from the hourly
+    tallies (summed in SQL), the rest from the rows."""
+    owners, pieces = _split(spans, _pending(db, "survey"))
+    if _skipped_hours(owners) > MAX_SKIPPED_HOURS:
+        owners, pieces = _split(spans, None)
+    tallies = [new_survey_tallies() for _ in spans]
+    if owners:
+        owned, key = _owned(SurveyHour.hour, owners, spans)
+        sums = [func.sum(getattr(SurveyHour, name)) for name in SurveyTally.COUNTS]
+        statement = select(key, SurveyHour.kind, *sums).where(owned).group_by(key, SurveyHour.kind)
+        for number, kind, *counts in rows(db, statement):
+            if kind in tallies[number]:
+                tally = tallies[number][kind]
+                for name, value in zip(SurveyTally.COUNTS, counts, strict=True):
+                    setattr(tally, name, value)
+    for numbers, run in pieces:
+        for number, scanned in zip(numbers, scan_surveys(db, run), strict=True):
+            for kind, tally in scanned.items():
+                tallies[number][kind].add(tally)
+    return tallies
+
+
+def _owned(
+    hour_column: Any, owners: dict[int, int], spans: Sequence[Span]
+) -> tuple[ColumnElement[bool], ColumnElement[int]]:
+    """Which hourly rows to read (the owned hours) and the span each belongs to, in SQL.
+
+    The owned hours are the hours from the first to the last owned one, less the few in
+    between that are not owned (listed for rebuilding, or cut by a span's ragged edge)."""
+    first, last = min(owners), max(owners)
+    hour = col(hour_column)
+    condition = hour.between(first, last)
+    skipped = [h for h in range(first, last + 1) if h not in owners]
+    if skipped:
+        condition = and_(condition, hour.not_in(skipped))
+    return condition, span_number(hour * HOUR, bounds_of(spans))
+
+
+def _skipped_hours(owners: dict[int, int]) -> int:
+    return max(owners) - min(owners) + 1 - len(owners) if owners else 0
+
+
+def _pending(db: sqlite3.Connection, kind: str) -> set[int]:
+    return {
+        hour
+        for (hour,) in rows(db, select(HourToRebuild.hour).where(col(HourToRebuild.kind) == kind))
+    }
+
+
+def _split(
+    spans: Sequence[Span], pending: set[int] | None
+) -> tuple[dict[int, int], list[tuple[list[int], list[Span]]]]:
+    """Which whole, up-to-date hours each span takes from the tallies (hour → span number),
+    and the rest as runs of contiguous pieces to scan (span numbers, pieces). With pending
+    None every hour is scanned."""
+    owners: dict[int, int] = {}
+    pieces: list[tuple[int, int, int]] = []
+    for number, (start, end) in enumerate(spans):
+        first, last = -(-start // HOUR), end // HOUR
+        if pending is None or first >= last:
+            pieces.append((number, start, end))
+            continue
+        if start < first * HOUR:
+            pieces.append((number, start, first * HOUR))
+        for hour in range(first, last):
+            if hour in pending:
+                pieces.append((number, hour * HOUR, (hour + 1) * HOUR))
+            else:
+                owners[hour] = number
+        if last * HOUR < end:
+            pieces.append((number, last * HOUR, end))
+    runs: list[tuple[list[int], list[Span]]] = []
+    for number, start, end in pieces:
+        if start == end:
+            continue
+        if runs and runs[-1][1][-1][1] == start:
+            numbers, run = runs[-1]
+            if numbers[-1] == number:
+                run[-1] = (run[-1][0], end)
+            else:
+                numbers.append(number)
+                run.append((start, end))
+        else:
+            runs.append(([number], [(start, end)]))
+    return owners, runs
+
+
+def _consecutive(hours: Iterator[int]) -> Iterator[list[int]]:
+    """Ascending hours cut into runs of consecutive hours, each at most a chunk long."""
+    run: list[int] = []
+    for hour in hours:
+        if run and (hour != run[-1] + 1 or len(run) == REBUILD_CHUNK_HOURS):
+            yield run
+            run = []
+        run.append(hour)
+    if run:
+        yield run
+
+
+def _rewrite_ticket_hours(
+    db: sqlite3.Connection, hours: list[int], tallies: list[TicketTally]
+) -> None:
+    execute(db, delete(TicketHour).where(col(TicketHour.hour).between(hours[0], hours[-1])))
+    insert_many(
+        db,
+        TicketHour,
+        _TICKET_HOUR_COLUMNS,
+        [
+            (
+                hour,
+                *(getattr(tally, name) for name in TicketTally.COUNTS),
+                tally.solved,
+                pack(_only_run(tally.waits.runs)),
+                pack(_only_run(tally.abandoned_waits.runs)),
+                pack(_only_run(tally.resolution_times.runs)),
+            )
+            for hour, tally in zip(hours, tallies, strict=True)
+            if tally.created or tally.solved
+        ],
+    )
+
+
+def _rewrite_survey_hours(
+    db: sqlite3.Connection, hours: list[int], tallies: list[SurveyTallies]
+) -> None:
+    execute(db, delete(SurveyHour).where(col(SurveyHour.hour).between(hours[0], hours[-1])))
+    insert_many(
+        db,
+        SurveyHour,
+        _SURVEY_HOUR_COLUMNS,
+        [
+            (hour, kind, *(getattr(tally, name) for name in tally.COUNTS))
+            for hour, by_kind in zip(hours, tallies, strict=True)
+            for kind, tally in by_kind.items()
+            if tally.responses
+        ],
+    )
+
+
+def _only_run(runs: list[Sequence[int]]) -> Sequence[int]:
+    """A scan of one hour gives at most one sorted run."""
+    return runs[0] if runs else ()

@@ -1,0 +1,485 @@
+"""What is counted over a group of tickets or surveys: the raw material of every window and
+trend metric, defined once here and turned into metrics by cxtui.metrics.
+
+A tally of two groups is the sum of their tallies: counts add, and durations are kept as
+sorted runs side by side, whose union still gives exact percentiles. So a window can be put
+together from hourly tallies kept by the loader (cxtui.aggregates) plus tallies scanned from
+the rows at its ragged edges, and give exactly the numbers a scan of the whole window gives.
+
+Queries are SQLAlchemy Core with bound parameters, compiled once per call and run on the
+driver connection inside the caller's transaction (a refresh's read snapshot, or the
+loader's write transaction): SQLAlchemy's Row objects cost more than the query itself when a
+refresh fetches a hundred thousand durations.
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+import sys
+from array import array
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Executable,
+    Select,
+    and_,
+    bindparam,
+    case,
+    func,
+    insert,
+    or_,
+)
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.expression import UnaryExpression
+from sqlmodel import col, select
+
+from cxtui.business_hours import BusinessClock, BusinessHours
+from cxtui.models import RESOLVED_STATUSES, SURVEY_KINDS, Survey, Ticket
+
+ABANDONED = "abandoned"
+_SQLITE = sqlite.dialect(paramstyle="qmark")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Narrow every metric and list to one channel, queue, agent and/or priority."""
+
+    channel: str | None = None
+    queue: str | None = None
+    agent: str | None = None
+    priority: str | None = None
+
+
+NO_FILTERS = Filters()
+
+Span = tuple[int, int]
+"""[first second, first second after) of one group: an hour, a day, a window."""
+
+
+def percentile(sorted_values: Sequence[float], q: float) -> float | None:
+    """The q-quantile (0 <= q <= 1) by linear interpolation between closest ranks.
+
+    This is numpy's default method, statistics.quantiles(method="inclusive") and the
+    spreadsheet PERCENTILE.INC, so the numbers match what an analyst recomputes elsewhere.
+    """
+    return _interpolated(len(sorted_values), q, sorted_values.__getitem__)
+
+
+def _interpolated(
+    count: int,
+    q: float,
+    at_rank: Callable[[int], Any],
+    next_after: Callable[[int, Any], Any] | None = None,
+) -> float | None:
+    """The interpolated quantile of `count` values read through at_rank; next_after gives the
+    value at rank + 1 from the one at rank, where that is cheaper than at_rank."""
+    if not 0.0 <= q <= 1.0:
+        raise ValueError(f"q must be between 0 and 1, got {q!r}")
+    if not count:
+        return None
+    rank = (count - 1) * q
+    lower = math.floor(rank)
+    low_value = at_rank(lower)
+    if rank == lower:
+        return float(low_value)
+    high_value = at_rank(lower + 1) if next_after is None else next_after(lower, low_value)
+    return float(low_value + (rank - lower) * (high_value - low_value))
+
+
+@dataclass
+class Durations:
+    """Whole seconds held as sorted runs: one per hour from the aggregates, one per scan.
+
+    Percentiles are exact over the union of the runs without merging them: the k-th smallest
+    value is found by bisecting on the value, counting in each run with a binary search.
+    """
+
+    runs: list[Sequence[int]] = field(default_factory=list)
+    count: int = 0
+
+    def add_run(self, run: Sequence[int]) -> None:
+        """Add a run sorted ascending."""
+        if run:
+            self.runs.append(run)
+            self.count += len(run)
+
+    def add(self, other: Durations) -> None:
+        self.runs.extend(other.runs)
+        self.count += other.count
+
+    def mean(self) -> float | None:
+        return sum(sum(run) for run in self.runs) / self.count if self.count else None
+
+    def quantile(self, q: float) -> float | None:
+        return _interpolated(self.count, q, self.at_rank, self._next_after)
+
+    def _next_after(self, rank: int, value: int) -> int:
+        """The value at rank + 1, given `value` at rank: found from where `value` ends in each
+        run instead of a second search."""
+        if self.at_most(value) > rank + 1:
+            return value
+        return min(
+            run[index] for run in self.runs if (index := bisect_right(run, value)) < len(run)
+        )
+
+    def at_most(self, seconds: int) -> int:
+        """How many values are <= seconds."""
+        return sum(bisect_right(run, seconds) for run in self.runs)
+
+    def at_rank(self, k: int) -> int:
+        """The k-th smallest value, counting from 0."""
+        runs = self.runs
+        if len(runs) == 1:
+            return runs[0][k]
+        low = min(run[0] for run in runs)
+        high = max(run[-1] for run in runs)
+        while low < high:
+            middle = (low + high) // 2
+            if sum(bisect_right(run, middle) for run in runs) > k:
+                high = middle
+            else:
+                low = middle + 1
+        return low
+
+
+@dataclass
+class TicketTally:
+    """Tickets created in a span (and `solved`: tickets solved in it, whenever created)."""
+
+    created: int = 0
+    resolved: int = 0
+    reopens_known: int = 0
+    first_contact: int = 0
+    reopened: int = 0
+    handle_count: int = 0
+    handle_total: int = 0
+    answered: int = 0
+    abandoned: int = 0
+    waits: Durations = field(default_factory=Durations)
+    """Seconds from creation to first reply, for every ticket with a reply."""
+    abandoned_waits: Durations = field(default_factory=Durations)
+    """The same for abandoned tickets that have a reply: service level leaves them out."""
+    resolution_times: Durations = field(default_factory=Durations)
+    """Seconds from creation to resolution, for resolved tickets with a resolution time."""
+    solved: int = 0
+
+    COUNTS = (
+        "created",
+        "resolved",
+        "reopens_known",
+        "first_contact",
+        "reopened",
+        "handle_count",
+        "handle_total",
+        "answered",
+        "abandoned",
+    )
+
+    def add(self, other: TicketTally) -> None:
+        for name in self.COUNTS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.waits.add(other.waits)
+        self.abandoned_waits.add(other.abandoned_waits)
+        self.resolution_times.add(other.resolution_times)
+        self.solved += other.solved
+
+
+@dataclass
+class SurveyTally:
+    """Responses of one kind (NPS, CSAT or CES) submitted in a span."""
+
+    responses: int = 0
+    promoters: int = 0
+    passives: int = 0
+    detractors: int = 0
+    satisfied: int = 0
+    score_total: int = 0
+
+    COUNTS = ("responses", "promoters", "passives", "detractors", "satisfied", "score_total")
+
+    def add(self, other: SurveyTally) -> None:
+        for name in self.COUNTS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+SurveyTallies = dict[str, SurveyTally]
+"""Tallies by survey kind; every kind present."""
+
+
+def new_survey_tallies() -> SurveyTallies:
+    return {kind: SurveyTally() for kind in SURVEY_KINDS}
+
+
+def not_for_lookup(column: Any) -> ColumnElement[Any]:
+    """The column under SQLite's no-op unary "+", which stops the planner using its index.
+
+    Most tickets in a contact centre are resolved and most are older than any window, so
+    the status index is the wrong way into a window query and the created_at index the wrong
+    way into the open queue. SQLite's planner guesses otherwise, with or without ANALYZE
+    statistics (measured on a million tickets), so the queries rule the wrong index out.
+    """
+    element = col(column)
+    return UnaryExpression(element, operator=operators.custom_op("+"), type_=element.type)
+
+
+RESOLVED = not_for_lookup(Ticket.status).in_(RESOLVED_STATUSES)
+IS_ABANDONED = col(Ticket.status) == ABANDONED
+# A missing status is not "abandoned": without the IS NULL arm SQL would drop those rows.
+ANSWERED = and_(
+    col(Ticket.first_response_at).is_not(None),
+    or_(col(Ticket.status).is_(None), col(Ticket.status) != ABANDONED),
+)
+_REOPENS_KNOWN = and_(RESOLVED, col(Ticket.reopens).is_not(None))
+_FIRST_CONTACT = and_(
+    _REOPENS_KNOWN,
+    col(Ticket.reopens) == 0,
+    or_(col(Ticket.agent_replies).is_(None), col(Ticket.agent_replies) <= 1),
+)
+_REOPENED = and_(_REOPENS_KNOWN, col(Ticket.reopens) > 0)
+
+
+def count_where(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    """How many rows meet condition; where SQL's answer is NULL (unknown) it counts as not met."""
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def ticket_filter_conditions(filters: Filters) -> list[ColumnElement[bool]]:
+    """Exact matches on the ticket fields the supervisor narrowed to; None means everyone."""
+    wanted = (
+        (Ticket.channel, filters.channel),
+        (Ticket.queue, filters.queue),
+        (Ticket.agent, filters.agent),
+        (Ticket.priority, filters.priority),
+    )
+    return [col(field) == value for field, value in wanted if value is not None]
+
+
+def about_matching_tickets(statement: Select[Any], filters: Filters) -> Select[Any]:
+    """Keep surveys whose ticket matches the filters; with no filters keep every survey.
+
+    A survey cannot be placed in a channel or queue without its ticket, so once any filter is
+    set, surveys with no ticket (or a ticket not loaded) drop out.
+    """
+    conditions = ticket_filter_conditions(filters)
+    if not conditions:
+        return statement
+    return statement.join(Ticket, col(Survey.ticket_id) == col(Ticket.id)).where(*conditions)
+
+
+def rows(db: sqlite3.Connection, statement: Select[Any]) -> list[tuple[Any, ...]]:
+    """Every row of a statement as plain tuples, on the driver connection.
+
+    Only for integer and text columns, which the driver already returns as the Python values
+    the ORM would."""
+    return execute(db, statement).fetchall()
+
+
+def execute(db: sqlite3.Connection, statement: Executable) -> sqlite3.Cursor:
+    """Run one SQLAlchemy Core statement with its values as bound parameters."""
+    compiled = statement.compile(dialect=_SQLITE, compile_kwargs={"render_postcompile": True})
+    parameters = tuple(compiled.params[name] for name in compiled.positiontup or ())
+    return db.execute(str(compiled), parameters)
+
+
+def insert_many(
+    db: sqlite3.Connection, table: Any, columns: Sequence[str], values: list[tuple[Any, ...]]
+) -> None:
+    """Insert plain tuples (in `columns` order) through one compiled statement."""
+    if not values:
+        return
+    statement = insert(table).values({name: bindparam(name) for name in columns})
+    compiled = statement.compile(dialect=_SQLITE)
+    if tuple(compiled.positiontup or ()) != tuple(columns):
+        raise RuntimeError(f"insert parameters {compiled.positiontup} differ from {columns}")
+    db.executemany(str(compiled), values)
+
+
+def span_number(moment: Any, bounds: Sequence[int]) -> ColumnElement[int]:
+    """Which of the spans bounded by `bounds` a time falls in, counted from 0, computed in
+    SQL; only used on times inside [bounds[0], bounds[-1]).
+
+    Spans all one length (hours, days without a clock change; the last may be cut short, as
+    today is at as_of) are a plain division, a floor here since the times are never before
+    the first bound."""
+    lengths = [later - earlier for earlier, later in pairwise(bounds)]
+    step = lengths[0]
+    if all(length == step for length in lengths[:-1]) and lengths[-1] <= step:
+        return (moment - bounds[0]) // step
+    return case(
+        *((moment < bound, number) for number, bound in enumerate(bounds[1:-1])),
+        else_=len(bounds) - 2,
+    )
+
+
+def bounds_of(spans: Sequence[Span]) -> list[int]:
+    """The bounds of contiguous spans: each span's start, then the last one's end."""
+    for (_, end), (start, _) in pairwise(spans):
+        if end != start:
+            raise ValueError("spans must be contiguous and in order")
+    return [start for start, _ in spans] + [spans[-1][1]]
+
+
+def scan_tickets(
+    db: sqlite3.Connection,
+    spans: Sequence[Span],
+    filters: Filters = NO_FILTERS,
+    business: BusinessHours | None = None,
+) -> list[TicketTally]:
+    """Tally the tickets of each of the contiguous spans from the rows themselves.
+
+    Durations are on the calendar, or through the centre's opening hours when `business` is
+    given (and not open around the clock)."""
+    tallies = [TicketTally() for _ in spans]
+    if not spans:
+        return tallies
+    bounds = bounds_of(spans)
+    created_at = col(Ticket.created_at)
+    in_spans = [
+        created_at >= bounds[0],
+        created_at < bounds[-1],
+        *ticket_filter_conditions(filters),
+    ]
+    key = span_number(created_at, bounds)
+    counted = select(
+        key,
+        func.count(),
+        count_where(RESOLVED),
+        count_where(_REOPENS_KNOWN),
+        count_where(_FIRST_CONTACT),
+        count_where(_REOPENED),
+        func.count(Ticket.handle_seconds),
+        func.coalesce(func.sum(Ticket.handle_seconds), 0),
+        count_where(ANSWERED),
+        count_where(IS_ABANDONED),
+    )
+    for number, *counts in rows(db, counted.where(*in_spans).group_by(key)):
+        tally = tallies[number]
+        for name, value in zip(TicketTally.COUNTS, counts, strict=True):
+            setattr(tally, name, value)
+
+    clock = BusinessClock(business) if business and not business.always_open else None
+    waits: list[list[int]] = [[] for _ in spans]
+    abandoned_waits: list[list[int]] = [[] for _ in spans]
+    replied = [*in_spans, col(Ticket.first_response_at).is_not(None)]
+    if clock is None:
+        wait_rows = rows(
+            db,
+            select(
+                key, col(Ticket.first_response_at) - created_at, func.coalesce(IS_ABANDONED, 0)
+            ).where(*replied),
+        )
+    else:
+        wait_rows = [
+            (number, clock.seconds(created, reply), gave_up)
+            for number, created, reply, gave_up in rows(
+                db,
+                select(
+                    key, created_at, Ticket.first_response_at, func.coalesce(IS_ABANDONED, 0)
+                ).where(*replied),
+            )
+        ]
+    for number, seconds, gave_up in wait_rows:
+        waits[number].append(seconds)
+        if gave_up:
+            abandoned_waits[number].append(seconds)
+
+    resolution_times: list[list[int]] = [[] for _ in spans]
+    solved_with_time = [*in_spans, RESOLVED, col(Ticket.resolved_at).is_not(None)]
+    if clock is None:
+        resolution_rows = rows(
+            db, select(key, col(Ticket.resolved_at) - created_at).where(*solved_with_time)
+        )
+    else:
+        resolution_rows = [
+            (number, clock.seconds(created, resolved))
+            for number, created, resolved in rows(
+                db, select(key, created_at, Ticket.resolved_at).where(*solved_with_time)
+            )
+        ]
+    for number, seconds in resolution_rows:
+        resolution_times[number].append(seconds)
+
+    for tally, spans_waits, spans_abandoned, spans_resolution in zip(
+        tallies, waits, abandoned_waits, resolution_times, strict=True
+    ):
+        tally.waits.add_run(sorted(spans_waits))
+        tally.abandoned_waits.add_run(sorted(spans_abandoned))
+        tally.resolution_times.add_run(sorted(spans_resolution))
+
+    resolved_at = col(Ticket.resolved_at)
+    solved_key = span_number(resolved_at, bounds)
+    for number, solved in rows(
+        db,
+        select(solved_key, func.count())
+        .where(
+            RESOLVED,
+            resolved_at >= bounds[0],
+            resolved_at < bounds[-1],
+            *ticket_filter_conditions(filters),
+        )
+        .group_by(solved_key),
+    ):
+        tallies[number].solved = solved
+    return tallies
+
+
+def scan_surveys(
+    db: sqlite3.Connection, spans: Sequence[Span], filters: Filters = NO_FILTERS
+) -> list[SurveyTallies]:
+    """Tally the survey responses of each of the contiguous spans from the rows themselves."""
+    tallies = [new_survey_tallies() for _ in spans]
+    if not spans:
+        return tallies
+    bounds = bounds_of(spans)
+    submitted_at = col(Survey.submitted_at)
+    score = col(Survey.score)
+    key = span_number(submitted_at, bounds)
+    statement = about_matching_tickets(
+        select(
+            key,
+            Survey.kind,
+            func.count(),
+            count_where(score >= 9),
+            count_where(score.between(7, 8)),
+            count_where(score <= 6),
+            count_where(score >= 4),
+            func.coalesce(func.sum(score), 0),
+        )
+        .select_from(Survey)
+        .where(
+            col(Survey.kind).in_(SURVEY_KINDS),
+            submitted_at >= bounds[0],
+            submitted_at < bounds[-1],
+        )
+        .group_by(key, Survey.kind),
+        filters,
+    )
+    for number, kind, *counts in rows(db, statement):
+        tally = tallies[number][kind]
+        for name, value in zip(SurveyTally.COUNTS, counts, strict=True):
+            setattr(tally, name, value)
+    return tallies
+
+
+def pack(run: Sequence[int]) -> bytes:
+    """A sorted run as little-endian 64-bit integers, the same on every machine."""
+    packed = array("q", run)
+    if sys.byteorder == "big":
+        packed.byteswap()
+    return packed.tobytes()
+
+
+def unpack(blob: bytes | None) -> array[int]:
+    run = array("q")
+    if blob:
+        run.frombytes(blob)
+        if sys.byteorder == "big":
+            run.byteswap()
+    return run
