@@ -1,0 +1,302 @@
+"""The hourly aggregates against the plain queries over the rows, on random data.
+
+Every number of the dashboard (and every point of the daily trend, in zones whose days are
+whole hours, half hours off, or 23 and 25 hours long) must be the same whether it is read
+from the hourly tallies or scanned from the tickets and surveys themselves, after any mix of
+inserts, updates (moving a ticket to another hour too) and deletes, rebuilt or still listed
+as stale.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from itertools import chain
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from cxtui import aggregates
+from cxtui.business_hours import BusinessHours
+from cxtui.ingest.loader import Loader
+from cxtui.metrics import Window, daily_series, dashboard, report_dict
+from cxtui.models import HourToRebuild, Survey, Ticket, TicketHour
+from cxtui.store import open_engine
+from cxtui.tallies import Durations, unpack
+
+HOUR = 3_600
+DAY = 86_400
+AS_OF = 1_700_049_600  # 2023-11-15T12:00:00Z
+STATUSES = ("new", "open", "pending", "solved", "closed", "abandoned", None)
+
+
+@contextmanager
+def writer(engine: Engine) -> Iterator[sqlite3.Connection]:
+    """A write transaction on the driver connection, as the loader holds one."""
+    raw = engine.raw_connection()
+    db = raw.driver_connection
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        yield db
+        db.commit()
+    finally:
+        raw.close()
+
+
+def rebuild(engine: Engine) -> int:
+    with writer(engine) as db:
+        return aggregates.rebuild_pending(db)
+
+
+def scanned(function: Any, *args: Any, **kwargs: Any) -> Any:
+    """The same call with the aggregates treated as absent: every number from the rows."""
+    with mock.patch.object(aggregates, "installed", return_value=False):
+        return function(*args, **kwargs)
+
+
+# Times cluster near hour boundaries and the window's edges, where off-by-one errors live.
+moments = st.one_of(
+    st.integers(AS_OF - 40 * DAY, AS_OF + DAY),
+    st.integers(-2, 2).flatmap(
+        lambda offset: st.integers(0, 960).map(lambda h: AS_OF - h * HOUR + offset)
+    ),
+)
+durations = st.one_of(st.none(), st.integers(0, 4 * DAY), st.sampled_from((0, 19, 20, 21)))
+ticket_rows = st.fixed_dictionaries(
+    {
+        "id": st.integers(0, 40).map(lambda n: f"T{n}"),
+        "created_at": moments,
+        "wait": durations,
+        "resolve": durations,
+        "status": st.sampled_from(STATUSES),
+        "reopens": st.one_of(st.none(), st.integers(0, 2)),
+        "agent_replies": st.one_of(st.none(), st.integers(0, 3)),
+        "handle_seconds": st.one_of(st.none(), st.integers(0, 900)),
+        "channel": st.sampled_from(("email", "chat", None)),
+    }
+)
+survey_rows = st.fixed_dictionaries(
+    {
+        "id": st.integers(0, 30).map(lambda n: f"S{n}"),
+        "submitted_at": moments,
+        "kind": st.sampled_from(("nps", "csat", "ces")),
+        "score": st.integers(0, 10),
+    }
+)
+steps = st.lists(
+    st.tuples(
+        st.lists(ticket_rows, max_size=12),
+        st.lists(survey_rows, max_size=8),
+        st.lists(st.integers(0, 40).map(lambda n: f"T{n}"), max_size=3),
+        st.booleans(),
+    ),
+    min_size=1,
+    max_size=5,
+)
+
+
+def apply(engine: Engine, step: tuple[Any, ...]) -> None:
+    """One batch of writes through SQLModel, then (sometimes) the loader's rebuild."""
+    tickets, surveys, deletions, rebuilt = step
+    with Session(engine) as session:
+        for t in tickets:
+            created = t["created_at"]
+            row = session.get(Ticket, t["id"]) or Ticket(id=t["id"], created_at=created)
+            row.created_at = created
+            row.version_at = created
+            row.status = t["status"]
+            row.channel = t["channel"]
+            row.reopens = t["reopens"]
+            row.agent_replies = t["agent_replies"]
+            row.handle_seconds = t["handle_seconds"]
+            row.first_response_at = None if t["wait"] is None else created + t["wait"]
+            row.resolved_at = None if t["resolve"] is None else created + t["resolve"]
+            session.add(row)
+            session.flush()
+        for s in surveys:
+            row = session.get(Survey, s["id"]) or Survey(
+                id=s["id"], submitted_at=0, kind="nps", score=0
+            )
+            row.submitted_at = s["submitted_at"]
+            row.kind = s["kind"]
+            row.score = min(s["score"], 5) if s["kind"] == "csat" else s["score"]
+            session.add(row)
+            session.flush()
+        for ticket_id in deletions:
+            row = session.get(Ticket, ticket_id)
+            if row is not None:
+                session.delete(row)
+                session.flush()
+        session.commit()
+    if rebuilt:
+        rebuild(engine)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    history=steps,
+    window_seconds=st.sampled_from((HOUR, 5 * HOUR + 17, DAY, 7 * DAY, 30 * DAY)),
+    as_of_offset=st.integers(-2 * HOUR, 2 * HOUR),
+    zone=st.sampled_from(("UTC", "Asia/Kolkata", "Europe/London", "America/St_Johns")),
+)
+def test_aggregates_give_the_numbers_the_rows_give(
+    history: list[tuple[Any, ...]], window_seconds: int, as_of_offset: int, zone: str
+) -> None:
+    as_of = AS_OF + as_of_offset
+    window = Window(as_of, window_seconds)
+    hours = BusinessHours(zone)
+    with tempfile.TemporaryDirectory() as folder:
+        engine = open_engine(Path(folder) / "t.db")
+        try:
+            for step in history:
+                apply(engine, step)
+            with Session(engine) as session:
+                from_tallies = dashboard(session, window, hours=hours)
+                from_rows = scanned(dashboard, session, window, hours=hours)
+        finally:
+            engine.dispose()
+    assert report_dict(from_tallies) == report_dict(from_rows)
+    assert from_tallies.daily == from_rows.daily
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    runs=st.lists(st.lists(st.integers(-5, 10**6), max_size=30), max_size=8),
+    q=st.floats(0, 1),
+    seconds=st.integers(-10, 10**6),
+)
+def test_percentiles_over_sorted_runs_match_one_sorted_list(
+    runs: list[list[int]], q: float, seconds: int
+) -> None:
+    held = Durations()
+    for run in runs:
+        held.add_run(sorted(run))
+    merged = sorted(chain.from_iterable(runs))
+    assert held.count == len(merged)
+    assert [held.at_rank(k) for k in range(len(merged))] == merged
+    assert held.at_most(seconds) == sum(value <= seconds for value in merged)
+    if merged:
+        rank = (len(merged) - 1) * q
+        low = int(rank)
+        high = min(low + 1, len(merged) - 1)
+        expected = merged[low] + (rank - low) * (merged[high] - merged[low])
+        assert held.quantile(q) == pytest.approx(expected)
+        assert held.mean() == pytest.approx(sum(merged) / len(merged))
+    else:
+        assert held.quantile(q) is None
+        assert held.mean() is None
+
+
+def test_the_loader_keeps_the_hourly_tallies_in_step(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "tickets.csv").write_text(
+        "id,created_at,status,first_response_at,resolved_at\n"
+        "A,2023-11-15T10:59:59Z,solved,2023-11-15T11:00:09Z,2023-11-15T12:30:00Z\n"
+        "B,2023-11-15T11:00:00Z,open,2023-11-15T11:00:30Z,\n"
+        "C,2023-11-15T11:30:00Z,closed,,2023-11-15T12:00:00Z\n"
+    )
+    engine = open_engine(tmp_path / "t.db")
+    Loader(engine, folder, settle_seconds=0).load_all()
+    with Session(engine) as session:
+        assert session.exec(select(HourToRebuild)).all() == []
+        hours = {h.hour: h for h in session.exec(select(TicketHour)).all()}
+    ten, eleven, twelve = (1_700_042_400 // HOUR + n for n in range(3))
+    assert ten * HOUR == 1_700_042_400  # 2023-11-15T10:00:00Z
+    assert sorted(hours) == [ten, eleven, twelve]
+    assert (hours[ten].created, hours[ten].resolved, hours[ten].solved) == (1, 1, 0)
+    assert (hours[eleven].created, hours[eleven].resolved, hours[eleven].solved) == (2, 1, 0)
+    # A is solved at 12:30 and C at 12:00: both count as solved in hour twelve.
+    assert (hours[twelve].created, hours[twelve].solved) == (0, 2)
+    assert list(unpack(hours[eleven].waits)) == [30]
+    assert list(unpack(hours[ten].resolution_times)) == [5_401]
+
+    # The file grows: only the hours it touches are rebuilt, in the loader's transaction.
+    with (folder / "tickets.csv").open("a") as handle:
+        handle.write("B,2023-11-15T11:00:00Z,solved,2023-11-15T11:00:30Z,2023-11-15T13:00:00Z\n")
+    Loader(engine, folder, settle_seconds=0).load_all()
+    with Session(engine) as session:
+        assert session.exec(select(HourToRebuild)).all() == []
+        refreshed = session.get(TicketHour, eleven)
+        thirteen = session.get(TicketHour, twelve + 1)
+    assert refreshed is not None and thirteen is not None
+    assert (refreshed.created, refreshed.resolved) == (2, 2)
+    assert thirteen.solved == 1
+    engine.dispose()
+
+
+def test_a_database_made_before_the_tallies_gains_them_when_opened(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    engine = open_engine(path)
+    with Session(engine) as session:
+        session.add(Ticket(id="A", created_at=AS_OF - 10, version_at=0, status="open"))
+        session.add(Survey(id="S", submitted_at=AS_OF - 10, kind="nps", score=9))
+        session.commit()
+    with writer(engine) as db:  # as an older cxtui left it: no triggers, no tallies
+        for name in aggregates.TRIGGERS:
+            db.execute(f'DROP TRIGGER "{name}"')
+        db.execute("DELETE FROM hour_to_rebuild")
+        db.execute("DELETE FROM ticket_hour")
+    engine.dispose()
+
+    reopened = open_engine(path)
+    with Session(reopened) as session:
+        hour = session.get(TicketHour, (AS_OF - 10) // HOUR)
+        assert hour is not None and hour.created == 1
+        assert session.exec(select(HourToRebuild)).all() == []
+        board = dashboard(session, Window(AS_OF, DAY))
+    assert (board.resolution.created, board.nps.promoters) == (1, 1)
+    reopened.dispose()
+
+
+def test_hours_written_by_another_program_are_counted_from_the_rows(tmp_path: Path) -> None:
+    engine = open_engine(tmp_path / "t.db")
+    with Session(engine) as session:
+        session.add(Ticket(id="A", created_at=AS_OF - DAY, version_at=0, first_response_at=AS_OF))
+        session.commit()
+    rebuild(engine)
+    with writer(engine) as db:  # a plain SQL write, no rebuild: its hour stays listed
+        db.execute("UPDATE ticket SET created_at = ? WHERE id = 'A'", (AS_OF - 100,))
+    with Session(engine) as session:
+        listed = {h.hour for h in session.exec(select(HourToRebuild)).all()}
+        reply = dashboard(session, Window(AS_OF, 2 * DAY)).first_response
+        stale_hour = session.get(TicketHour, (AS_OF - DAY) // HOUR)
+    assert listed == {(AS_OF - DAY) // HOUR, (AS_OF - 100) // HOUR}
+    assert stale_hour is not None  # the tally still holds the old hour ...
+    assert (reply.count, reply.median_seconds) == (1, 100.0)  # ... but the row decides
+    engine.dispose()
+
+
+def test_daily_series_from_tallies_on_a_clock_change_day() -> None:
+    """Europe/London's 25-hour day: its hours come from the tallies, split at local
+    midnight, and agree with the scan."""
+    with tempfile.TemporaryDirectory() as folder:
+        engine = open_engine(Path(folder) / "t.db")
+        change = 1_698_541_200  # 2023-10-29T01:00:00Z, clocks go back in London
+        with Session(engine) as session:
+            for n in range(60):
+                created = change - 30 * HOUR + n * HOUR + 59
+                session.add(
+                    Ticket(
+                        id=f"T{n}", created_at=created, version_at=0, first_response_at=created + n
+                    )
+                )
+            session.commit()
+        rebuild(engine)
+        hours = BusinessHours("Europe/London")
+        as_of = change + 30 * HOUR
+        with Session(engine) as session:
+            tallied = daily_series(session, as_of, days=4, hours=hours)
+            rows = scanned(daily_series, session, as_of, days=4, hours=hours)
+        engine.dispose()
+    assert tallied == rows
+    # London days: 27 Oct from 19:00 UTC (4 hours), 28 Oct, 29 Oct (25 hours), 30 Oct to 07:00.
+    assert [p.created for p in tallied] == [4, 24, 25, 7]
