@@ -1,9 +1,12 @@
 """Ingest benchmark: cxtui's loader end to end against a plain sqlite3 executemany upsert.
 
 Both write the same ticket rows into the same SQLModel schema in the same run, so the ratio
-says what parsing, validation and bookkeeping cost on top of the database's own speed.
+says what parsing, validation and bookkeeping cost on top of the database's own speed. The
+schema's triggers (hours to rebuild) cost both sides; a third figure writes the raw rows into
+a bare copy of the tables (triggers dropped) to show what the triggers themselves cost.
 
     uv run python bench/bench_ingest.py --tickets 1000000
+    uv run python bench/bench_ingest.py --tickets 100000 --repeat 5   # medians of 5 runs
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import csv
 import platform
 import random
 import sqlite3
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -79,9 +83,16 @@ def raw_rows(path: Path) -> list[tuple[object, ...]]:
     return rows
 
 
-def bench_raw(db_path: Path, rows: list[tuple[object, ...]], batch: int = 10_000) -> float:
+def bench_raw(
+    db_path: Path, rows: list[tuple[object, ...]], batch: int = 10_000, *, bare: bool = False
+) -> float:
+    """Seconds to upsert the rows with executemany; bare drops the schema's triggers first."""
     open_engine(db_path).dispose()
     db = sqlite3.connect(db_path)
+    if bare:
+        triggers = db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()
+        for (name,) in triggers:
+            db.execute(f'DROP TRIGGER "{name}"')
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = NORMAL")
     started = time.perf_counter()
@@ -105,23 +116,36 @@ def bench_loader(folder: Path, db_path: Path) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--tickets", type=int, default=200_000)
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="runs of each side, alternated; medians printed"
+    )
     args = parser.parse_args()
+    raw, bare, loader = [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "data"
         folder.mkdir()
         path = folder / "tickets.csv"
         write_tickets(path, args.tickets)
         rows = raw_rows(path)
-        raw = bench_raw(Path(tmp) / "raw.db", rows)
-        loader = bench_loader(folder, Path(tmp) / "loader.db")
+        for run in range(args.repeat):
+            raw.append(bench_raw(Path(tmp) / f"raw{run}.db", rows))
+            bare.append(bench_raw(Path(tmp) / f"bare{run}.db", rows, bare=True))
+            loader.append(bench_loader(folder, Path(tmp) / f"loader{run}.db"))
+            for name in (f"raw{run}.db", f"bare{run}.db", f"loader{run}.db"):
+                for leftover in Path(tmp).glob(name + "*"):
+                    leftover.unlink()
     n = args.tickets
+    raw_s, bare_s, loader_s = (statistics.median(t) for t in (raw, bare, loader))
+    runs = "" if args.repeat == 1 else f", medians of {args.repeat} runs"
     print(
         f"machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}"
     )
-    print(f"tickets: {n:,}")
-    print(f"raw sqlite3 executemany upsert: {n / raw:,.0f} rows/s ({raw:.2f} s)")
-    print(f"cxtui loader end to end:        {n / loader:,.0f} rows/s ({loader:.2f} s)")
-    print(f"ratio loader / raw:             {raw / loader:.2f}")
+    print(f"tickets: {n:,}{runs}")
+    print(f"raw sqlite3 executemany upsert:   {n / raw_s:,.0f} rows/s ({raw_s:.2f} s)")
+    print(f"  same, bare tables (no triggers): {n / bare_s:,.0f} rows/s ({bare_s:.2f} s)")
+    print(f"cxtui loader end to end:          {n / loader_s:,.0f} rows/s ({loader_s:.2f} s)")
+    print(f"ratio loader / raw:               {raw_s / loader_s:.2f}")
+    print(f"ratio loader / raw, bare tables:  {bare_s / loader_s:.2f}")
 
 
 if __name__ == "__main__":

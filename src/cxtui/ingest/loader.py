@@ -24,7 +24,7 @@ from typing import BinaryIO
 from sqlalchemy.engine import Engine
 
 from cxtui import aggregates
-from cxtui.ingest import presets, store_sql
+from cxtui.ingest import native_csv, presets, store_sql
 from cxtui.ingest.mapping import ExportMapping, FilePlan
 from cxtui.ingest.normalise import (
     RowError,
@@ -35,7 +35,9 @@ from cxtui.ingest.normalise import (
 from cxtui.ingest.readers import (
     MAX_RAW,
     CsvHeader,
+    PlainRow,
     Record,
+    plain_record,
     raw_text,
     read_csv,
     read_json,
@@ -165,6 +167,7 @@ class Loader:
         """For each file that could not be loaded, the latest reason (as in its skipped
         message)."""
         self._plans: dict[str, tuple[str, FilePlan]] = {}
+        self._native: dict[str, tuple[str, str, native_csv.Converter | None]] = {}
 
     def data_files(self) -> list[Path]:
         """Data files in the folder and its subfolders, hidden ones (like .cxtui) excluded."""
@@ -279,7 +282,9 @@ class Loader:
                 return
             tail_settled = at_end and settled
             if fmt == "csv":
-                chunk, header = read_csv(buf, state.line + 1, header, settled=tail_settled)
+                chunk, header = read_csv(
+                    buf, state.line + 1, header, settled=tail_settled, plain_rows=True
+                )
                 state.csv_header = header.dumps() if header else None
                 if header is not None and state.kind is None:
                     state.kind = self._choose(state, header.columns)
@@ -375,11 +380,56 @@ class Loader:
         state.fingerprint = _fingerprint(data[:FINGERPRINT_BYTES])
         self._write(db, state, self._batch(state, records), total)
 
-    def _batch(self, state: FileState, records: list[Record]) -> _Batch:
+    def _batch(self, state: FileState, records: Sequence[Record | PlainRow]) -> _Batch:
         batch = _Batch()
+        if state.kind in presets.NATIVE_KINDS and state.csv_header:
+            self._add_plain(batch, state, records)
+            return batch
+        header = CsvHeader.loads(state.csv_header) if state.csv_header else None
         for record in records:
+            if isinstance(record, tuple):
+                assert header is not None
+                record = plain_record(record, header)
             self._add(batch, state, record)
         return batch
+
+    def _converter(self, state: FileState) -> native_csv.Converter | None:
+        """The fast converter for this native CSV file's header, made once per header."""
+        assert state.kind is not None and state.csv_header is not None
+        cached = self._native.get(state.path)
+        if cached is not None and cached[:2] == (state.kind, state.csv_header):
+            return cached[2]
+        columns = CsvHeader.loads(state.csv_header).columns
+        make = native_csv.ticket_rows if state.kind == "tickets" else native_csv.survey_rows
+        convert = make(columns, self.naive_zone)
+        self._native[state.path] = (state.kind, state.csv_header, convert)
+        return convert
+
+    def _add_plain(
+        self, batch: _Batch, state: FileState, records: Sequence[Record | PlainRow]
+    ) -> None:
+        """The records of a native CSV file: plain rows through the fast converter, and
+        whatever it gives up on (and every other record) through _add, the general path."""
+        assert state.csv_header is not None
+        convert = self._converter(state)
+        path = state.path
+        tickets = state.kind == "tickets"
+        rows = batch.tickets if tickets else batch.surveys
+        changes = batch.changes
+        for record in records:
+            if isinstance(record, tuple):
+                line, fields, _ = record
+                try:
+                    row = None if convert is None else convert(fields, path, line)
+                except RowError:
+                    row = None
+                if row is not None:
+                    rows.append(row)
+                    if tickets and row[3] is not None:  # as _add_ticket: a status history step
+                        changes.append((row[0], row[17], row[3]))
+                    continue
+                record = plain_record(record, CsvHeader.loads(state.csv_header))
+            self._add(batch, state, record)
 
     def _choose(
         self,
