@@ -2,8 +2,10 @@
 
 Run by bench/run_all.py as a child process so the figures are the app's alone. The app runs
 headless (Textual's run_test, no terminal) with its folder watcher on and the clock ticking.
-Prints one JSON object: seconds from process start to the first painted dashboard, CPU share
-of one core while idle, and resident memory.
+Prints one JSON object: seconds from the start of this script to the first painted dashboard
+(and the wall-clock time of that paint, so a parent can add the interpreter's own start-up, as
+bench/bench_startup.py does), CPU share of one core while idle, and resident memory. It
+imports what `cxtui DATA_DIR` imports before it opens the app, the command line first.
 
     uv run python bench/app_probe.py DATA_DIR AS_OF IDLE_SECONDS
 """
@@ -20,9 +22,12 @@ import os  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+import cxtui.cli  # noqa: E402, F401
 from cxtui.config import Config  # noqa: E402
 from cxtui.store import default_db_path, open_engine  # noqa: E402
 from cxtui.tui.app import CxApp  # noqa: E402
+from cxtui.tui.dashboard import DashboardScreen  # noqa: E402
+from cxtui.tui.source import Snapshot  # noqa: E402
 
 WINDOW_SECONDS = 7 * 86_400
 
@@ -54,16 +59,20 @@ async def probe(folder: Path, as_of: int, idle_seconds: float) -> dict[str, floa
         ingest=True,
     )
     painted: list[float] = []
+    painted_epoch: list[float] = []
+    show = DashboardScreen.show
+
+    # Wrapped on the class before the app starts: when the first refresh is quicker than
+    # mounting the screen, a wrapper put on the running screen would miss its only call.
+    def timed_show(screen: DashboardScreen, snapshot: Snapshot) -> list[str]:
+        redrawn = show(screen, snapshot)
+        if not painted:
+            painted.append(time.perf_counter() - STARTED)
+            painted_epoch.append(time.time())
+        return redrawn
+
+    DashboardScreen.show = timed_show  # type: ignore[method-assign]
     async with app.run_test(size=(160, 48)) as pilot:
-        show = app.dashboard.show
-
-        def timed_show(snapshot):  # type: ignore[no-untyped-def]
-            redrawn = show(snapshot)
-            if not painted:
-                painted.append(time.perf_counter() - STARTED)
-            return redrawn
-
-        app.dashboard.show = timed_show  # type: ignore[method-assign]
         while not painted:
             await pilot.pause(0.01)
         await pilot.pause(3.0)
@@ -76,6 +85,7 @@ async def probe(folder: Path, as_of: int, idle_seconds: float) -> dict[str, floa
     return {
         "imports_s": imported,
         "first_paint_s": painted[0],
+        "painted_epoch": painted_epoch[0],
         "idle_cpu_pct": 100 * cpu / wall,
         "idle_seconds": wall,
         "rss_mb": rss,

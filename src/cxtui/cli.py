@@ -2,6 +2,10 @@
 
 Every failure a person can cause (a missing folder, a bad option, an unreadable database)
 ends in one line on stderr and exit status 2, never a traceback.
+
+Only click is imported up front. The database layer, the loader and the metrics (and through
+them SQLAlchemy) are imported inside the commands that use them, so `--help`, `--version`
+and a mistyped option answer at once instead of after loading all of it.
 """
 
 from __future__ import annotations
@@ -9,23 +13,19 @@ from __future__ import annotations
 import dataclasses
 import sqlite3
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable
-from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import orjson
-from sqlalchemy.exc import SQLAlchemyError
 
-from cxtui.config import Config, ConfigError, load_config, parse_duration
-from cxtui.ingest.loader import IngestBusy, Loader, LoadResult, Progress
-from cxtui.ingest.normalise import RowError, parse_time, zone
-from cxtui.metrics import Filters, Window, dashboard, report_dict
-from cxtui.report import report_table
-from cxtui.store import default_db_path, open_engine, snapshot
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from cxtui.config import Config
+    from cxtui.ingest.loader import LoadResult, Progress
 
 EXIT_USAGE = 2
 DEMO_HISTORY_RATE = 40.0
@@ -43,6 +43,8 @@ class CxtuiError(click.ClickException):
 
 def bundled_sample_data() -> Path:
     """The sample folder shipped inside the package, or the repository's own copy."""
+    from importlib import resources
+
     packaged = Path(str(resources.files("cxtui"))) / "sample_data"
     if packaged.is_dir():
         return packaged
@@ -57,6 +59,8 @@ def _data_dir(path: str) -> Path:
 
 
 def _config(data_dir: Path | None, config_path: str | None) -> Config:
+    from cxtui.config import ConfigError, load_config
+
     try:
         return load_config(data_dir, Path(config_path) if config_path else None)
     except (ConfigError, OSError) as exc:
@@ -64,6 +68,8 @@ def _config(data_dir: Path | None, config_path: str | None) -> Config:
 
 
 def _window_seconds(text: str) -> int:
+    from cxtui.config import parse_duration
+
     try:
         return parse_duration(text)
     except ValueError as exc:
@@ -73,6 +79,8 @@ def _window_seconds(text: str) -> int:
 def _as_of(text: str | None, config: Config) -> int | None:
     if text is None:
         return None
+    from cxtui.ingest.normalise import RowError, parse_time, zone
+
     try:
         moment = parse_time(text, zone(config.timezone), "--as-of")
     except RowError as exc:
@@ -83,10 +91,16 @@ def _as_of(text: str | None, config: Config) -> int | None:
 
 
 def _db_path(data_dir: Path, db: str | None) -> Path:
+    from cxtui.store import default_db_path
+
     return Path(db).expanduser() if db else default_db_path(data_dir)
 
 
-def _open_engine(db_path: Path):  # type: ignore[no-untyped-def]
+def _open_engine(db_path: Path) -> Engine:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from cxtui.store import open_engine
+
     try:
         return open_engine(db_path)
     except (OSError, SQLAlchemyError, sqlite3.Error) as exc:
@@ -193,6 +207,8 @@ def ingest(
     data_dir: str, db: str | None, config_path: str | None, watch: bool, quiet: bool
 ) -> None:
     """Load DATA_DIR into the database once (or keep loading with --watch)."""
+    from cxtui.ingest.loader import IngestBusy, Loader
+
     folder = _data_dir(data_dir)
     config = _config(folder, config_path)
     engine = _open_engine(_db_path(folder, db))
@@ -253,6 +269,14 @@ def report(
     clock: str | None,
 ) -> None:
     """Load what is new in DATA_DIR, then print every metric."""
+    import orjson
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from cxtui.ingest.loader import IngestBusy, Loader
+    from cxtui.metrics import Filters, Window, dashboard, report_dict
+    from cxtui.report import report_table
+    from cxtui.store import snapshot
+
     folder = _data_dir(data_dir)
     config = _config(folder, config_path)
     window_seconds = _window_seconds(window or config.default_window)
@@ -319,6 +343,7 @@ def simulate(
 ) -> None:
     """Write realistic ticket and survey history into DATA_DIR (and keep going with --follow)."""
     from cxtui import simulate as simulator
+    from cxtui.config import Config
 
     folder = Path(data_dir).expanduser()
     folder.mkdir(parents=True, exist_ok=True)
@@ -349,7 +374,10 @@ def demo(rate: float, seed: int | None) -> None:
     Two weeks of history at an ordinary pace, then live arrivals at --rate in real time, so
     the numbers move within seconds and every timestamp stays in the past of the clock.
     """
+    import tempfile
+
     from cxtui import simulate as simulator
+    from cxtui.config import Config, parse_duration
     from cxtui.tui.app import run_app
 
     with tempfile.TemporaryDirectory(prefix="cxtui-demo-") as tmp:

@@ -40,15 +40,9 @@ from cxtui.tui import live, source
 from cxtui.tui.base import CxScreen
 from cxtui.tui.commands import JumpProvider
 from cxtui.tui.dashboard import DashboardScreen
-from cxtui.tui.filters import FilterScreen
-from cxtui.tui.help import HelpScreen, keys_for
-from cxtui.tui.journey import JourneyScreen
-from cxtui.tui.lists import LIST_TITLES, SurveyListScreen, TicketListScreen
 from cxtui.tui.panes import Pane
-from cxtui.tui.quarantine import QuarantineScreen
 from cxtui.tui.source import Snapshot, View
 from cxtui.tui.status_line import Status
-from cxtui.tui.ticket import TicketScreen
 
 WINDOWS = (24 * 3_600, 7 * 86_400, 30 * 86_400)
 REFRESH_GAP = 0.25
@@ -336,21 +330,31 @@ class CxApp(App[int]):
         )
 
     # --- going places -------------------------------------------------------------------
+    # Each screen beyond the dashboard is imported where it is opened: the first frame needs
+    # none of them, and leaving them (and their widgets) out shortens start-up.
 
     @on(Pane.OpenList)
     def _open_pane_list(self, message: Pane.OpenList) -> None:
         self.open_list(message.kind)
 
     def open_list(self, kind: str) -> None:
+        from cxtui.tui.lists import SurveyListScreen, TicketListScreen
+
         self.push_screen(SurveyListScreen() if kind == "surveys" else TicketListScreen(kind))
 
     def open_ticket(self, ticket_id: str) -> None:
+        from cxtui.tui.ticket import TicketScreen
+
         self.push_screen(TicketScreen(ticket_id))
 
     def open_journey(self, customer_id: str) -> None:
+        from cxtui.tui.journey import JourneyScreen
+
         self.push_screen(JourneyScreen(customer_id))
 
     def action_quarantine(self) -> None:
+        from cxtui.tui.quarantine import QuarantineScreen
+
         if not isinstance(self.screen, QuarantineScreen):
             self.push_screen(QuarantineScreen())
 
@@ -360,18 +364,24 @@ class CxApp(App[int]):
         self.set_window(following[0] if following else WINDOWS[0])
 
     def action_filters(self) -> None:
+        from cxtui.tui.filters import FilterScreen
+
         if isinstance(self.screen, FilterScreen):
             return
         dialog = FilterScreen(self.view.filters, self.engine, self.config.mask_pii)
         self.push_screen(dialog, self.set_filters)
 
     def action_help(self) -> None:
+        from cxtui.tui.help import HelpScreen, keys_for
+
         if isinstance(self.screen, HelpScreen):
             return
         name = self.screen.help_name if isinstance(self.screen, CxScreen) else ""
         self.push_screen(HelpScreen(name, keys_for(self.screen)))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        from cxtui.tui.lists import LIST_TITLES
+
         for seconds in WINDOWS:
             name = fmt.window_name(seconds)
             yield SystemCommand(
