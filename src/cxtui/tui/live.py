@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from cxtui.config import Config
 from cxtui.ingest.loader import Loader, LoadResult
@@ -53,28 +53,75 @@ def start_ingest(
     return thread
 
 
+class CommitWatch:
+    """Whether anything was committed to the database since the screens last read it.
+
+    One connection that never writes asks SQLite's data_version, which changes whenever any
+    other connection commits. A refresh marks the version just before it opens its read, so
+    the poller reports only commits the refresh cannot have seen: the app's own loader's
+    commits, already shown through their own message, do not cause a second refresh.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._connection: Connection | None = None
+        self._closed = False
+        self._lock = threading.Lock()
+        self._seen: object = None
+
+    def _version(self) -> object:
+        """The data_version now; connects on first use, from a worker or the poller thread,
+        never the event loop."""
+        if self._connection is None:
+            self._connection = self._engine.connect()
+        version = self._connection.exec_driver_sql("PRAGMA data_version").scalar()
+        # End the read at once: an open read would stop SQLite trimming the WAL.
+        self._connection.rollback()
+        return version
+
+    def mark_read(self) -> None:
+        """Call just before a refresh opens its read transaction."""
+        with self._lock:
+            if not self._closed:
+                self._seen = self._version()
+
+    def changed(self) -> bool:
+        """True once per batch of commits made since the last mark or look."""
+        with self._lock:
+            if self._closed:
+                return False
+            version = self._version()
+            if self._seen is None or version == self._seen:
+                self._seen = version
+                return False
+            self._seen = version
+            return True
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            if self._connection is not None:
+                self._connection.close()
+
+
 def start_poll(
-    engine: Engine,
+    watch: CommitWatch,
     stop: threading.Event,
     on_change: Callable[[], None],
     on_error: Callable[[str], None],
 ) -> threading.Thread:
-    """Call `on_change` whenever another process commits to the database, until `stop` is set."""
+    """Call `on_change` when a commit lands that no refresh has read yet (another process's,
+    or one made while a refresh was running), until `stop` is set."""
 
     def run() -> None:
         try:
-            with engine.connect() as connection:
-                seen = connection.exec_driver_sql("PRAGMA data_version").scalar()
-                connection.rollback()
-                while not stop.wait(POLL_SECONDS):
-                    version = connection.exec_driver_sql("PRAGMA data_version").scalar()
-                    # End the read at once: an open read would stop SQLite trimming the WAL.
-                    connection.rollback()
-                    if version != seen:
-                        seen = version
-                        on_change()
+            while not stop.wait(POLL_SECONDS):
+                if watch.changed():
+                    on_change()
         except Exception as exc:  # as above: a silent poller would freeze the numbers unseen
             on_error(f"watching the database stopped: {exc}")
+        finally:
+            watch.close()
 
     thread = threading.Thread(target=run, name="cxtui-db-poll", daemon=True)
     thread.start()
