@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from itertools import chain
@@ -26,6 +27,8 @@ from sqlmodel import Session, select
 
 from cxtui import aggregates
 from cxtui.business_hours import BusinessHours
+from cxtui.ingest import loader as loader_module
+from cxtui.ingest import store_sql
 from cxtui.ingest.loader import Loader
 from cxtui.metrics import Window, daily_series, dashboard, report_dict
 from cxtui.models import HourToRebuild, Survey, Ticket, TicketHour
@@ -230,6 +233,106 @@ def test_the_loader_keeps_the_hourly_tallies_in_step(tmp_path: Path) -> None:
     assert refreshed is not None and thirteen is not None
     assert (refreshed.created, refreshed.resolved) == (2, 2)
     assert thirteen.solved == 1
+    engine.dispose()
+
+
+def iso(moment: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(moment))
+
+
+def ticket_line(t: dict[str, Any], version: int) -> str:
+    """A native CSV line for the random ticket, at a version later than any before it."""
+    created = t["created_at"]
+    answered = "" if t["wait"] is None else iso(created + t["wait"])
+    resolved = "" if t["resolve"] is None else iso(created + t["resolve"])
+    status = t["status"] or "new"
+    return f"{t['id']},{iso(created)},{iso(version)},{status},{answered},{resolved}\n"
+
+
+def survey_line(s: dict[str, Any]) -> str:
+    score = min(s["score"], 5) if s["kind"] == "csat" else s["score"]
+    return f"{s['id']},{iso(s['submitted_at'])},{s['kind']},{score}\n"
+
+
+appends = st.lists(
+    st.tuples(st.lists(ticket_rows, max_size=12), st.lists(survey_rows, max_size=8)),
+    min_size=1,
+    max_size=4,
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(history=appends, window_seconds=st.sampled_from((HOUR, DAY, 30 * DAY)))
+def test_the_loader_lists_the_hours_it_writes_itself(
+    history: list[tuple[Any, ...]], window_seconds: int
+) -> None:
+    """The loader lifts the row triggers while it writes and lists the hours itself: old
+    and new hours of re-exported tickets, surveys moved in time. At every commit, including
+    those in the middle of a file whose hours are not rebuilt yet, the tallies must give
+    the rows' numbers; after each load nothing is left listed and the triggers are back."""
+    window = Window(AS_OF, window_seconds)
+    with tempfile.TemporaryDirectory() as folder:
+        data = Path(folder) / "data"
+        data.mkdir()
+        tickets, surveys = data / "tickets.csv", data / "surveys.csv"
+        tickets.write_text("id,created_at,updated_at,status,first_response_at,resolved_at\n")
+        surveys.write_text("id,submitted_at,kind,score\n")
+        engine = open_engine(Path(folder) / "t.db")
+        mismatches: list[str] = []
+
+        def compare(_: object) -> None:
+            with Session(engine) as session:
+                from_tallies = report_dict(dashboard(session, window))
+                from_rows = report_dict(scanned(dashboard, session, window))
+            if from_tallies != from_rows:
+                mismatches.append(f"{from_tallies} != {from_rows}")
+
+        version = AS_OF - 50 * DAY
+        try:
+            for new_tickets, new_surveys in history:
+                with tickets.open("a") as out:
+                    for t in new_tickets:
+                        version += 1
+                        out.write(ticket_line(t, version))
+                with surveys.open("a") as out:
+                    out.writelines(survey_line(s) for s in new_surveys)
+                with mock.patch.object(loader_module, "BLOCK_BYTES", 256):
+                    Loader(engine, data, settle_seconds=0, on_commit=compare).load_all()
+                with Session(engine) as session:
+                    assert session.exec(select(HourToRebuild)).all() == []
+                    compare(None)
+                raw = engine.raw_connection()
+                try:
+                    assert aggregates.installed(raw.driver_connection)
+                finally:
+                    raw.close()
+        finally:
+            engine.dispose()
+    assert mismatches == []
+
+
+def test_a_failed_write_brings_the_row_triggers_back(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "tickets.csv").write_text("id,created_at,status\nA,2023-11-15T10:59:59Z,open\n")
+    engine = open_engine(tmp_path / "t.db")
+    broken = store_sql.Statement("INSERT INTO no_such_table VALUES (?, ?, ?)", ())
+    with (
+        mock.patch.object(store_sql, "ADD_STATUS_CHANGE", broken),
+        pytest.raises(sqlite3.OperationalError),
+    ):
+        Loader(engine, folder, settle_seconds=0).load_all()
+    raw = engine.raw_connection()
+    try:
+        db = raw.driver_connection
+        assert aggregates.installed(db)
+        assert db.execute("SELECT count(*) FROM ticket").fetchone()[0] == 0
+        db.execute("INSERT INTO ticket (id, created_at, version_at) VALUES ('B', ?, 0)", (AS_OF,))
+        listed = db.execute("SELECT hour FROM hour_to_rebuild").fetchall()
+        db.rollback()
+    finally:
+        raw.close()
+    assert listed == [(AS_OF // HOUR,)]
     engine.dispose()
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from tests.ingest_helpers import table_dump
 
 FIRST_ROWS = 30_000
-ROWS_PER_CYCLE = 6_000
+ROWS_PER_CYCLE = 20_000
 # CI runs a few cycles; a soak run sets CXTUI_KILL_CYCLES=100 (see docs/reliability.md)
 CYCLES = int(os.environ.get("CXTUI_KILL_CYCLES", "6"))
 
@@ -79,7 +79,7 @@ def test_sigkill_mid_load_then_restart_holds_every_row_once(tmp_path: Path) -> N
     kills = 0
     for _ in range(CYCLES):
         process = ingest(exports.folder, killed_db)
-        time.sleep(rng.uniform(0.4, 1.2))
+        time.sleep(rng.uniform(0.35, 0.8))
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
             kills += 1

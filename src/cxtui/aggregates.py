@@ -4,8 +4,11 @@ at a million tickets reads a few hundred small rows instead of half a million ti
 How they stay exact:
 - SQLite triggers on ticket and survey list every hour a write touches (the old and the new
   creation, resolution and submission hours) in hour_to_rebuild, whoever the writer is.
+- The loader is the exception, for speed: inside its write transaction it lifts the insert
+  and update triggers and lists the same hours itself (lifted_row_triggers).
 - The loader rebuilds the listed hours from the rows, with the same definitions a scan uses
-  (cxtui.tallies), in the transaction that wrote the rows, and empties the list.
+  (cxtui.tallies), in the transaction that writes the last rows it has of a file, and
+  empties the list.
 - Readers take whole hours that are not listed from the tallies and count everything else
   (the ragged edges of a window, and any hour still listed) from the rows themselves.
 
@@ -15,10 +18,12 @@ when it is next opened for writing.
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from itertools import groupby
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, and_, delete, func
 from sqlmodel import col, select
@@ -50,6 +55,10 @@ REBUILD_CHUNK_HOURS = 168
 week of durations in memory at a time."""
 
 
+_TIMES = {"ticket": ("created_at", "resolved_at"), "survey": ("submitted_at",)}
+"""The times that place a row of each table in its hours."""
+
+
 def _hour_of(column: str) -> str:
     """SQL for the UTC hour a time falls in, rounding down for times before 1970 too."""
     return f"(({column}) - ((({column}) % 3600) + 3600) % 3600) / 3600"
@@ -69,29 +78,31 @@ def _mark(kind: str, column: str) -> str:
     )
 
 
-def _ticket_marks(row: str) -> str:
-    return _mark("ticket", f"{row}.created_at") + _mark("ticket", f"{row}.resolved_at")
+def _marks(kind: str, row: str) -> str:
+    return "".join(_mark(kind, f"{row}.{column}") for column in _TIMES[kind])
 
 
 TRIGGERS = {
-    "hours_v1_ticket_insert": f"AFTER INSERT ON ticket BEGIN {_ticket_marks('NEW')} END",
-    "hours_v1_ticket_update": (
-        f"AFTER UPDATE ON ticket BEGIN {_ticket_marks('OLD')} {_ticket_marks('NEW')} END"
-    ),
-    "hours_v1_ticket_delete": f"AFTER DELETE ON ticket BEGIN {_ticket_marks('OLD')} END",
-    "hours_v1_survey_insert": (
-        f"AFTER INSERT ON survey BEGIN {_mark('survey', 'NEW.submitted_at')} END"
-    ),
-    "hours_v1_survey_update": (
-        "AFTER UPDATE ON survey BEGIN "
-        f"{_mark('survey', 'OLD.submitted_at')} {_mark('survey', 'NEW.submitted_at')} END"
-    ),
-    "hours_v1_survey_delete": (
-        f"AFTER DELETE ON survey BEGIN {_mark('survey', 'OLD.submitted_at')} END"
-    ),
+    f"hours_v1_{kind}_{event}": (
+        f"AFTER {event.upper()} ON {kind} BEGIN {' '.join(_marks(kind, row) for row in rows)} END"
+    )
+    for kind in _TIMES
+    for event, rows in (("insert", ("NEW",)), ("update", ("OLD", "NEW")), ("delete", ("OLD",)))
 }
 """Named by version: a change to what the tallies hold gets new names, and opening an older
 database replaces the old triggers and rebuilds every hour."""
+
+ROW_TRIGGERS = {name: body for name, body in TRIGGERS.items() if not name.endswith("_delete")}
+"""The triggers an upsert fires, which the loader lifts while it writes."""
+
+
+class WrittenRows(NamedTuple):
+    """What the loader is about to upsert into one table: the rows' ids, and their times
+    (creation and resolution, or submission) that place them in hours."""
+
+    ids: list[object]
+    times: Iterable[Any]
+
 
 _TICKET_HOUR_COLUMNS = (
     "hour",
@@ -142,16 +153,13 @@ def install(db: sqlite3.Connection) -> bool:
             db.execute(f'CREATE TRIGGER "{name}" {body}')
         db.execute("DELETE FROM ticket_hour")
         db.execute("DELETE FROM survey_hour")
-        for kind, table, column in (
-            ("ticket", "ticket", "created_at"),
-            ("ticket", "ticket", "resolved_at"),
-            ("survey", "survey", "submitted_at"),
-        ):
-            db.execute(
-                f"INSERT OR IGNORE INTO hour_to_rebuild (kind, hour) "
-                f"SELECT DISTINCT '{kind}', {_hour_of(column)} FROM {table} "
-                f"WHERE {column} IS NOT NULL"
-            )
+        for kind, columns in _TIMES.items():
+            for column in columns:
+                db.execute(
+                    f"INSERT OR IGNORE INTO hour_to_rebuild (kind, hour) "
+                    f"SELECT DISTINCT '{kind}', {_hour_of(column)} FROM {kind} "
+                    f"WHERE {column} IS NOT NULL"
+                )
         rebuild_pending(db)
         db.commit()
     except BaseException:
@@ -182,6 +190,52 @@ def rebuild_pending(db: sqlite3.Connection) -> int:
                 _rewrite_survey_hours(db, hours, scan_surveys(db, spans))
     execute(db, delete(HourToRebuild))
     return len(pending)
+
+
+@contextmanager
+def lifted_row_triggers(
+    db: sqlite3.Connection, tickets: WrittenRows, surveys: WrittenRows
+) -> Iterator[None]:
+    """Upsert the rows inside this block with the row triggers lifted; the hours they would
+    have listed are listed here: before the block the stored hours of the rows about to be
+    replaced, after it the hours of the rows written.
+
+    Why: any row trigger makes SQLite keep a statement journal for each row an upsert
+    writes, which cost more than half the insert rate at a million rows
+    (docs/performance.md). Call inside a write transaction: no other connection ever sees
+    the triggers gone, and a rollback brings them back. An exception inside the block
+    leaves them lifted until the caller rolls back."""
+    for name in ROW_TRIGGERS:
+        db.execute(f'DROP TRIGGER "{name}"')
+    for kind, written in (("ticket", tickets), ("survey", surveys)):
+        if written.ids:
+            _list_stored_hours(db, kind, written.ids)
+    yield
+    for kind, written in (("ticket", tickets), ("survey", surveys)):
+        hours = {int(time) // HOUR for time in written.times if time is not None}
+        db.executemany(
+            "INSERT OR IGNORE INTO hour_to_rebuild (kind, hour) VALUES (?, ?)",
+            [(kind, hour) for hour in hours],
+        )
+    for name, body in ROW_TRIGGERS.items():
+        db.execute(f'CREATE TRIGGER "{name}" {body}')
+
+
+def _list_stored_hours(db: sqlite3.Connection, kind: str, ids: list[object]) -> None:
+    """List the hours of the stored rows with these ids (one indexed lookup per id)."""
+    wanted = json.dumps(ids)
+    for column in _TIMES[kind]:
+        db.execute(
+            f"INSERT OR IGNORE INTO hour_to_rebuild (kind, hour) "
+            f"SELECT DISTINCT '{kind}', {_hour_of(column)} FROM {kind} "
+            f"WHERE {column} IS NOT NULL AND id IN (SELECT value FROM json_each(?))",
+            (wanted,),
+        )
+
+
+def has_pending(db: sqlite3.Connection) -> bool:
+    """Whether any hour is listed for rebuilding."""
+    return db.execute("SELECT EXISTS (SELECT 1 FROM hour_to_rebuild)").fetchone()[0] == 1
 
 
 DURATIONS = ("waits", "abandoned_waits", "resolution_times")

@@ -63,6 +63,15 @@ reading and validating rows is a fifth to a quarter of a big load, and runs on t
 core instead."""
 
 
+TICKET_TIMES = tuple(store_sql.TICKET_ROW.index(c) for c in ("created_at", "resolved_at"))
+SURVEY_TIMES = (store_sql.SURVEY_ROW.index("submitted_at"),)
+
+
+def _written(rows: list[tuple[object, ...]], times: tuple[int, ...]) -> aggregates.WrittenRows:
+    """The ids and hour-placing times of rows about to be upserted (ids come first)."""
+    return aggregates.WrittenRows([row[0] for row in rows], [row[i] for row in rows for i in times])
+
+
 class IngestBusy(RuntimeError):
     """Another process is loading into the same database right now."""
 
@@ -248,9 +257,22 @@ class Loader:
                 db = raw.driver_connection
                 for path in self.data_files():
                     self._load_file(db, path, total)
+                if aggregates.has_pending(db):
+                    self._rebuild_tallies(db)
             finally:
                 raw.close()
         return total
+
+    def _rebuild_tallies(self, db: sqlite3.Connection) -> None:
+        """Rebuild hours left listed: by a file whose last line is not complete yet, or by
+        another writer."""
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            aggregates.rebuild_pending(db)
+            db.commit()
+        except BaseException:
+            db.rollback()
+            raise
 
     def _skip(self, name: str, why: str, result: LoadResult) -> None:
         """Report a file that cannot be loaded, once per loader, without stopping the rest."""
@@ -680,7 +702,11 @@ class Loader:
     def _write(
         self, db: sqlite3.Connection, state: FileState, batch: _Batch, total: LoadResult
     ) -> None:
-        """One transaction: the rows of this chunk and the file offset after them."""
+        """One transaction: the rows of this chunk and the file offset after them.
+
+        The hourly tallies are rebuilt with the last rows read of the file, not with every
+        chunk: a long file's hours are rebuilt once, not once per chunk that touches them.
+        Until then readers count those hours from the rows."""
         execute = db.execute
         executemany = db.executemany
         if not db.in_transaction:
@@ -688,15 +714,18 @@ class Loader:
         try:
             if state.reset:
                 execute("DELETE FROM quarantine WHERE file = ?", (state.path,))
-            if batch.tickets:
-                executemany(store_sql.UPSERT_TICKET.sql, batch.tickets)
-                executemany(store_sql.ADD_STATUS_CHANGE.sql, batch.changes)
-            if batch.surveys:
-                executemany(store_sql.UPSERT_SURVEY.sql, batch.surveys)
+            if batch.tickets or batch.surveys:
+                with aggregates.lifted_row_triggers(
+                    db, _written(batch.tickets, TICKET_TIMES), _written(batch.surveys, SURVEY_TIMES)
+                ):
+                    executemany(store_sql.UPSERT_TICKET.sql, batch.tickets)
+                    executemany(store_sql.ADD_STATUS_CHANGE.sql, batch.changes)
+                    executemany(store_sql.UPSERT_SURVEY.sql, batch.surveys)
             if batch.quarantine:
                 executemany(store_sql.ADD_QUARANTINE.sql, batch.quarantine)
             execute(store_sql.UPSERT_SOURCE_FILE.sql, state.as_row())
-            aggregates.rebuild_pending(db)
+            if state.offset >= state.size:
+                aggregates.rebuild_pending(db)
             db.commit()
         except BaseException:
             db.rollback()
