@@ -159,8 +159,9 @@ class SurveyHour(SQLModel, table=True):
 class HourToRebuild(SQLModel, table=True):
     """An hour whose tally is stale: a ticket or survey in it was written since it was made.
 
-    SQLite triggers add the hours; the loader rebuilds them in the transaction that wrote the
-    rows, and readers count any hour still listed from the rows themselves.
+    SQLite triggers add the hours (the loader adds its own rows' hours itself); the loader
+    rebuilds them in the transaction that writes the last rows it has of a file, and readers
+    count any hour still listed from the rows themselves.
     """
 
     __tablename__ = "hour_to_rebuild"
