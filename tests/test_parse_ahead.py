@@ -99,18 +99,18 @@ def test_a_child_that_dies_leaves_the_rest_to_the_loader(
     write_exports(tmp_path / "one", 2000)
     write_exports(tmp_path / "two", 2000)
     parent = os.getpid()
-    batch = loader_module.Loader._batch
+    add_records = loader_module.Loader._add_records
     made = [0]
 
-    def dies_in_the_child(self: loader_module.Loader, *args: object) -> object:
+    def dies_in_the_child(self: loader_module.Loader, *args: object) -> None:
         made[0] += 1
         if os.getpid() != parent and made[0] % 7 == 0:
             os._exit(3)
-        return batch(self, *args)  # type: ignore[arg-type]
+        add_records(self, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(loader_module.Loader, "_batch", dies_in_the_child)
+    monkeypatch.setattr(loader_module.Loader, "_add_records", dies_in_the_child)
     assert load(tmp_path / "one", 1, monkeypatch) == [False, False, False]
-    monkeypatch.setattr(loader_module.Loader, "_batch", batch)
+    monkeypatch.setattr(loader_module.Loader, "_add_records", add_records)
     load(tmp_path / "two", 1 << 60, monkeypatch)
     assert table_dump(tmp_path / "one" / ".cxtui" / "cxtui.db") == table_dump(
         tmp_path / "two" / ".cxtui" / "cxtui.db"
