@@ -30,7 +30,7 @@ from unittest import mock
 
 from cxtui import aggregates
 from cxtui.ingest import store_sql
-from cxtui.ingest.loader import PARSED_AHEAD_BATCH_BYTES, WRITER_CACHE_KIB, Loader
+from cxtui.ingest.loader import PARSED_AHEAD_COMMIT_BYTES, WRITER_CACHE_KIB, Loader
 from cxtui.ingest.normalise import TICKET_COLUMNS
 from cxtui.store import open_engine
 
@@ -162,7 +162,7 @@ def main() -> None:
         write_tickets(path, args.tickets)
         rows = raw_rows(path)
         history = status_history(rows)
-        loader_batch = round(len(rows) * PARSED_AHEAD_BATCH_BYTES / path.stat().st_size)
+        loader_batch = round(len(rows) * PARSED_AHEAD_COMMIT_BYTES / path.stat().st_size)
         for run in range(args.repeat):
             raw.append(bench_raw(Path(tmp) / f"raw{run}.db", rows))
             with_history.append(bench_raw(Path(tmp) / f"all{run}.db", rows, history=history))

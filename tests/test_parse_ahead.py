@@ -1,8 +1,8 @@
 """Parsing ahead in a second process: the same database as a load in one process, even when
 the child or the loader dies.
 
-Block and threshold sizes are shrunk so that small files take the two-process path; each test
-checks that it did.
+Block, threshold and transaction sizes are shrunk so that small files take the two-process
+path and commit several times on it; each test checks that it did.
 """
 
 from __future__ import annotations
@@ -59,10 +59,17 @@ def write_exports(folder: Path, rows: int) -> None:
 def small_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(loader_module, "BLOCK_BYTES", 4096)
     monkeypatch.setattr(loader_module, "MAX_LINE_BYTES", 65_536)
+    monkeypatch.setattr(loader_module, "PARSED_AHEAD_COMMIT_BYTES", 3 * 4096)
 
 
-def load(folder: Path, parse_ahead_bytes: int, monkeypatch: pytest.MonkeyPatch) -> list[bool]:
-    """Load the folder; returns, for each hand-over to a second process, whether it finished."""
+def load(
+    folder: Path,
+    parse_ahead_bytes: int,
+    monkeypatch: pytest.MonkeyPatch,
+    commits: list[int] | None = None,
+) -> list[bool]:
+    """Load the folder; returns, for each hand-over to a second process, whether it finished.
+    Each commit's rows are appended to `commits`, if given."""
     monkeypatch.setattr(loader_module, "PARSE_AHEAD_BYTES", parse_ahead_bytes)
     handovers: list[bool] = []
     hand_over = loader_module.Loader._load_parsed_ahead
@@ -73,6 +80,8 @@ def load(folder: Path, parse_ahead_bytes: int, monkeypatch: pytest.MonkeyPatch) 
 
     monkeypatch.setattr(loader_module.Loader, "_load_parsed_ahead", counted)
     loader = make_loader(folder, settle_seconds=0)
+    if commits is not None:
+        loader.on_commit = lambda committed: commits.append(committed.rows)
     result = loader.load_all()
     assert (result.tickets, result.surveys) > (0, 0)
     loader.engine.dispose()
@@ -84,8 +93,15 @@ def test_parsing_ahead_loads_what_one_process_loads(
 ) -> None:
     write_exports(tmp_path / "one", 3000)
     write_exports(tmp_path / "two", 3000)
-    assert load(tmp_path / "one", 1 << 60, monkeypatch) == []
-    assert load(tmp_path / "two", 1, monkeypatch) == [True, True, True]
+    one_process: list[int] = []
+    two_processes: list[int] = []
+    assert load(tmp_path / "one", 1 << 60, monkeypatch, one_process) == []
+    assert load(tmp_path / "two", 1, monkeypatch, two_processes) == [True, True, True]
+    # One process commits each 4 KiB chunk; parsing ahead commits every 12 KiB: fewer,
+    # bigger transactions, still several per file.
+    assert len(two_processes) > 3 * 3
+    assert max(two_processes) > max(one_process)
+    assert len(two_processes) < len(one_process)
     one = table_dump(tmp_path / "one" / ".cxtui" / "cxtui.db")
     two = table_dump(tmp_path / "two" / ".cxtui" / "cxtui.db")
     assert two == one
@@ -99,18 +115,18 @@ def test_a_child_that_dies_leaves_the_rest_to_the_loader(
     write_exports(tmp_path / "one", 2000)
     write_exports(tmp_path / "two", 2000)
     parent = os.getpid()
-    add_records = loader_module.Loader._add_records
+    batch = loader_module.Loader._batch
     made = [0]
 
-    def dies_in_the_child(self: loader_module.Loader, *args: object) -> None:
+    def dies_in_the_child(self: loader_module.Loader, *args: object) -> object:
         made[0] += 1
         if os.getpid() != parent and made[0] % 7 == 0:
             os._exit(3)
-        add_records(self, *args)  # type: ignore[arg-type]
+        return batch(self, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(loader_module.Loader, "_add_records", dies_in_the_child)
+    monkeypatch.setattr(loader_module.Loader, "_batch", dies_in_the_child)
     assert load(tmp_path / "one", 1, monkeypatch) == [False, False, False]
-    monkeypatch.setattr(loader_module.Loader, "_add_records", add_records)
+    monkeypatch.setattr(loader_module.Loader, "_batch", batch)
     load(tmp_path / "two", 1 << 60, monkeypatch)
     assert table_dump(tmp_path / "one" / ".cxtui" / "cxtui.db") == table_dump(
         tmp_path / "two" / ".cxtui" / "cxtui.db"
@@ -123,6 +139,7 @@ from pathlib import Path
 from cxtui.ingest import loader
 from cxtui.store import open_engine
 loader.BLOCK_BYTES, loader.MAX_LINE_BYTES, loader.PARSE_AHEAD_BYTES = 4096, 65_536, 1
+loader.PARSED_AHEAD_COMMIT_BYTES = 3 * 4096
 folder, db = Path(sys.argv[1]), Path(sys.argv[2])
 loader.Loader(open_engine(db), folder, settle_seconds=0).load_all()
 """

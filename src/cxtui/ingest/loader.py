@@ -61,14 +61,16 @@ PARSE_AHEAD_BYTES = 8 << 20
 """Unread bytes of a file from which a second process parses ahead while the loader writes:
 reading and validating rows is a fifth to a quarter of a big load, and runs on the other
 core instead."""
-WRITER_CACHE_KIB = 32 << 10
+WRITER_CACHE_KIB = 16 << 10
 """SQLite page cache of the loader's connection: a big transaction's dirty index pages stay
-in memory until its commit instead of spilling to the WAL half-way (at a million tickets
-the loader ran 13 % faster than with SQLite's 2 MiB default; 64 MiB gained nothing more)."""
-PARSED_AHEAD_BATCH_BYTES = 8 << 20
-"""Bytes of a file the child parses into one batch, written in one transaction: at a
-million tickets, transactions of 40,000 rows wrote a third faster than of 5,000 (fewer
-commits write each table and index page fewer times)."""
+in memory until its commit instead of spilling to the WAL half-way. At a million tickets
+the loader ran 13 % faster with 32 MiB than with SQLite's 2 MiB default, and 64 MiB gained
+nothing more; 16 MiB keeps an ingest's two processes inside 150 MB (docs/performance.md)."""
+PARSED_AHEAD_COMMIT_BYTES = 8 << 20
+"""Bytes of a file parsed ahead whose rows are written in one transaction, chunk by chunk:
+at a million tickets, transactions of 40,000 rows wrote a third faster than of 5,000
+(fewer commits write each table and index page fewer times). Only the chunk being written
+is held in memory, so a bigger transaction costs no memory beyond SQLite's page cache."""
 
 
 TICKET_TIMES = tuple(store_sql.TICKET_ROW.index(c) for c in ("created_at", "resolved_at"))
@@ -148,13 +150,6 @@ class _Batch:
     quarantine: list[tuple[object, ...]] = field(default_factory=list)
 
 
-def _send(out: BinaryIO, consumed: int, lines: int, batch: _Batch) -> None:
-    """One parsed-ahead batch down the pipe, with the bytes and lines of the file it covers."""
-    lists = (batch.tickets, batch.changes, batch.surveys, batch.quarantine)
-    pickle.dump((consumed, lines, *lists), out, pickle.HIGHEST_PROTOCOL)
-    out.flush()
-
-
 def not_text(head: bytes) -> str | None:
     """Why the start of a file says it is not UTF-8 text, or None when it may be."""
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -226,6 +221,8 @@ class Loader:
         self.lock_path = Path(database + ".lock")
         self._reported: set[str] = set()
         self.mappings = tuple(mappings)
+        self._uncommitted = LoadResult()
+        """Rows written into the open transaction and not committed yet."""
         self.choices: dict[str, presets.Choice] = {}
         """For each file whose columns were seen: the preset, mapping or native format
         chosen to read it, or why none fits."""
@@ -432,13 +429,15 @@ class Loader:
         lines: int,
         batch: _Batch,
         total: LoadResult,
+        *,
+        commit: bool = True,
     ) -> None:
-        """Commit the rows of the next `consumed` bytes (`lines` lines) of a file, with the
-        file's offset after them."""
+        """Write the rows of the next `consumed` bytes (`lines` lines) of a file; with
+        commit, commit them with the file's offset after them."""
         state.offset += consumed
         state.line += lines
         self._refresh_fingerprint(state, handle)
-        self._write(db, state, batch, total)
+        self._write(db, state, batch, total, commit=commit)
 
     def _worth_parsing_ahead(self, state: FileState) -> bool:
         """Whether to parse the rest of this file in a second process while this one writes.
@@ -476,6 +475,7 @@ class Loader:
         finished = False
         try:
             with open(readable, "rb") as parsed:
+                since_commit = 0
                 while True:
                     try:
                         item = pickle.load(parsed)
@@ -485,7 +485,14 @@ class Loader:
                         finished = True
                         break
                     consumed, lines, *lists = item
-                    self._take(db, state, handle, consumed, lines, _Batch(*lists), total)
+                    since_commit += consumed
+                    commit = since_commit >= PARSED_AHEAD_COMMIT_BYTES
+                    if commit:
+                        since_commit = 0
+                    batch = _Batch(*lists)
+                    self._take(db, state, handle, consumed, lines, batch, total, commit=commit)
+            if db.in_transaction:
+                self._write(db, state, _Batch(), total)
         finally:
             if not finished:
                 os.kill(child, signal.SIGKILL)
@@ -507,19 +514,13 @@ class Loader:
             if self._lock_fd is not None:
                 os.close(self._lock_fd)
             with open(writable, "wb") as out:
-                batch, consumed, lines = _Batch(), 0, 0
-                limit = BLOCK_BYTES  # small at first, so the parent has work at once
                 for chunk, _ in chunks:
                     if chunk.consumed:
-                        self._add_records(batch, state, chunk.records)
-                        consumed += chunk.consumed
-                        lines += chunk.lines
-                    if consumed >= limit:
-                        _send(out, consumed, lines, batch)
-                        batch, consumed, lines = _Batch(), 0, 0
-                        limit = min(2 * limit, PARSED_AHEAD_BATCH_BYTES)
-                if consumed:
-                    _send(out, consumed, lines, batch)
+                        batch = self._batch(state, chunk.records)
+                        lists = (batch.tickets, batch.changes, batch.surveys, batch.quarantine)
+                        item = (chunk.consumed, chunk.lines, *lists)
+                        pickle.dump(item, out, pickle.HIGHEST_PROTOCOL)
+                        out.flush()
                 pickle.dump(None, out)
             status = 0
         finally:
@@ -569,21 +570,16 @@ class Loader:
 
     def _batch(self, state: FileState, records: Sequence[Record | PlainRow]) -> _Batch:
         batch = _Batch()
-        self._add_records(batch, state, records)
-        return batch
-
-    def _add_records(
-        self, batch: _Batch, state: FileState, records: Sequence[Record | PlainRow]
-    ) -> None:
         if state.kind in presets.NATIVE_KINDS and state.csv_header:
             self._add_plain(batch, state, records)
-            return
+            return batch
         header = CsvHeader.loads(state.csv_header) if state.csv_header else None
         for record in records:
             if isinstance(record, tuple):
                 assert header is not None
                 record = plain_record(record, header)
             self._add(batch, state, record)
+        return batch
 
     def _converter(self, state: FileState) -> native_csv.Converter | None:
         """The fast converter for this native CSV file's header, made once per header."""
@@ -727,9 +723,16 @@ class Loader:
         return None if why is None else f"survey part (the ticket loaded): {why}"
 
     def _write(
-        self, db: sqlite3.Connection, state: FileState, batch: _Batch, total: LoadResult
+        self,
+        db: sqlite3.Connection,
+        state: FileState,
+        batch: _Batch,
+        total: LoadResult,
+        *,
+        commit: bool = True,
     ) -> None:
-        """One transaction: the rows of this chunk and the file offset after them.
+        """Write the rows of this chunk into the open transaction (or a new one); with
+        commit, commit them with the file offset after them.
 
         The hourly tallies are rebuilt with the last rows read of the file, not with every
         chunk: a long file's hours are rebuilt once, not once per chunk that touches them.
@@ -741,6 +744,7 @@ class Loader:
         try:
             if state.reset:
                 execute("DELETE FROM quarantine WHERE file = ?", (state.path,))
+                state.reset = False
             if batch.tickets or batch.surveys:
                 with aggregates.lifted_row_triggers(
                     db, _written(batch.tickets, TICKET_TIMES), _written(batch.surveys, SURVEY_TIMES)
@@ -750,17 +754,21 @@ class Loader:
                     executemany(store_sql.UPSERT_SURVEY.sql, batch.surveys)
             if batch.quarantine:
                 executemany(store_sql.ADD_QUARANTINE.sql, batch.quarantine)
+            self._uncommitted.add(
+                LoadResult(len(batch.tickets), len(batch.surveys), len(batch.quarantine))
+            )
+            if not commit:
+                return
             execute(store_sql.UPSERT_SOURCE_FILE.sql, state.as_row())
             if state.offset >= state.size:
                 aggregates.rebuild_pending(db)
             db.commit()
         except BaseException:
             db.rollback()
+            self._uncommitted = LoadResult()
             raise
-        state.reset = False
-        committed = LoadResult(
-            len(batch.tickets), len(batch.surveys), len(batch.quarantine), [state.path]
-        )
+        committed, self._uncommitted = self._uncommitted, LoadResult()
+        committed.files_changed.append(state.path)
         total.add(committed)
         if self.on_commit is not None:
             self.on_commit(committed)
