@@ -153,13 +153,8 @@ def install(db: sqlite3.Connection) -> bool:
             db.execute(f'CREATE TRIGGER "{name}" {body}')
         db.execute("DELETE FROM ticket_hour")
         db.execute("DELETE FROM survey_hour")
-        for kind, columns in _TIMES.items():
-            for column in columns:
-                db.execute(
-                    f"INSERT OR IGNORE INTO hour_to_rebuild (kind, hour) "
-                    f"SELECT DISTINCT '{kind}', {_hour_of(column)} FROM {kind} "
-                    f"WHERE {column} IS NOT NULL"
-                )
+        for kind in _TIMES:
+            _list_stored_hours(db, kind)
         rebuild_pending(db)
         db.commit()
     except BaseException:
@@ -221,15 +216,17 @@ def lifted_row_triggers(
         db.execute(f'CREATE TRIGGER "{name}" {body}')
 
 
-def _list_stored_hours(db: sqlite3.Connection, kind: str, ids: list[object]) -> None:
-    """List the hours of the stored rows with these ids (one indexed lookup per id)."""
-    wanted = json.dumps(ids)
+def _list_stored_hours(db: sqlite3.Connection, kind: str, ids: list[object] | None = None) -> None:
+    """List the hours of the stored rows of `kind` with these ids (one indexed lookup per
+    id), or of every stored row."""
+    only = "" if ids is None else " AND id IN (SELECT value FROM json_each(?))"
+    params = () if ids is None else (json.dumps(ids),)
     for column in _TIMES[kind]:
         db.execute(
             f"INSERT OR IGNORE INTO hour_to_rebuild (kind, hour) "
             f"SELECT DISTINCT '{kind}', {_hour_of(column)} FROM {kind} "
-            f"WHERE {column} IS NOT NULL AND id IN (SELECT value FROM json_each(?))",
-            (wanted,),
+            f"WHERE {column} IS NOT NULL{only}",
+            params,
         )
 
 
