@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Sequence
 from datetime import tzinfo
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -123,16 +123,34 @@ def _picker(at: list[int | None], width: int) -> Callable[[Sequence[str]], tuple
     return itemgetter(*(width if i is None else i for i in at))  # type: ignore[return-value]
 
 
+class _HeaderLayout(NamedTuple):
+    """How the columns of one header give a native table's fields."""
+
+    pick: Callable[[Sequence[str]], tuple[str, ...]]
+    pad: bool
+    """Some field has no column: rows get an empty field at the end for it to read."""
+    extra: Callable[[Sequence[str]], str | None] | None
+
+
+def _header_layout(
+    columns: Sequence[str], known: tuple[str, ...], required: int
+) -> _HeaderLayout | None:
+    """The layout of a header, or None when it lacks one of the first `required` fields
+    (then every row is the general path's to reject)."""
+    at, unknown = _positions(columns, known)
+    if None in at[:required]:
+        return None
+    extra = _extra(columns, unknown) if unknown else None
+    return _HeaderLayout(_picker(at, len(columns)), None in at, extra)
+
+
 def ticket_rows(columns: Sequence[str], naive_zone: tzinfo) -> Converter | None:
     """A converter for the plain rows of a native ticket CSV with this header; None when the
-    header lacks a required column (then every row is the general path's to reject)."""
-    at, unknown = _positions(columns, TICKET_COLUMNS)
-    if at[0] is None or at[1] is None:
+    header lacks a required column (id or created_at)."""
+    layout = _header_layout(columns, TICKET_COLUMNS, required=2)
+    if layout is None:
         return None
-    width = len(columns)
-    pad = None in at
-    pick = _picker(at, width)
-    extra = _extra(columns, unknown) if unknown else None
+    pick, pad, extra = layout
     epoch = _Times(naive_zone).epoch
     statuses = _Remembered(_status)
     priorities = _Remembered(_priority)
@@ -195,14 +213,11 @@ def ticket_rows(columns: Sequence[str], naive_zone: tzinfo) -> Converter | None:
 
 def survey_rows(columns: Sequence[str], naive_zone: tzinfo) -> Converter | None:
     """A converter for the plain rows of a native survey CSV with this header; None when the
-    header lacks a required column."""
-    at, unknown = _positions(columns, SURVEY_COLUMNS)
-    if None in at[:4]:
+    header lacks a required column (id, submitted_at, kind or score)."""
+    layout = _header_layout(columns, SURVEY_COLUMNS, required=4)
+    if layout is None:
         return None
-    width = len(columns)
-    pad = None in at
-    pick = _picker(at, width)
-    extra = _extra(columns, unknown) if unknown else None
+    pick, pad, extra = layout
     epoch = _Times(naive_zone).epoch
     kinds = _Remembered(_lower)
     scores = _Remembered(lambda v: _parse_int(v, "score"))
