@@ -135,31 +135,24 @@ def installed(db: sqlite3.Connection) -> bool:
 def install(db: sqlite3.Connection) -> bool:
     """Create the triggers if missing and rebuild every hour; True if anything was done.
 
-    Runs in its own write transaction, so two processes opening one old database do it once.
+    Call inside the write transaction that creates or upgrades the schema
+    (store_schema.install), so two processes opening one old database do it once and a
+    reader never sees tables without their tallies.
     """
     if installed(db):
         return False
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        if installed(db):
-            db.rollback()
-            return False
-        existing = db.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'hours_%'"
-        ).fetchall()
-        for (name,) in existing:
-            db.execute(f'DROP TRIGGER "{name}"')
-        for name, body in TRIGGERS.items():
-            db.execute(f'CREATE TRIGGER "{name}" {body}')
-        db.execute("DELETE FROM ticket_hour")
-        db.execute("DELETE FROM survey_hour")
-        for kind in _TIMES:
-            _list_stored_hours(db, kind)
-        rebuild_pending(db)
-        db.commit()
-    except BaseException:
-        db.rollback()
-        raise
+    existing = db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'hours_%'"
+    ).fetchall()
+    for (name,) in existing:
+        db.execute(f'DROP TRIGGER "{name}"')
+    for name, body in TRIGGERS.items():
+        db.execute(f'CREATE TRIGGER "{name}" {body}')
+    db.execute("DELETE FROM ticket_hour")
+    db.execute("DELETE FROM survey_hour")
+    for kind in _TIMES:
+        _list_stored_hours(db, kind)
+    rebuild_pending(db)
     return True
 
 

@@ -2,25 +2,37 @@
 
 WAL lets the screens and `cxtui report` read while the ingester writes; a busy timeout turns
 a momentary writer lock into a short wait instead of a "database is locked" error.
+
+A viewer that may not write the database (another account, a read-only mount) opens it
+read-only and never creates or changes anything in it. Every engine remembers which file it
+opened (device and inode), so a database deleted or replaced under a running app or ingester
+is noticed by `follow`, which reopens the engine on whatever is at the path now.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import stat
+import sqlite3
+import threading
+import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 from platformdirs import user_cache_dir
-from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
 
-from cxtui import aggregates, models  # noqa: F401  (models registers the tables)
+from cxtui import store_schema
 
 BUSY_TIMEOUT_MS = 10_000
+SCHEMA_WAIT_SECONDS = 10.0
+"""How long a viewer waits for a database another process is creating to get its tables."""
+SCHEMA_POLL_SECONDS = 0.1
+CANNOT_OPEN_READ_ONLY = (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN)
 
 
 def default_db_path(data_dir: Path) -> Path:
@@ -39,59 +51,199 @@ def default_db_path(data_dir: Path) -> Path:
     return Path(user_cache_dir("cxtui")) / f"{data_dir.name}-{digest}.db"
 
 
-def _set_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
-    cursor = dbapi_connection.cursor()
-    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA journal_mode = WAL")
-    cursor.execute("PRAGMA synchronous = NORMAL")
-    cursor.execute("PRAGMA foreign_keys = OFF")
-    cursor.close()
+class DatabaseNotReady(OSError):
+    """The file has no cxtui tables (yet): another process is creating it, or it is not a
+    cxtui database."""
 
 
-def _create_private_like_parent(db_path: Path) -> None:
-    """Create the database (and its folder) no more open than the folder it lives in.
+class ReadOnlyDatabase(PermissionError):
+    """This process may read the database but not write it."""
 
-    A data folder readable only by its owner must not gain a world-readable copy of its rows
-    in .cxtui; SQLite gives the -wal and -shm files the database file's permissions.
+
+class _DatabaseFile:
+    """How an engine connects to its file, and which file (device, inode) that is.
+
+    The engine's pool calls `connect` for each new connection. Reopening is disposing the
+    pool: the Engine object stays the same, so every screen holding it reads the new file.
     """
-    ancestor = db_path.parent
-    while not ancestor.exists():
-        ancestor = ancestor.parent
-    allowed = stat.S_IMODE(ancestor.stat().st_mode)
-    missing = []
+
+    def __init__(self, path: Path, *, writable: bool) -> None:
+        self.path = path
+        self.writable = writable
+        self.lock = threading.Lock()
+        self.identity: tuple[int, int] | None = None
+        self.frozen: tuple[int, int, bool] | None = None
+        """For a file read as immutable: its size, mtime and whether a WAL file exists."""
+        self.reopened = 0
+        self.reason: str | None = None
+        """Why the engine was last reopened, for the status line."""
+
+    def connect(self) -> sqlite3.Connection:
+        if self.writable:
+            db = self._open("rw")
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = NORMAL")
+        else:
+            db = self._open_read_only()
+        db.execute("PRAGMA foreign_keys = OFF")
+        return db
+
+    def _open(self, mode: str) -> sqlite3.Connection:
+        uri = f"file:{quote(str(self.path))}?mode={mode}"
+        return sqlite3.connect(
+            uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+        )
+
+    def _open_read_only(self) -> sqlite3.Connection:
+        """Read-only; as immutable when SQLite cannot use the WAL index read-only.
+
+        That happens when no writer has the database open and this user cannot create the
+        -shm file. With no writer (no -wal file) the file cannot change while it is read;
+        `follow` reopens as soon as a writer appears or the file changes.
+        """
+        db = self._open("ro")
+        try:
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return db
+        except sqlite3.OperationalError as exc:
+            db.close()
+            code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+            if code not in CANNOT_OPEN_READ_ONLY or self._wal_exists():
+                raise
+        self.frozen = self._frozen()
+        return self._open("ro&immutable=1")
+
+    def _wal_exists(self) -> bool:
+        return os.path.exists(f"{self.path}-wal")
+
+    def _frozen(self) -> tuple[int, int, bool] | None:
+        try:
+            info = os.stat(self.path)
+        except FileNotFoundError:
+            return None
+        return (info.st_size, info.st_mtime_ns, self._wal_exists())
+
+    def current_identity(self) -> tuple[int, int] | None:
+        try:
+            info = os.stat(self.path)
+        except FileNotFoundError:
+            return None
+        return (info.st_dev, info.st_ino)
+
+    def follow(self, engine: Engine) -> str | None:
+        """Reopen `engine` if the file at the path is not the one it opened; why, or None."""
+        with self.lock:
+            now = self.current_identity()
+            stale = self.frozen is not None and self._frozen() != self.frozen
+            if now == self.identity and not stale:
+                return None
+            self.frozen = None
+            engine.dispose()
+            reason: str | None = "database replaced; reopened"
+            if now is None and self.writable:
+                store_schema.create(self.path)
+                reason = "database deleted; created afresh"
+            elif now is None:
+                reason = "database deleted; waiting for it to come back"
+            elif now == self.identity:
+                reason = None  # read as immutable, and a writer has since appeared
+            elif self.writable:
+                _install_schema(engine)
+            self.identity = self.current_identity()
+            self.reopened += 1
+            self.reason = reason
+            return reason
+
+
+_files: weakref.WeakKeyDictionary[Engine, _DatabaseFile] = weakref.WeakKeyDictionary()
+
+
+def _may_write(db_path: Path) -> bool:
+    """Whether this process may write the database and create its -wal and -shm files."""
     folder = db_path.parent
+    if db_path.exists():
+        return os.access(db_path, os.W_OK) and os.access(folder, os.W_OK | os.X_OK)
     while not folder.exists():
-        missing.append(folder)
         folder = folder.parent
-    for folder in reversed(missing):
-        folder.mkdir()
-        folder.chmod(allowed)
-    db_path.touch(mode=0o600)
-    db_path.chmod(allowed & 0o666)
+    return os.access(folder, os.W_OK | os.X_OK)
+
+
+def _install_schema(engine: Engine) -> None:
+    raw = engine.raw_connection()
+    try:
+        store_schema.install(raw.driver_connection)
+    finally:
+        raw.close()
+
+
+def _wait_for_schema(engine: Engine, db_path: Path) -> None:
+    """A viewer cannot create the tables: wait a moment for the process creating them."""
+    deadline = time.monotonic() + SCHEMA_WAIT_SECONDS
+    while True:
+        raw = engine.raw_connection()
+        try:
+            if store_schema.complete(raw.driver_connection):
+                return
+        finally:
+            raw.close()
+        if time.monotonic() >= deadline:
+            raise DatabaseNotReady(
+                f"{db_path} has no cxtui tables: it is still being created,"
+                " or it is not a cxtui database"
+            )
+        time.sleep(SCHEMA_POLL_SECONDS)
+        engine.dispose()  # an immutable read would never see the tables arrive
 
 
 def open_engine(db_path: Path, *, create: bool = True) -> Engine:
-    """An engine on db_path with WAL and the busy timeout set on every connection."""
+    """An engine on db_path with WAL and the busy timeout set on every connection.
+
+    Read-only when this process may not write the database: then nothing is created.
+    """
     db_path = Path(db_path)
-    if create and not db_path.exists():
-        _create_private_like_parent(db_path)
-    elif not db_path.exists():
-        raise FileNotFoundError(f"no database at {db_path}")
-    engine = create_engine(f"sqlite:///{db_path}", connect_args={"check_same_thread": False})
-    event.listen(engine, "connect", _set_pragmas)
-    if create:
-        SQLModel.metadata.create_all(engine)
-        # create_all skips the indexes of tables that already exist: a database made by an
-        # earlier version gains the indexes added since.
-        for table in SQLModel.metadata.sorted_tables:
-            for index in table.indexes:
-                index.create(engine, checkfirst=True)
-        raw = engine.raw_connection()
-        try:
-            aggregates.install(raw.driver_connection)
-        finally:
-            raw.close()
+    if not db_path.exists():
+        if not create:
+            raise FileNotFoundError(f"no database at {db_path}")
+        store_schema.create(db_path)
+    database = _DatabaseFile(db_path, writable=_may_write(db_path))
+    engine = create_engine(f"sqlite:///{db_path}", creator=database.connect)
+    _files[engine] = database
+    database.identity = database.current_identity()
+    if database.writable:
+        _install_schema(engine)
+    else:
+        _wait_for_schema(engine, db_path)
     return engine
+
+
+def read_only(engine: Engine) -> bool:
+    """Whether the engine was opened read-only (this process may not write the file)."""
+    database = _files.get(engine)
+    return database is not None and not database.writable
+
+
+def check_writable(engine: Engine) -> None:
+    """Raise ReadOnlyDatabase, a one-line reason, when this process may not write."""
+    if read_only(engine):
+        raise ReadOnlyDatabase(f"database {engine.url.database} is read-only for this user")
+
+
+def follow(engine: Engine) -> str | None:
+    """Notice a database deleted or replaced since the engine opened it, and reopen.
+
+    Cheap (one stat), so callers check before each load and each refresh. A writable engine
+    whose file was deleted creates a new database (the loader then reads every file again,
+    as the new one has no record of them); a read-only one waits for the file to come back.
+    Returns why it reopened, or None when the file is the one it had.
+    """
+    database = _files.get(engine)
+    return None if database is None else database.follow(engine)
+
+
+def reopened(engine: Engine) -> tuple[int, str | None]:
+    """How many times the engine was reopened, and why the last time (None: quietly)."""
+    database = _files.get(engine)
+    return (0, None) if database is None else (database.reopened, database.reason)
 
 
 @contextmanager

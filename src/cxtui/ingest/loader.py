@@ -12,6 +12,7 @@ from __future__ import annotations
 import fcntl
 import gc
 import hashlib
+import logging
 import os
 import pickle
 import signal
@@ -28,7 +29,7 @@ from typing import BinaryIO, NoReturn
 
 from sqlalchemy.engine import Engine
 
-from cxtui import aggregates
+from cxtui import aggregates, store, store_schema
 from cxtui.ingest import native_csv, presets, store_sql
 from cxtui.ingest.mapping import ExportMapping, FilePlan
 from cxtui.ingest.normalise import (
@@ -72,6 +73,8 @@ at a million tickets, transactions of 40,000 rows wrote a third faster than of 5
 (fewer commits write each table and index page fewer times). Only the chunk being written
 is held in memory, so a bigger transaction costs no memory beyond SQLite's page cache."""
 
+
+log = logging.getLogger(__name__)
 
 TICKET_TIMES = tuple(store_sql.TICKET_ROW.index(c) for c in ("created_at", "resolved_at"))
 SURVEY_TIMES = (store_sql.SURVEY_ROW.index("submitted_at"),)
@@ -245,23 +248,39 @@ class Loader:
 
     @contextmanager
     def _ingest_lock(self) -> Iterator[None]:
-        self.lock_path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.lock_path, "a+") as handle:
+        """flock needs no write access, so the lock file is opened read-only and created
+        like the database: never writable by others."""
+        fd = os.open(self.lock_path, os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        try:
+            mode = stat.S_IMODE(os.fstat(fd).st_mode)
+            if mode & store_schema.NOT_FOR_OTHERS and os.fstat(fd).st_uid == os.getuid():
+                os.fchmod(fd, mode & ~store_schema.NOT_FOR_OTHERS)
             try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 raise IngestBusy(
                     f"another cxtui ingester is loading into {self.engine.url.database}"
                 ) from None
-            self._lock_fd = handle.fileno()
+            self._lock_fd = fd
             try:
                 yield
             finally:
                 self._lock_fd = None
-                fcntl.flock(handle, fcntl.LOCK_UN)
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
 
     def load_all(self) -> LoadResult:
-        """Read what is new in every data file; raises IngestBusy if another loader is active."""
+        """Read what is new in every data file; raises IngestBusy if another loader is active,
+        ReadOnlyDatabase if this process may not write the database.
+
+        A database deleted or replaced since the last load is noticed here and reopened (a
+        new one is created if it is gone); it has no record of the files, so all are read
+        again."""
+        store.check_writable(self.engine)
+        reason = store.follow(self.engine)
+        if reason:
+            log.warning("%s: %s; loading the folder into it", self.engine.url.database, reason)
         total = LoadResult()
         with self._ingest_lock():
             raw = self.engine.raw_connection()

@@ -67,6 +67,15 @@ class DatabaseChanged(Message):
     """Another process committed to the database."""
 
 
+class DatabaseNotice(Message):
+    """Something about the database the supervisor should know for the rest of the session:
+    it was deleted or replaced and has been reopened, or it is read-only here."""
+
+    def __init__(self, notice: str) -> None:
+        super().__init__()
+        self.notice = notice
+
+
 class BackgroundFailed(Message):
     """A background thread stopped; the status line says why."""
 
@@ -137,6 +146,9 @@ class CxApp(App[int]):
         self.refreshes = 0
         self.last_change: int | None = None
         self.problem: str | None = None
+        self.notice: str | None = None
+        """Shown where problems are while there is none; unlike a problem, kept after the
+        next refresh."""
         self.stop = threading.Event()
         self._refresh_wanted = False
         self._refresh_scheduled = False
@@ -192,6 +204,7 @@ class CxApp(App[int]):
                 self.stop,
                 on_commit=lambda result: report(DataCommitted(result)),
                 on_error=lambda error: report(BackgroundFailed(error)),
+                on_notice=lambda notice: report(DatabaseNotice(notice)),
             )
         # Also with ingest on: when another cxtui already loads this folder, ours stands
         # aside and that process's commits are only seen here.
@@ -200,9 +213,13 @@ class CxApp(App[int]):
             self.stop,
             on_change=lambda: report(DatabaseChanged()),
             on_error=lambda error: report(BackgroundFailed(error)),
+            on_reopen=lambda reason: report(DatabaseNotice(f"{reason} at {self._now_hhmm()}")),
         )
         if self.handle_hangup:
             asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.hang_up)
+
+    def _now_hhmm(self) -> str:
+        return fmt.moment(int(time.time()), self.zone)[11:]
 
     def _from_thread(self, message: Message) -> None:
         if not self.stop.is_set():
@@ -309,6 +326,11 @@ class CxApp(App[int]):
         self.generation += 1
         self.request_refresh()
 
+    @on(DatabaseNotice)
+    def _database_notice(self, message: DatabaseNotice) -> None:
+        self.notice = message.notice
+        self.show_status()
+
     @on(BackgroundFailed)
     def _background_failed(self, message: BackgroundFailed) -> None:
         self.problem = message.error
@@ -334,7 +356,7 @@ class CxApp(App[int]):
             last_change=self.last_change,
             quarantined=None if snapshot is None else snapshot.board.quarantine_rows,
             clock=None if snapshot is None else snapshot.board.as_of,
-            problem=self.problem,
+            problem=self.problem or self.notice,
             mask_pii=self.config.mask_pii,
         )
 

@@ -18,11 +18,13 @@ from pathlib import Path
 
 from sqlalchemy.engine import Connection, Engine
 
+from cxtui import store
 from cxtui.config import Config
 from cxtui.ingest.loader import Loader, LoadResult
 from cxtui.ingest.watcher import watch_folder
 
 POLL_SECONDS = 1.0
+READ_ONLY_NOTICE = "database is read-only for this user: showing it, not loading"
 
 
 def start_ingest(
@@ -32,8 +34,16 @@ def start_ingest(
     stop: threading.Event,
     on_commit: Callable[[LoadResult], None],
     on_error: Callable[[str], None],
-) -> threading.Thread:
-    """Load the folder and keep loading it as files change, until `stop` is set."""
+    on_notice: Callable[[str], None],
+) -> threading.Thread | None:
+    """Load the folder and keep loading it as files change, until `stop` is set.
+
+    Not started when this process may not write the database: `on_notice` says so once,
+    and the screens show what the database holds.
+    """
+    if store.read_only(engine):
+        on_notice(READ_ONLY_NOTICE)
+        return None
 
     def run() -> None:
         loader = Loader(
@@ -60,6 +70,9 @@ class CommitWatch:
     other connection commits. A refresh marks the version just before it opens its read, so
     the poller reports only commits the refresh cannot have seen: the app's own loader's
     commits, already shown through their own message, do not cause a second refresh.
+
+    Each look also checks that the database file is still the one opened (store.follow): a
+    database deleted or replaced is reopened, and counts as a change.
     """
 
     def __init__(self, engine: Engine) -> None:
@@ -68,6 +81,9 @@ class CommitWatch:
         self._closed = False
         self._lock = threading.Lock()
         self._seen: object = None
+        self._reopened = store.reopened(engine)[0]
+        self.reason: str | None = None
+        """Why the database was last reopened, once `changed` has said so."""
 
     def _version(self) -> object:
         """The data_version now; connects on first use, from a worker or the poller thread,
@@ -79,6 +95,21 @@ class CommitWatch:
         self._connection.rollback()
         return version
 
+    def _follow(self) -> bool:
+        """Whether the engine was reopened since the last look (by this or another thread);
+        the connection on the old file is dropped."""
+        store.follow(self._engine)
+        count, reason = store.reopened(self._engine)
+        if count == self._reopened:
+            return False
+        self._reopened = count
+        self.reason = reason
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+        self._seen = None
+        return True
+
     def mark_read(self) -> None:
         """Call just before a refresh opens its read transaction."""
         with self._lock:
@@ -86,10 +117,13 @@ class CommitWatch:
                 self._seen = self._version()
 
     def changed(self) -> bool:
-        """True once per batch of commits made since the last mark or look."""
+        """True once per batch of commits made since the last mark or look, and once when
+        the database was reopened."""
         with self._lock:
             if self._closed:
                 return False
+            if self._follow():
+                return True
             version = self._version()
             if self._seen is None or version == self._seen:
                 self._seen = version
@@ -109,14 +143,19 @@ def start_poll(
     stop: threading.Event,
     on_change: Callable[[], None],
     on_error: Callable[[str], None],
+    on_reopen: Callable[[str], None],
 ) -> threading.Thread:
     """Call `on_change` when a commit lands that no refresh has read yet (another process's,
-    or one made while a refresh was running), until `stop` is set."""
+    or one made while a refresh was running), until `stop` is set; `on_reopen` first, with
+    the reason, when the database file was deleted or replaced and has been reopened."""
 
     def run() -> None:
         try:
             while not stop.wait(POLL_SECONDS):
                 if watch.changed():
+                    if watch.reason:
+                        on_reopen(watch.reason)
+                        watch.reason = None
                     on_change()
         except Exception as exc:  # as above: a silent poller would freeze the numbers unseen
             on_error(f"watching the database stopped: {exc}")

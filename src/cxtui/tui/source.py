@@ -50,7 +50,11 @@ def read(engine: Engine, work: Callable[[Session], T]) -> T:
 
 def snapshot(engine: Engine, window: Window, filters: Filters, config: Config) -> Snapshot:
     """Everything the dashboard shows, read in one transaction so the panes agree: a load
-    committing half-way through cannot leave one pane a batch ahead of another."""
+    committing half-way through cannot leave one pane a batch ahead of another.
+
+    First makes sure the engine is on the file now at the database's path (a database
+    deleted or replaced is reopened), so a refresh never shows a deleted file's rows."""
+    store.follow(engine)
     with store.snapshot(engine) as session:
         return Snapshot(
             board=dashboard(
