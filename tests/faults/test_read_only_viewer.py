@@ -22,10 +22,12 @@ import pytest
 
 from cxtui.ingest.loader import Loader
 from cxtui.store import open_engine
+from cxtui.tui.live import READ_ONLY_NOTICE
 
 HEADER = "id,created_at,status\n"
 VIEWER_SNIPPET = """
-import json, sqlite3, sys, time
+import json, sqlite3, sys, threading
+from pathlib import Path
 from cxtui import store
 from cxtui.config import Config
 from cxtui.ingest.loader import Loader
@@ -39,6 +41,11 @@ watch.changed()
 window = Window(as_of=2_000_000_000, seconds=2_000_000_000)
 seen = {"read_only": store.read_only(engine)}
 seen["before"] = source.snapshot(engine, window, NO_FILTERS, Config()).rows_loaded
+notices = []
+loading = live.start_ingest(
+    engine, Path(folder), Config(), threading.Event(), print, notices.append, notices.append
+)
+seen["ingest"] = [loading is None, notices]
 print(json.dumps(seen), flush=True)
 sys.stdin.readline()  # the writer has committed more rows
 seen["changed"] = watch.changed()
@@ -130,7 +137,8 @@ def test_a_viewer_reads_a_database_it_cannot_write(shared: Path, writer_running:
     )
     assert viewer.stdout is not None and viewer.stdin is not None
     first = json.loads(viewer.stdout.readline() or "{}")
-    assert first == {"read_only": True, "before": 40}, viewer.stderr and viewer.stderr.read()
+    expected = {"read_only": True, "before": 40, "ingest": [True, [READ_ONLY_NOTICE]]}
+    assert first == expected, viewer.stderr and viewer.stderr.read()
 
     # The ingester (re)starts or goes on: its commits reach the viewer.
     with open(target, "a") as out:
