@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from cxtui import store
+from cxtui import store, store_schema
 from cxtui.config import Config
 from cxtui.ingest.loader import Loader
 from cxtui.ingest.watcher import watch_folder
@@ -249,3 +249,32 @@ def test_many_processes_creating_one_new_database_never_see_half_a_schema(
         failures += [(round_, p.exitcode) for p in processes if p.exitcode != 0]
         assert count(Path(db_path)) == 0
     assert failures == []
+
+
+def test_a_viewer_waits_for_a_database_being_created_then_says_what_is_wrong(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A viewer may not create the tables, so it waits for the process that does."""
+    monkeypatch.setattr(store, "_may_write", lambda _path: False)
+    monkeypatch.setattr(store, "SCHEMA_WAIT_SECONDS", 0.5)
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    with pytest.raises(store.DatabaseNotReady, match="still being created"):
+        open_engine(empty)
+
+    being_made = tmp_path / "being-made.db"
+    being_made.touch()
+
+    def make_tables() -> None:
+        time.sleep(0.2)
+        with sqlite3.connect(being_made) as db:
+            store_schema.install(db)
+
+    maker = threading.Thread(target=make_tables)
+    maker.start()
+    monkeypatch.setattr(store, "SCHEMA_WAIT_SECONDS", 30)
+    viewer = open_engine(being_made)
+    maker.join()
+    assert store.read_only(viewer)
+    assert source.snapshot(viewer, EVERYTHING, NO_FILTERS, Config()).rows_loaded == 0
+    viewer.dispose()
