@@ -240,6 +240,13 @@ def follow(engine: Engine) -> str | None:
     return None if database is None else database.follow(engine)
 
 
+def present(engine: Engine) -> bool:
+    """Whether the engine's database file was there at the last `follow` (a read-only
+    engine whose file was deleted waits for it to come back)."""
+    database = _files.get(engine)
+    return database is None or database.identity is not None
+
+
 def reopened(engine: Engine) -> tuple[int, str | None]:
     """How many times the engine was reopened, and why the last time (None: quietly)."""
     database = _files.get(engine)

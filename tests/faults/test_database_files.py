@@ -278,3 +278,28 @@ def test_a_viewer_waits_for_a_database_being_created_then_says_what_is_wrong(
     assert store.read_only(viewer)
     assert source.snapshot(viewer, EVERYTHING, NO_FILTERS, Config()).rows_loaded == 0
     viewer.dispose()
+
+
+def test_a_viewer_whose_database_is_deleted_waits_for_it_to_come_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "tickets.csv").write_text(HEADER + tickets(0, 30))
+    db_path = tmp_path / "x.db"
+    engine = open_engine(db_path)
+    Loader(engine, tmp_path, settle_seconds=0).load_all()
+    engine.dispose()
+    monkeypatch.setattr(store, "_may_write", lambda _path: False)
+    viewer = open_engine(db_path)
+    watch = live.CommitWatch(viewer)
+    watch.changed()
+    os.rename(db_path, tmp_path / "kept.db")
+    assert watch.changed() is True
+    assert watch.reason == "database deleted; waiting for it to come back"
+    assert watch.changed() is False  # no error while it is gone: the poller keeps going
+    assert not db_path.exists()  # a viewer never creates it
+    os.rename(tmp_path / "kept.db", db_path)
+    assert watch.changed() is True
+    assert watch.reason == "database replaced; reopened"
+    assert source.snapshot(viewer, EVERYTHING, NO_FILTERS, Config()).rows_loaded == 30
+    watch.close()
+    viewer.dispose()

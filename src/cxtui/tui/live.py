@@ -124,6 +124,8 @@ class CommitWatch:
                 return False
             if self._follow():
                 return True
+            if not store.present(self._engine):
+                return False  # deleted, and a viewer cannot create it: wait for it
             version = self._version()
             if self._seen is None or version == self._seen:
                 self._seen = version
