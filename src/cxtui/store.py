@@ -142,9 +142,9 @@ class _DatabaseFile:
             reason: str | None = "database replaced; reopened"
             if now is None and self.writable:
                 store_schema.create(self.path)
-                reason = "database deleted; created afresh"
+                reason = "database deleted; recreated"
             elif now is None:
-                reason = "database deleted; waiting for it to come back"
+                reason = "database deleted; waiting for it"
             elif now == self.identity:
                 reason = None  # read as immutable, and a writer has since appeared
             elif self.writable:

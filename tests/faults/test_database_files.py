@@ -200,7 +200,7 @@ def test_a_refresh_never_shows_a_deleted_databases_rows(tmp_path: Path) -> None:
     assert source.snapshot(engine, EVERYTHING, NO_FILTERS, Config()).rows_loaded == 30
     remove_database(db_path)
     assert source.snapshot(engine, EVERYTHING, NO_FILTERS, Config()).rows_loaded == 0
-    assert store.reopened(engine) == (1, "database deleted; created afresh")
+    assert store.reopened(engine) == (1, "database deleted; recreated")
     engine.dispose()
 
 
@@ -294,7 +294,7 @@ def test_a_viewer_whose_database_is_deleted_waits_for_it_to_come_back(
     watch.changed()
     os.rename(db_path, tmp_path / "kept.db")
     assert watch.changed() is True
-    assert watch.reason == "database deleted; waiting for it to come back"
+    assert watch.reason == "database deleted; waiting for it"
     assert watch.changed() is False  # no error while it is gone: the poller keeps going
     assert not db_path.exists()  # a viewer never creates it
     os.rename(tmp_path / "kept.db", db_path)

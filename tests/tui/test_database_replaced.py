@@ -52,8 +52,8 @@ async def test_the_app_loads_the_folder_into_a_new_database_when_its_own_is_dele
         with tickets_csv.open("a") as handle:
             handle.write(open_tickets(4, 5))
         await wait_for(pilot, lambda: queue_number(app) == "5", LIVE_TIMEOUT)
-        await wait_for(pilot, lambda: "created afresh" in screen_text(app), LIVE_TIMEOUT)
-        assert "database deleted; created afresh at" in screen_text(app)
+        await wait_for(pilot, lambda: "recreated" in screen_text(app), LIVE_TIMEOUT)
+        assert "database deleted; recreated at" in screen_text(app)
         await pilot.press("q")
     engine.dispose()
 

@@ -24,7 +24,7 @@ from cxtui.ingest.loader import Loader, LoadResult
 from cxtui.ingest.watcher import watch_folder
 
 POLL_SECONDS = 1.0
-READ_ONLY_NOTICE = "database is read-only for this user: showing it, not loading"
+READ_ONLY_NOTICE = "read-only database: not loading"
 
 
 def start_ingest(
