@@ -2,7 +2,8 @@
 
 Run for real as another user: the suite runs as root, which SQLite's file modes do not stop,
 so the viewer runs in a subprocess as `nobody`, over a database in a folder only root may
-write and everybody may read (the shared-database deployment in docs/deployment.md).
+write and everybody may read (the shared-database deployment in docs/deployment.md), and as
+root through a read-only bind mount of that folder.
 """
 
 from __future__ import annotations
@@ -115,13 +116,42 @@ def as_nobody(args: list[str], top: Path, **options: object) -> subprocess.Popen
     )
 
 
+def on_a_read_only_mount(args: list[str], top: Path, **options: object) -> subprocess.Popen[str]:
+    """Run args as root, with the database folder seen through a read-only bind mount (in a
+    mount namespace of its own, so nothing outside changes): root may write nothing there."""
+    if (
+        shutil.which("unshare") is None
+        or subprocess.run(["unshare", "-m", "true"], capture_output=True, check=False).returncode
+    ):
+        pytest.skip("needs `unshare -m` (root with CAP_SYS_ADMIN) for a read-only bind mount")
+    mount = (
+        f'mount --bind "{top / "db"}" "{top / "mnt"}"'
+        f' && mount -o remount,ro,bind "{top / "mnt"}" && exec "$@"'
+    )
+    return subprocess.Popen(  # type: ignore[call-overload, no-any-return]
+        ["unshare", "-m", "sh", "-c", mount, "sh", *args],
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=top,
+        **options,
+    )
+
+
 def files_in(folder: Path) -> dict[str, tuple[int, int]]:
     return {p.name: (p.stat().st_uid, p.stat().st_size) for p in folder.iterdir()}
 
 
 @pytest.mark.parametrize("writer_running", [False, True], ids=["alone", "ingester-running"])
-def test_a_viewer_reads_a_database_it_cannot_write(shared: Path, writer_running: bool) -> None:
+@pytest.mark.parametrize("viewer_kind", ["nobody", "read-only-mount"])
+def test_a_viewer_reads_a_database_it_cannot_write(
+    shared: Path, writer_running: bool, viewer_kind: str
+) -> None:
     data, db = shared / "data", shared / "db" / "centre.db"
+    run, seen_as = as_nobody, db
+    if viewer_kind == "read-only-mount":
+        (shared / "mnt").mkdir()
+        run, seen_as = on_a_read_only_mount, shared / "mnt" / "centre.db"
     target = data / "tickets.csv"
     target.write_text(HEADER + tickets(0, 40))
     target.chmod(0o644)
@@ -132,8 +162,10 @@ def test_a_viewer_reads_a_database_it_cannot_write(shared: Path, writer_running:
         engine.dispose()  # no -wal or -shm left: SQLite needs them, and nobody cannot make them
     before = files_in(db.parent)
 
-    viewer = as_nobody(
-        [sys.executable, "-c", VIEWER_SNIPPET, str(db), str(data)], shared, stdin=subprocess.PIPE
+    viewer = run(
+        [sys.executable, "-c", VIEWER_SNIPPET, str(seen_as), str(data)],
+        shared,
+        stdin=subprocess.PIPE,
     )
     assert viewer.stdout is not None and viewer.stdin is not None
     first = json.loads(viewer.stdout.readline() or "{}")
@@ -150,7 +182,7 @@ def test_a_viewer_reads_a_database_it_cannot_write(shared: Path, writer_running:
     viewer.wait(timeout=60)
     assert seen["after"] == 55
     assert seen["changed"] is True
-    assert seen["load"] == f"database {db} is read-only for this user"
+    assert seen["load"] == f"database {seen_as} is read-only for this user"
     assert seen["write"] in {"attempt to write a readonly database", "unable to open database file"}
     assert all(uid == 0 for uid, _ in files_in(db.parent).values())
     assert set(files_in(db.parent)) <= set(before) | {"centre.db-wal", "centre.db-shm"}
