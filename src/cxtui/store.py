@@ -247,6 +247,13 @@ def present(engine: Engine) -> bool:
     return database is None or database.identity is not None
 
 
+def moved(engine: Engine) -> bool:
+    """Whether the file at the engine's path is no longer the one it opened (one stat; call
+    `follow` to reopen)."""
+    database = _files.get(engine)
+    return database is not None and database.current_identity() != database.identity
+
+
 def reopened(engine: Engine) -> tuple[int, str | None]:
     """How many times the engine was reopened, and why the last time (None: quietly)."""
     database = _files.get(engine)

@@ -121,6 +121,31 @@ def test_an_ingester_goes_on_into_a_new_database_after_the_old_one_is_deleted(
     loader.engine.dispose()
 
 
+def test_a_database_deleted_in_the_middle_of_a_long_load_gets_every_row(tmp_path: Path) -> None:
+    """The first load of a big folder is one long load_all: it must not go on into the
+    deleted file for minutes, leaving the new one empty."""
+    long_subject = "s" * 200
+    with open(tmp_path / "tickets.csv", "w") as out:  # about 3.4 MB: several commits
+        out.write("id,created_at,status,subject\n")
+        out.writelines(f"T{n},{1_700_000_000 + n},open,{long_subject}\n" for n in range(15_000))
+    db_path = tmp_path / "x.db"
+    commits: list[int] = []
+
+    def delete_after_the_first_commit(result: object) -> None:
+        commits.append(1)
+        if len(commits) == 1:
+            remove_database(db_path)
+
+    loader = Loader(
+        open_engine(db_path), tmp_path, settle_seconds=0, on_commit=delete_after_the_first_commit
+    )
+    loader.load_all()
+    assert db_path.exists()
+    assert count(db_path) == 15_000
+    assert count(db_path, "source_file") == 1
+    loader.engine.dispose()
+
+
 def test_an_ingester_loads_the_folder_into_a_database_put_in_place_of_its_own(
     tmp_path: Path,
 ) -> None:

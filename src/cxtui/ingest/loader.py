@@ -89,6 +89,10 @@ class IngestBusy(RuntimeError):
     """Another process is loading into the same database right now."""
 
 
+class DatabaseMoved(RuntimeError):
+    """The database file was deleted or replaced during a load: start again on the new one."""
+
+
 @dataclass
 class LoadResult:
     """What one load (or one committed batch) added."""
@@ -274,13 +278,20 @@ class Loader:
         """Read what is new in every data file; raises IngestBusy if another loader is active,
         ReadOnlyDatabase if this process may not write the database.
 
-        A database deleted or replaced since the last load is noticed here and reopened (a
-        new one is created if it is gone); it has no record of the files, so all are read
-        again."""
+        A database deleted or replaced is noticed before the load and after every commit
+        (a long first load must not go on into a deleted file): it is reopened (created
+        again if it is gone) and, having no record of the files, gets them all read again."""
         store.check_writable(self.engine)
-        reason = store.follow(self.engine)
-        if reason:
-            log.warning("%s: %s; loading the folder into it", self.engine.url.database, reason)
+        while True:
+            reason = store.follow(self.engine)
+            if reason:
+                log.warning("%s: %s; loading the folder into it", self.engine.url.database, reason)
+            try:
+                return self._load_all()
+            except DatabaseMoved:
+                continue
+
+    def _load_all(self) -> LoadResult:
         total = LoadResult()
         with self._ingest_lock():
             raw = self.engine.raw_connection()
@@ -793,3 +804,5 @@ class Loader:
             self.on_commit(committed)
         if self.progress is not None:
             self.progress(Progress(state.path, state.offset, state.size, total.rows))
+        if store.moved(self.engine):
+            raise DatabaseMoved(self.engine.url.database)
