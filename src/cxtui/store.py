@@ -204,6 +204,8 @@ def open_engine(db_path: Path, *, create: bool = True) -> Engine:
     if not db_path.exists():
         if not create:
             raise FileNotFoundError(f"no database at {db_path}")
+        if not _may_write(db_path):
+            raise PermissionError("it does not exist, and this user may not create it")
         store_schema.create(db_path)
     database = _DatabaseFile(db_path, writable=_may_write(db_path))
     engine = create_engine(f"sqlite:///{db_path}", creator=database.connect)

@@ -208,3 +208,17 @@ def test_report_as_a_viewer_reports_and_says_it_could_not_load(shared: Path) -> 
         f"cannot load new rows (database {db} is read-only for this user);"
         " reporting what the database has"
     ]
+
+
+def test_a_viewer_asked_for_a_database_that_is_not_there_says_so_in_one_line(
+    shared: Path,
+) -> None:
+    missing = shared / "db" / "centre.db"
+    report = [sys.executable, "-m", "cxtui", "report", str(shared / "data"), "--db", str(missing)]
+    viewer = as_nobody(report, shared)
+    _out, err = viewer.communicate(timeout=120)
+    assert viewer.returncode == 2
+    assert err.splitlines() == [
+        f"cxtui: cannot open database {missing}: it does not exist, and this user may not create it"
+    ]
+    assert list((shared / "db").iterdir()) == []
