@@ -42,6 +42,7 @@ def test_the_sample_database_goes_to_the_user_cache(
 
     monkeypatch.setattr("cxtui.tui.app.run_app", run_app)
     sample = bundled_sample_data()
+    assert (sample / "tickets.csv").is_file()
     before = _tree(sample)
     result = run_cli()
     assert result.code == 0, result.stderr

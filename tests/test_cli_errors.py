@@ -25,6 +25,16 @@ def folder(tmp_path: Path) -> Path:
     return data
 
 
+@pytest.fixture(autouse=True)
+def no_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A mistake must stop `cxtui open` before the app starts; if it does not, fail at once."""
+
+    def run_app(*_args: object, **_kwargs: object) -> int:
+        raise AssertionError("the app started")
+
+    monkeypatch.setattr("cxtui.tui.app.run_app", run_app)
+
+
 def one_line(result: Outcome) -> str:
     assert result.code == 2, result
     assert result.stdout == ""
