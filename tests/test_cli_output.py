@@ -111,3 +111,18 @@ def test_a_value_with_a_line_break_cannot_add_a_line_to_the_report(tmp_path: Pat
         result.stdout.splitlines()
     )
     assert sum(line.startswith("  oldest open") for line in result.stdout.splitlines()) == 1
+
+
+def test_a_file_name_that_is_not_utf8_is_skipped_inert(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "tickets.csv").write_text("id,created_at,status\nA,2026-11-20T10:00:00Z,open\n")
+    with open(bytes(data) + b"/t\x9b\x1b]0;x\x07.csv", "wb") as bad:
+        bad.write(b"id,created_at,status\nB,2026-11-20T10:00:00Z,open\n")
+    result = run_cli("ingest", str(data), "--db", str(tmp_path / "x.db"))
+    assert result.code == 0, result.stderr
+    _no_raw_controls(result.stderr.replace("\rloaded ", "loaded "))
+    assert "loaded 1 ticket rows and 0 survey rows from 1 file(s); 0 quarantined" in (result.stderr)
+    assert (
+        "skipped t⟨U+DC9B⟩␛]0;x␇.csv: the file name is not UTF-8; rename the file" in result.stderr
+    )
