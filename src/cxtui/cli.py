@@ -242,7 +242,11 @@ def cli() -> None:
     """
 
 
-db_option = click.option("--db", help="Database file (default DATA_DIR/.cxtui/cxtui.db).")
+db_option = click.option(
+    "--db",
+    help="Database file, in a folder that exists (default DATA_DIR/.cxtui/cxtui.db; for the"
+    " bundled sample, the user cache).",
+)
 config_option = click.option("--config", "config_path", help="Config TOML file.")
 clock_option = click.option(
     "--clock",
