@@ -43,7 +43,8 @@ def folder(tmp_path: Path) -> Path:
         (["report", "{folder}", "--as-of", "soon"], "cxtui: bad --as-of: bad timestamp"),
         (["report", "{folder}", "--format", "xml"], "cxtui: Invalid value for '--format'"),
         (["ingest", "/no/such/folder"], "cxtui: no such folder"),
-        (["report", "{folder}", "--db", "/proc/nope/x.db"], "cxtui: cannot open database"),
+        (["report", "{folder}", "--db", "/proc/nope/x.db"], "cxtui: no such folder for --db"),
+        (["report", "{folder}", "--db", "/proc/x.db"], "cxtui: cannot open database /proc/x.db"),
     ],
 )
 def test_mistakes_are_one_line_and_exit_2(folder: Path, args: list[str], message: str) -> None:

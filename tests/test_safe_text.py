@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import unicodedata
 
+import orjson
 import pytest
 from rich.console import Console
 from rich.text import Text
 
-from cxtui.safe_text import mask_pii, visible
+from cxtui.safe_text import json_visible, mask_pii, visible
 
 HOSTILE = {
     "rich markup": "[bold red]boom[/]",
@@ -105,3 +107,22 @@ def test_truncation_counts_characters_and_ends_with_an_ellipsis() -> None:
 )
 def test_mask_pii(raw: str, masked: str) -> None:
     assert mask_pii(raw) == masked
+
+
+@pytest.mark.parametrize(
+    "raw", [v for k, v in HOSTILE.items() if k != "lone surrogate"], ids=lambda v: repr(v)[:20]
+)
+def test_json_output_has_no_raw_control_and_decodes_to_the_same_data(raw: str) -> None:
+    encoded = json_visible(orjson.dumps({raw: [raw, 1]}).decode())
+    assert _is_safe(encoded), [hex(ord(c)) for c in encoded if not _is_safe(c)]
+    assert json.loads(encoded) == {raw: [raw, 1]}
+
+
+def test_json_escapes_name_the_code_point_even_beyond_the_basic_plane() -> None:
+    assert json_visible('"a\x9b\u202eb"') == r'"a\u009b\u202eb"'
+    assert json_visible('"flag\U000e0067"') == r'"flag\udb40\udc67"'
+
+
+def test_json_layout_and_ordinary_text_are_left_alone() -> None:
+    text = '{"a": 1,\n\t"b": "Zoë 東京 🙂"}'
+    assert json_visible(text) == text

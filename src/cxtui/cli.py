@@ -1,7 +1,10 @@
 """The `cxtui` command line: open the app, ingest, report, simulate, demo.
 
 Every failure a person can cause (a missing folder, a bad option, an unreadable database)
-ends in one line on stderr and exit status 2, never a traceback.
+ends in one line on stderr and exit status 2, never a traceback. Everything printed goes
+through `_echo`, which shows file names and values from the folder (and anything else) the way
+the app does, so a file named with an escape sequence cannot retitle the terminal or write
+its clipboard.
 
 Only click is imported up front. The database layer, the loader and the metrics (and through
 them SQLAlchemy) are imported inside the commands that use them, so `--help`, `--version`
@@ -11,6 +14,7 @@ and a mistyped option answer at once instead of after loading all of it.
 from __future__ import annotations
 
 import dataclasses
+import os
 import sqlite3
 import sys
 import threading
@@ -20,6 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+
+from cxtui.safe_text import json_visible, visible
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -38,11 +44,33 @@ class CxtuiError(click.ClickException):
     exit_code = EXIT_USAGE
 
     def show(self, file: object = None) -> None:
-        click.echo(f"cxtui: {self.format_message()}", err=True)
+        _echo(f"cxtui: {self.format_message()}", err=True)
+
+
+def _echo(*lines: str, err: bool = False, nl: bool = True, overwrite: bool = False) -> None:
+    """Print each of `lines` as one line the terminal shows literally.
+
+    A line break, escape or bidi character inside a line (from a file name, a value, a
+    mapping's name, an exception's text) becomes a visible stand-in, so it can neither act on
+    the terminal nor make one message look like two. `overwrite` redraws the current line.
+    """
+    text = "\n".join(visible(line) for line in lines)
+    click.echo(("\r" if overwrite else "") + text, err=err, nl=nl)
+
+
+def _echo_json(value: object) -> None:
+    """Print `value` as compact JSON with no raw control, bidi or zero-width character."""
+    import orjson
+
+    click.echo(json_visible(orjson.dumps(value).decode()))
 
 
 def bundled_sample_data() -> Path:
-    """The sample folder shipped inside the package, or the repository's own copy."""
+    """The sample folder shipped inside the package, or the repository's own copy.
+
+    Either way it is read only: its database lives in the user's cache (`_db_path`), never
+    inside an installed package or the repository.
+    """
     from importlib import resources
 
     packaged = Path(str(resources.files("cxtui"))) / "sample_data"
@@ -54,13 +82,15 @@ def bundled_sample_data() -> Path:
 def _data_dir(path: str) -> Path:
     folder = Path(path).expanduser()
     if not folder.is_dir():
-        raise CxtuiError(f"no such folder: {folder}")
+        raise CxtuiError(f"{'not a folder' if folder.exists() else 'no such folder'}: {folder}")
     return folder
 
 
 def _config(data_dir: Path | None, config_path: str | None) -> Config:
     from cxtui.config import ConfigError, load_config
 
+    if config_path and not Path(config_path).is_file():
+        raise CxtuiError(f"no such file for --config: {config_path}")
     try:
         return load_config(data_dir, Path(config_path) if config_path else None)
     except (ConfigError, OSError) as exc:
@@ -76,35 +106,103 @@ def _window_seconds(text: str) -> int:
         raise CxtuiError(f"bad --window: {exc}") from None
 
 
-def _as_of(text: str | None, config: Config) -> int | None:
+def _as_of(text: str | None, config: Config, option: str = "--as-of") -> int | None:
+    """`text` as epoch seconds in the config's zone; errors name `option`."""
     if text is None:
         return None
     from cxtui.ingest.normalise import RowError, parse_time, zone
 
     try:
-        moment = parse_time(text, zone(config.timezone), "--as-of")
+        moment = parse_time(text, zone(config.timezone), option)
     except RowError as exc:
-        raise CxtuiError(f"bad --as-of: {exc}") from None
+        raise CxtuiError(f"bad {option}: {exc}") from None
     if moment is None:
-        raise CxtuiError("bad --as-of: empty")
+        raise CxtuiError(f"bad {option}: empty")
     return moment
 
 
-def _db_path(data_dir: Path, db: str | None) -> Path:
-    from cxtui.store import default_db_path
+def _db_path(data_dir: Path, db: str | None, *, bundled_sample: bool = False) -> Path:
+    """Where the database goes: --db, else CXTUI_DB, else beside or for the folder.
 
-    return Path(db).expanduser() if db else default_db_path(data_dir)
+    The bundled sample's database always goes to the user's cache: an installed package (or a
+    file uv hard-links into its cache) and the repository's sample_data are not for writing.
+    A folder given by the person must exist: creating /no/such/dir for a mistyped --db would
+    hide the typo.
+    """
+    from cxtui.store import cache_db_path, default_db_path
+
+    if db:
+        path, source = Path(db).expanduser(), "--db"
+    elif os.environ.get("CXTUI_DB"):
+        path, source = Path(os.environ["CXTUI_DB"]).expanduser(), "CXTUI_DB"
+    elif bundled_sample:
+        return cache_db_path(data_dir)
+    else:
+        return default_db_path(data_dir)
+    if path.is_dir():
+        raise CxtuiError(f"{source} is a folder, not a database file: {path}")
+    if not path.parent.is_dir():
+        raise CxtuiError(f"no such folder for {source}: {path.parent}")
+    return path
+
+
+def _database_problem(exc: BaseException) -> str:
+    """One line for a database error: SQLite's own words, without SQLAlchemy's SQL echo and
+    "(Background on this error …)" link."""
+    cause = getattr(exc, "orig", None) or exc
+    return str(cause).splitlines()[0] if str(cause) else type(cause).__name__
+
+
+def _is_database_error(exc: BaseException) -> bool:
+    """An SQLite or SQLAlchemy error, without importing SQLAlchemy where it was never loaded."""
+    if isinstance(exc, sqlite3.Error):
+        return True
+    sqlalchemy_exc = sys.modules.get("sqlalchemy.exc")
+    return sqlalchemy_exc is not None and isinstance(exc, sqlalchemy_exc.SQLAlchemyError)
+
+
+def _foreign_tables(db_path: Path, ours: set[str]) -> list[str]:
+    """The tables of an existing SQLite file that holds tables but none of `ours`.
+
+    Opening it as a cxtui database would add cxtui's tables to another program's file.
+    Anything that stops the look (no such file, no read access) leaves the answer to
+    `open_engine`, which reports it.
+    """
+    if not db_path.is_file() or db_path.stat().st_size == 0:
+        return []
+    try:
+        db = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return []
+    try:
+        rows = db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    except sqlite3.Error:
+        return []
+    finally:
+        db.close()
+    tables = [name for (name,) in rows if not name.startswith("sqlite_")]
+    return [] if ours.intersection(tables) else tables
 
 
 def _open_engine(db_path: Path) -> Engine:
     from sqlalchemy.exc import SQLAlchemyError
+    from sqlmodel import SQLModel
 
     from cxtui.store import open_engine
 
+    foreign = _foreign_tables(db_path, set(SQLModel.metadata.tables))
+    if foreign:
+        raise CxtuiError(
+            f"{db_path} is not a cxtui database (it holds other tables: {', '.join(foreign[:5])})"
+        )
     try:
         return open_engine(db_path)
     except (OSError, SQLAlchemyError, sqlite3.Error) as exc:
-        raise CxtuiError(f"cannot open database {db_path}: {exc}") from None
+        problem = _database_problem(exc)
+        cause = getattr(exc, "orig", None) or exc
+        if getattr(cause, "sqlite_errorcode", None) == sqlite3.SQLITE_NOTADB:
+            raise CxtuiError(f"{db_path} is not a cxtui database ({problem})") from None
+        raise CxtuiError(f"cannot open database {db_path}: {problem}") from None
 
 
 def _progress_printer() -> Callable[[Progress], None]:
@@ -117,10 +215,11 @@ def _progress_printer() -> Callable[[Progress], None]:
         if now - last >= 0.5:
             last = now
             share = 100 * progress.bytes_done / progress.bytes_total if progress.bytes_total else 0
-            click.echo(
-                f"\rloaded {progress.rows:,} rows — {progress.file} {share:.0f} %   ",
+            _echo(
+                f"loaded {progress.rows:,} rows — {progress.file} {share:.0f} %   ",
                 err=True,
                 nl=False,
+                overwrite=True,
             )
 
     return show
@@ -143,7 +242,11 @@ def cli() -> None:
     """
 
 
-db_option = click.option("--db", help="Database file (default DATA_DIR/.cxtui/cxtui.db).")
+db_option = click.option(
+    "--db",
+    help="Database file, in a folder that exists (default DATA_DIR/.cxtui/cxtui.db; for the"
+    " bundled sample, the user cache).",
+)
 config_option = click.option("--config", "config_path", help="Config TOML file.")
 clock_option = click.option(
     "--clock",
@@ -174,6 +277,7 @@ def open_app(
 ) -> None:
     """Open the live dashboard on DATA_DIR (default: the bundled sample data)."""
     folder = _data_dir(data_dir) if data_dir else bundled_sample_data()
+    db_path = _db_path(folder, db, bundled_sample=data_dir is None)
     config = _config(folder, config_path)
     if mask_pii:
         config = dataclasses.replace(config, mask_pii=True)
@@ -181,7 +285,6 @@ def open_app(
         config = dataclasses.replace(config, clock=clock)
     window_seconds = _window_seconds(window or config.default_window)
     frozen = _as_of(as_of, config)
-    db_path = _db_path(folder, db)
     _open_engine(db_path).dispose()
     from cxtui.tui.app import run_app
 
@@ -207,11 +310,14 @@ def ingest(
     data_dir: str, db: str | None, config_path: str | None, watch: bool, quiet: bool
 ) -> None:
     """Load DATA_DIR into the database once (or keep loading with --watch)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from cxtui.ingest.loader import IngestBusy, Loader
 
     folder = _data_dir(data_dir)
     config = _config(folder, config_path)
-    engine = _open_engine(_db_path(folder, db))
+    db_path = _db_path(folder, db)
+    engine = _open_engine(db_path)
     loader = Loader(
         engine,
         folder,
@@ -233,12 +339,12 @@ def ingest(
             result = loader.load_all()
     except IngestBusy as exc:
         raise CxtuiError(f"{exc}; not starting a second one") from None
-    except (sqlite3.Error, OSError) as exc:
-        raise CxtuiError(f"cannot load into the database: {exc}") from None
+    except (sqlite3.Error, SQLAlchemyError, OSError) as exc:
+        raise CxtuiError(f"cannot load into {db_path}: {_database_problem(exc)}") from None
     if not quiet:
-        click.echo("\r" + _summary(result) + " " * 10, err=True)
+        _echo(_summary(result) + " " * 10, err=True, overwrite=True)
         for message in result.skipped:
-            click.echo(message, err=True)
+            _echo(message, err=True)
 
 
 @cli.command()
@@ -269,7 +375,6 @@ def report(
     clock: str | None,
 ) -> None:
     """Load what is new in DATA_DIR, then print every metric."""
-    import orjson
     from sqlalchemy.exc import SQLAlchemyError
 
     from cxtui.ingest.loader import IngestBusy, Loader
@@ -286,11 +391,14 @@ def report(
     try:
         result = loader.load_all()
         for message in result.skipped:
-            click.echo(message, err=True)
+            _echo(message, err=True)
     except IngestBusy:
-        click.echo("another cxtui is loading this folder; reporting what it has", err=True)
-    except (sqlite3.Error, OSError) as exc:
-        click.echo(f"cannot load new rows ({exc}); reporting what the database has", err=True)
+        _echo("another cxtui is loading this folder; reporting what it has", err=True)
+    except (sqlite3.Error, SQLAlchemyError, OSError) as exc:
+        _echo(
+            f"cannot load new rows ({_database_problem(exc)}); reporting what the database has",
+            err=True,
+        )
     filters = Filters(channel=channel, queue=queue, agent=agent, priority=priority)
     target = config.sl_target_seconds if sl_target is None else sl_target
     window_of = Window(as_of=int(time.time()) if moment is None else moment, seconds=window_seconds)
@@ -305,11 +413,11 @@ def report(
                 hours=config.business_hours,
             )
     except (SQLAlchemyError, sqlite3.Error) as exc:
-        raise CxtuiError(f"cannot read database: {exc}") from None
+        raise CxtuiError(f"cannot read database: {_database_problem(exc)}") from None
     if fmt == "json":
-        click.echo(orjson.dumps(report_dict(board)).decode())
+        _echo_json(report_dict(board))
     else:
-        click.echo(report_table(board), nl=False)
+        _echo(*report_table(board).removesuffix("\n").split("\n"))
 
 
 @cli.command()
@@ -326,8 +434,8 @@ def check(data_dir: str, config_path: str | None) -> None:
     try:
         checks = check_folder(folder, config)
     except (sqlite3.Error, OSError) as exc:
-        raise CxtuiError(f"cannot check {folder}: {exc}") from None
-    click.echo(check_text(checks, folder), nl=False)
+        raise CxtuiError(f"cannot check {folder}: {_database_problem(exc)}") from None
+    _echo(*check_text(checks, folder).removesuffix("\n").split("\n"))
     sys.exit(exit_status(checks))
 
 
@@ -345,18 +453,22 @@ def simulate(
     from cxtui import simulate as simulator
     from cxtui.config import Config
 
-    folder = Path(data_dir).expanduser()
-    folder.mkdir(parents=True, exist_ok=True)
     end_at = None
     if end is not None:
         from datetime import UTC, datetime
 
-        end_epoch = _as_of(end, Config())
+        end_epoch = _as_of(end, Config(), "--end")
         end_at = datetime.fromtimestamp(end_epoch or 0, UTC)
+    folder = Path(data_dir).expanduser()
+    if folder.exists() and not folder.is_dir():
+        raise CxtuiError(f"not a folder: {folder}")
     try:
+        folder.mkdir(parents=True, exist_ok=True)
         simulator.simulate(folder, days=days, rate=rate, seed=seed, follow_mode=follow, end=end_at)
     except KeyboardInterrupt:
         return
+    except OSError as exc:
+        raise CxtuiError(f"cannot write into {folder}: {exc.strerror or exc}") from None
 
 
 @cli.command()
@@ -419,10 +531,14 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Abort:
         sys.exit(130)
     except click.ClickException as exc:
-        if isinstance(exc, CxtuiError):
-            exc.show()
-        else:
-            click.echo(f"cxtui: {exc.format_message()}", err=True)
+        _echo(f"cxtui: {exc.format_message()}", err=True)
+        sys.exit(EXIT_USAGE)
+    except Exception as exc:
+        # A database error no command foresaw (a file swapped for a non-database mid-run,
+        # say) still ends in one line, like every other database error.
+        if not _is_database_error(exc):
+            raise
+        _echo(f"cxtui: database error: {_database_problem(exc)}", err=True)
         sys.exit(EXIT_USAGE)
 
 

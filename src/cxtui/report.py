@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from cxtui.metrics import Dashboard
+from cxtui.safe_text import visible
 
 
 def duration(seconds: float | None) -> str:
@@ -35,7 +36,9 @@ def number(value: float | None, digits: int = 1) -> str:
 
 
 def _counts(values: dict[str, int]) -> str:
-    return ", ".join(f"{k} {v}" for k, v in sorted(values.items(), key=lambda kv: -kv[1])) or "—"
+    """Counts by a value from the files (a queue, a status), each value on this one line."""
+    by_size = sorted(values.items(), key=lambda kv: -kv[1])
+    return ", ".join(f"{visible(k)} {v}" for k, v in by_size) or "—"
 
 
 def report_table(d: Dashboard) -> str:

@@ -99,3 +99,31 @@ def mask_pii(text: str) -> str:
     digits stay so two contacts can still be told apart.
     """
     return _PHONE.sub(_mask_phone, _EMAIL.sub(_mask_email, text))
+
+
+# Raw, these can only be the layout between JSON tokens; an encoder escapes them in strings.
+_JSON_WHITESPACE = "\t\n\r"
+
+
+def _json_escape(char: str) -> str:
+    code = ord(char)
+    if code > 0xFFFF:
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
+
+
+def json_visible(json_text: str) -> str:
+    """JSON text with every character `visible` would stand in for written as a \\u escape.
+
+    A JSON encoder escapes C0 controls but leaves C1 controls (U+009B is CSI to many
+    terminals), DEL and bidi overrides raw, so `cxtui report --format json` piped to a
+    terminal could still act on them. Such characters only ever occur inside JSON strings,
+    where the escape decodes back to the same character: a script reads the same data.
+    """
+    if json_text.isprintable():
+        return json_text
+    return "".join(
+        _json_escape(c) if _needs_stand_in(c) and c not in _JSON_WHITESPACE else c
+        for c in json_text
+    )

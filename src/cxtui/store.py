@@ -47,6 +47,15 @@ def default_db_path(data_dir: Path) -> Path:
     data_dir = data_dir.resolve()
     if os.access(data_dir, os.W_OK):
         return data_dir / ".cxtui" / "cxtui.db"
+    return cache_db_path(data_dir)
+
+
+def cache_db_path(data_dir: Path) -> Path:
+    """The per-user cache file for `data_dir`, for folders cxtui must not write into.
+
+    Named after the folder's absolute path so two such folders never share a database.
+    """
+    data_dir = data_dir.resolve()
     digest = hashlib.sha256(str(data_dir).encode()).hexdigest()[:16]
     return Path(user_cache_dir("cxtui")) / f"{data_dir.name}-{digest}.db"
 

@@ -166,6 +166,15 @@ def not_text(head: bytes) -> str | None:
     return None
 
 
+def _is_utf8(name: str) -> bool:
+    """False for a name with bytes that are not UTF-8 (Python keeps them as lone surrogates)."""
+    try:
+        name.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _fingerprint(head: bytes) -> str:
     return f"{len(head)}:{hashlib.sha1(head).hexdigest()}"
 
@@ -327,6 +336,10 @@ class Loader:
 
     def _load_file(self, db: sqlite3.Connection, path: Path, total: LoadResult) -> None:
         name = path.relative_to(self.data_dir).as_posix()
+        if not name.isprintable() and not _is_utf8(name):
+            # SQLite stores names as UTF-8: such a name would stop the whole load.
+            self._skip(name, "the file name is not UTF-8; rename the file", total)
+            return
         try:
             info = path.stat()
         except OSError as exc:
