@@ -147,7 +147,7 @@ class CsvHeader:
     def names(self) -> frozenset[str]:
         """The column names of this header and the file's first, also as the first field of
         a line starting with a BOM."""
-        known = {*self.columns, *(self.first or ())}
+        known = {*self.columns, *(self.first or ())} - {""}
         return frozenset(known) | {"\ufeff" + c for c in known}
 
     @cached_property
@@ -189,13 +189,14 @@ def new_header(fields: Sequence[str], header: CsvHeader) -> CsvHeader | None:
 
     An exporter that appends a block with its own header line writes the column names again,
     maybe in another order or with a column added or dropped. A line is taken for a header
-    when its first field is a column name (of the current header or the file's first) and
+    when its first field is exactly a column name (of the current header or the file's
+    first; after a BOM, if the block was a whole export with one) and
     either its fields are the names of one of those two in any order, or they are distinct,
     hold no two digits in a row, and include at least half the current names (and at least
     two). Every row that loads holds a time, which the first test would need to be a column
     name and the second to have no two digits in a row: no row that could load is taken for
     a header."""
-    first = fields[0].strip().removeprefix("\ufeff").strip()
+    first = fields[0].removeprefix("\ufeff")
     if first not in header.names:
         return None
     columns = [first, *(f.strip() for f in fields[1:])]
@@ -218,12 +219,12 @@ def _first_header(rows: Sequence[tuple[str, ...] | None], header: CsvHeader) -> 
     the run shows; only a run that does is looked at row by row."""
     names = header.names
     try:
-        if names.isdisjoint(map(str.strip, map(itemgetter(0), rows))):  # type: ignore[arg-type]
+        if names.isdisjoint(map(itemgetter(0), rows)):  # type: ignore[arg-type]
             return None
     except (TypeError, IndexError):  # a line the csv module rejected, or an empty one
         pass
     for k, row in enumerate(rows):
-        if row and row[0].strip() in names and new_header(row, header) is not None:
+        if row and row[0] in names and new_header(row, header) is not None:
             return k
     return None
 
@@ -462,7 +463,7 @@ def _csv_line(
         row = next(csv.reader((text,), delimiter=header.delimiter, strict=True))
     except csv.Error as exc:
         return [Record(line, None, raw, f"broken CSV quoting: {exc}")], None
-    if row and row[0].strip() in header.names:
+    if row and row[0] in header.names:
         changed = new_header(row, header)
         if changed is not None:
             return [], changed
