@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cxtui.config import Config
+from cxtui.ingest.encodings import label
 from cxtui.ingest.loader import Loader, LoadResult
 from cxtui.safe_text import visible
 from cxtui.store import open_engine
@@ -34,6 +35,8 @@ class FileCheck:
     reasons: list[tuple[int, str]] = field(default_factory=list)
     problem: str | None = None
     absent: list[str] = field(default_factory=list)
+    encoding: str | None = None
+    """The encoding the file was read in, when it is not UTF-8."""
     headers: list[tuple[int, str]] = field(default_factory=list)
     """Header lines met in the middle of the file: line, and what the loader made of it."""
 
@@ -87,6 +90,7 @@ def check_folder(
             check.quarantined = loaded.quarantined
         check.problem = loader.problems.get(name)
         check.headers = loader.header_changes.get(name, [])
+        check.encoding = loader.encodings.get(name)
     for name, line, reason in quarantine:
         check = checks.get(name)
         if check is not None and len(check.reasons) < first_reasons:
@@ -114,6 +118,8 @@ def check_text(
     lines: list[str] = []
     for check in checks:
         lines.append(f"{visible(check.file, MAX_SHOWN)}: {visible(check.matched, MAX_SHOWN)}")
+        if check.encoding is not None:
+            lines.append(f"  read as {label(check.encoding)}")
         if check.problem is not None:
             lines.append(f"  cannot be loaded: {visible(check.problem, MAX_SHOWN)}")
             continue

@@ -114,6 +114,9 @@ def test_utf16_and_utf32_with_a_byte_order_mark_load(tmp_path: Path, codec: str)
     assert (result.tickets, result.surveys, result.quarantined, result.skipped) == (3, 2, 0, [])
     assert normalised(stored(loader)) == expected_tickets()
     assert rows(loader, "SELECT comment FROM survey WHERE id = 'S1'") == [("Très bien 😀",)]
+    text = check_text(check_folder(tmp_path, Config()), tmp_path).splitlines()
+    named = {"utf-16-le": "UTF-16 LE", "utf-16-be": "UTF-16 BE", "utf-32-le": "UTF-32 LE"}
+    assert text[text.index("tickets.csv: native tickets") + 1] == f"  read as {named[codec]}"
 
 
 def test_utf16_appended_in_pieces_cut_mid_character_loads_once(

@@ -226,6 +226,8 @@ class Loader:
         self.mappings = tuple(mappings)
         self.encoding = encoding
         """The encoding of CSV files that neither a [[mapping]] nor a byte order mark names."""
+        self.encodings: dict[str, str] = {}
+        """The encoding each file was read in, for the files not read as UTF-8."""
         self.header_changes: dict[str, list[tuple[int, str]]] = {}
         """For each CSV file, the header lines met in its middle: line, and what changed."""
         self._uncommitted = LoadResult()
@@ -328,10 +330,13 @@ class Loader:
         try:
             with open(path, "rb") as handle:
                 encoding = self._encoding(name, fmt, handle)
+                if encoding != encodings.UTF8:
+                    self.encodings[name] = encoding
                 if state is not None and not self._same_encoding(state, encoding):
                     state = None  # the encoding setting changed: read it afresh
                 if state is None or self._replaced(state, info, handle):
                     state = FileState(name, *identity, reset=True)
+                    self.header_changes.pop(name, None)
                     handle.seek(0)
                     why = not_text(handle.read(TEXT_SNIFF_BYTES), encoding)
                     if why:
