@@ -111,6 +111,20 @@ def test_a_header_through_a_mapping_reads_the_rows_after_it(tmp_path: Path) -> N
     assert placed(loader) == expected(3)
 
 
+def test_a_header_without_a_mapped_column_quarantines_its_block(tmp_path: Path) -> None:
+    mappings = mappings_from_config(
+        [{"files": "calls-*.csv", "ticket": {"id": "Ref", "created_at": "Opened"}}], "test"
+    )
+    block = "Ref,Opened,Team\nT0,2026-11-20T10:00:00Z,Q0\n"
+    (tmp_path / "calls-1.csv").write_text(block + "Ref,Team,Closed\nT1,Q1,x\n" + block)
+    loader = make_loader(tmp_path, mappings=mappings)
+    result = loader.load_all()
+    assert (result.tickets, result.quarantined) == (2, 1)
+    assert quarantine(loader) == [
+        (4, "the header at line 3 has no column for ticket field created_at (needs 'Opened')")
+    ]
+
+
 def test_a_header_through_a_preset_reads_the_rows_after_it(tmp_path: Path) -> None:
     header = ["Ticket ID", "Subject", "Status", "Priority", "Source", "Created time", "Group"]
     moved = [*header[:-2], "Group", "Created time"]

@@ -695,7 +695,7 @@ class Loader:
             why = f"no {' and '.join(map(repr, lacking))} column" if lacking else None
         else:
             plan = presets.plan_for(kind, path, header.columns, self.mappings, self.naive_zone)
-            why = "; ".join(plan.missing) if plan is not None else "the rules are gone"
+            why = "; ".join(plan.missing) if plan is not None else "columns its rules cannot read"
             why = why or None
         problem = None if why is None else f"the header at line {header.line} has {why}"
         if len(self._header_problems) >= MAX_HEADER_CHANGES:
