@@ -99,6 +99,19 @@ def test_cp1252_field_without_the_setting_names_it_and_the_rest_loads(tmp_path: 
     assert quarantine(again) == []
 
 
+def test_json_lines_that_are_not_utf8_say_json_must_be(tmp_path: Path) -> None:
+    """The encoding setting is for CSV: JSON is UTF-8 by its standard, so the reason does not
+    suggest it."""
+    (tmp_path / "surveys.jsonl").write_bytes(
+        '{"id": "S1", "submitted_at": 1795168800, "kind": "nps", "score": 9}\n'
+        '{"id": "S2", "submitted_at": 1795168800, "kind": "nps", "score": 9, "comment": "Grüße"}\n'
+        .encode("cp1252")
+    )  # fmt: skip
+    loader = make_loader(tmp_path, encoding="cp1252")
+    assert loader.load_all().surveys == 1
+    assert quarantine(loader) == [(2, "not UTF-8 at byte 82 (0xfc); JSON must be UTF-8")]
+
+
 @pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be", "utf-32-le"])
 def test_utf16_and_utf32_with_a_byte_order_mark_load(tmp_path: Path, codec: str) -> None:
     (tmp_path / "tickets.csv").write_bytes(("\ufeff" + TICKETS).encode(codec))
