@@ -184,18 +184,17 @@ def _sniff_delimiter(header_line: str) -> str:
     return best if counts[best] > counts[","] else ","
 
 
-def new_header(fields: Sequence[str], header: CsvHeader) -> CsvHeader | None:
+def _new_header(fields: Sequence[str], header: CsvHeader) -> CsvHeader | None:
     """The header a line in the middle of a CSV file is, or None for a row of data.
 
     An exporter that appends a block with its own header line writes the column names again,
     maybe in another order or with a column added or dropped. A line is taken for a header
-    when its first field is exactly a column name (of the current header or the file's
-    first; after a BOM, if the block was a whole export with one) and
-    either its fields are the names of one of those two in any order, or they are distinct,
-    hold no two digits in a row, and include at least half the current names (and at least
-    two). Every row that loads holds a time, which the first test would need to be a column
-    name and the second to have no two digits in a row: no row that could load is taken for
-    a header."""
+    when its first field is exactly a column name (of the current header or the file's first;
+    after a BOM, if the block was a whole export with one) and either its fields are the
+    names of one of those two in any order, or they are distinct, hold no two digits in a
+    row, and include at least half the current names (and at least two). Every row that
+    loads holds a time, which the first test would need to be a column name and the second
+    to have no two digits in a row: no row that could load is taken for a header."""
     first = fields[0].removeprefix("\ufeff")
     if first not in header.names:
         return None
@@ -224,7 +223,7 @@ def _first_header(rows: Sequence[tuple[str, ...] | None], header: CsvHeader) -> 
     except (TypeError, IndexError):  # a line the csv module rejected, or an empty one
         pass
     for k, row in enumerate(rows):
-        if row and row[0] in names and new_header(row, header) is not None:
+        if row and row[0] in names and _new_header(row, header) is not None:
             return k
     return None
 
@@ -243,7 +242,7 @@ def read_csv(
     broken when a following line is a complete record on its own, or after 200 lines.
 
     Returns the records in parts, each with the header that reads them: a header line met
-    in the middle of the file (see new_header) starts a new part, whose records it reads.
+    in the middle of the file (see _new_header) starts a new part, whose records it reads.
     A first line that is not text in the file's `encoding` ends the reading: its part holds
     it as a record set aside, with a header that has no columns.
 
@@ -464,7 +463,7 @@ def _csv_line(
     except csv.Error as exc:
         return [Record(line, None, raw, f"broken CSV quoting: {exc}")], None
     if row and row[0] in header.names:
-        changed = new_header(row, header)
+        changed = _new_header(row, header)
         if changed is not None:
             return [], changed
     if len(row) > len(header.columns):
