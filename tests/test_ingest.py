@@ -198,7 +198,11 @@ BAD_ROWS = [
     ("tickets.csv", "x,2026-11-20T10:00:00Z,exploded", "unknown status 'exploded'"),
     ("tickets.csv", 'x,2026-11-20T10:00:00Z,"op"en', "broken CSV quoting: ',' expected after '\"'"),
     ("tickets.csv", "x,2026-11-20T10:00:00Z,open,extra", "row has 4 fields but the header has 3"),
-    ("tickets.csv", b"x,2026-11-20T10:00:00Z,op\xffen", "invalid UTF-8 at byte 25"),
+    (
+        "tickets.csv",
+        b"x,2026-11-20T10:00:00Z,op\xffen",
+        'not UTF-8 at byte 25 (0xff); set encoding = "cp1252"?',
+    ),
     (
         "surveys.jsonl",
         '{"id": "x", "submitted_at": 1, "kind": "nps", "score": 11}',

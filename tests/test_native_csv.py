@@ -248,7 +248,10 @@ def test_a_bad_timestamp_in_an_hour_already_seen_is_still_refused(bad: str) -> N
 
 
 LINE_PIECES = st.sampled_from(
-    ["a", "T1", "2026-11-20T10:00:00Z", "", " ", ",", ";", '"', '""', "\r", "é", "\x00", "\t"]
+    [
+        *("a", "T1", "2026-11-20T10:00:00Z", "", " ", ",", ";", '"', '""', "\r", "é", "\x00"),
+        *("\t", "id", "created_at", "status", "\ufeff"),  # and header lines mid-file
+    ]
 )
 LINE = st.lists(LINE_PIECES, max_size=8).map("".join)
 
@@ -285,20 +288,25 @@ def test_plain_rows_read_like_the_general_reader(
         body = body[: len(body) // 2] + junk + body[len(body) // 2 :]
     data = (head.encode() if with_header else b"") + body + tail
     start = None if with_header else CsvHeader(columns, delimiter)
-    general_chunk, general_header = read_csv(data, 1, start, settled=settled)
-    plain_chunk, plain_header = read_csv(data, 1, start, settled=settled, plain_rows=True)
-    assert plain_header == general_header
-    assert (plain_chunk.consumed, plain_chunk.lines) == (
-        general_chunk.consumed,
-        general_chunk.lines,
-    )
-    expected = [(r.line, r.fields, r.reason) for r in general_chunk.records]
-    got = [(r.line, r.fields, r.reason) for r in as_records(plain_chunk.records, plain_header)]
-    assert got == expected
-    # the raw text kept for quarantine is the same line, whatever its ending
-    general_raw = [r.raw.rstrip(b"\r\n") for r in general_chunk.records]
-    plain_raw = [r.raw.rstrip(b"\r\n") for r in as_records(plain_chunk.records, plain_header)]
-    assert plain_raw == general_raw
+    general = read_csv(data, 1, start, settled=settled)
+    plain = read_csv(data, 1, start, settled=settled, plain_rows=True)
+    assert len(plain) == len(general)
+    for (general_chunk, general_header), (plain_chunk, plain_header) in zip(
+        general, plain, strict=True
+    ):
+        assert plain_header == general_header
+        assert (plain_chunk.consumed, plain_chunk.lines, plain_chunk.header_line) == (
+            general_chunk.consumed,
+            general_chunk.lines,
+            general_chunk.header_line,
+        )
+        expected = [(r.line, r.fields, r.reason) for r in general_chunk.records]
+        got = [(r.line, r.fields, r.reason) for r in as_records(plain_chunk.records, plain_header)]
+        assert got == expected
+        # the raw text kept for quarantine is the same line, whatever its ending
+        general_raw = [r.raw.rstrip(b"\r\n") for r in general_chunk.records]
+        plain_raw = [r.raw.rstrip(b"\r\n") for r in as_records(plain_chunk.records, plain_header)]
+        assert plain_raw == general_raw
 
 
 def test_exports_with_quotes_crlf_and_bad_rows_load_as_before(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cxtui.config import Config
+from cxtui.ingest.encodings import label
 from cxtui.ingest.loader import Loader, LoadResult
 from cxtui.safe_text import visible
 from cxtui.store import open_engine
@@ -34,6 +35,10 @@ class FileCheck:
     reasons: list[tuple[int, str]] = field(default_factory=list)
     problem: str | None = None
     absent: list[str] = field(default_factory=list)
+    encoding: str | None = None
+    """The encoding the file was read in, when it is not UTF-8."""
+    headers: list[tuple[int, str]] = field(default_factory=list)
+    """Header lines met in the middle of the file: line, and what the loader made of it."""
 
     @property
     def ok(self) -> bool:
@@ -62,6 +67,7 @@ def check_folder(
                 settle_seconds=0,
                 on_commit=count,
                 mappings=config.mappings,
+                encoding=config.encoding,
             )
             loader.load_all()
             files = [p.relative_to(data_dir).as_posix() for p in loader.data_files()]
@@ -83,6 +89,8 @@ def check_folder(
             check.tickets, check.surveys = loaded.tickets, loaded.surveys
             check.quarantined = loaded.quarantined
         check.problem = loader.problems.get(name)
+        check.headers = loader.header_changes.get(name, [])
+        check.encoding = loader.encodings.get(name)
     for name, line, reason in quarantine:
         check = checks.get(name)
         if check is not None and len(check.reasons) < first_reasons:
@@ -101,17 +109,25 @@ def exit_status(checks: list[FileCheck]) -> int:
     return 0 if checks and all(c.ok for c in checks) else 2
 
 
-def check_text(checks: list[FileCheck], data_dir: Path) -> str:
+def check_text(
+    checks: list[FileCheck], data_dir: Path, *, first_reasons: int = FIRST_REASONS
+) -> str:
     """The dry run for people: one block per file, then a one-line summary."""
     if not checks:
         return f"no data files (.csv, .jsonl, .ndjson, .json) in {visible(data_dir)}\n"
     lines: list[str] = []
     for check in checks:
         lines.append(f"{visible(check.file, MAX_SHOWN)}: {visible(check.matched, MAX_SHOWN)}")
+        if check.encoding is not None:
+            lines.append(f"  read as {label(check.encoding)}")
         if check.problem is not None:
             lines.append(f"  cannot be loaded: {visible(check.problem, MAX_SHOWN)}")
             continue
         lines.append(f"  would load {_rows(check)}")
+        for line, what in check.headers[:first_reasons]:
+            lines.append(f"  line {line}: {visible(what, MAX_SHOWN)}")
+        if len(check.headers) > first_reasons:
+            lines.append(f"  … and {len(check.headers) - first_reasons:,} more header line(s)")
         if check.quarantined:
             lines.append(f"  {check.quarantined:,} row(s) would be quarantined; the first:")
             lines.extend(

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from platformdirs import user_config_dir
 
 from cxtui.business_hours import BusinessHours, WeekHours, parse_week
+from cxtui.ingest.encodings import UTF8, EncodingError, check_encoding
 from cxtui.ingest.mapping import ExportMapping, MappingError
 from cxtui.ingest.presets import mappings_from_config
 
@@ -102,6 +103,8 @@ class Config:
     week: WeekHours | None = None
     holidays: frozenset[date] = field(default_factory=frozenset)
     mappings: tuple[ExportMapping, ...] = ()
+    encoding: str = UTF8
+    """Of the CSV files no [[mapping]] gives an encoding (a byte order mark wins)."""
 
     @property
     def default_window_seconds(self) -> int:
@@ -184,6 +187,11 @@ def _config_from(document: dict[str, object], source: Path) -> Config:
         if not isinstance(value, bool):
             raise ConfigError(f"{source}: mask_pii must be true or false, not {value!r}")
         config.mask_pii = value
+    if "encoding" in document:
+        try:
+            config.encoding = check_encoding(document["encoding"])
+        except EncodingError as error:
+            raise ConfigError(f"{source}: {error}") from None
     if "thresholds" in document:
         config.thresholds = _thresholds(document["thresholds"], source)
     if "clock" in document:

@@ -94,7 +94,6 @@ def test_truncated_to_zero_and_rewritten_like_log_rotation(tmp_path: Path) -> No
     [
         ("tickets.csv", lambda p: p.mkdir(), "not a regular file"),
         ("picture.csv", lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00"), "binary content"),
-        ("tickets16.csv", lambda p: p.write_bytes("id,created_at\n".encode("utf-16")), "UTF-16"),
         ("loop.csv", lambda p: p.symlink_to(p), "Too many levels of symbolic links"),
         ("gone.csv", lambda p: p.symlink_to(p.parent / "nowhere"), "No such file or directory"),
     ],

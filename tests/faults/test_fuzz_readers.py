@@ -59,9 +59,11 @@ def test_line_readers_never_raise_and_account_for_every_byte(data: bytes, settle
     assert chunk.lines == data[: chunk.consumed].count(b"\n")
     header = CsvHeader(["id", "created_at"], ",")
     for start_header in (None, header):
-        chunk, _ = read_csv(data, 1, start_header, settled=settled)
-        assert 0 <= chunk.consumed <= len(data)
-        assert chunk.lines == data[: chunk.consumed].count(b"\n")
+        consumed = lines = 0
+        for chunk, _ in read_csv(data, 1, start_header, settled=settled):
+            consumed, lines = consumed + chunk.consumed, lines + chunk.lines
+        assert 0 <= consumed <= len(data)
+        assert lines == data[:consumed].count(b"\n")
 
 
 @FUZZ

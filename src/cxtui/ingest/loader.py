@@ -30,7 +30,7 @@ from typing import BinaryIO, NoReturn
 from sqlalchemy.engine import Engine
 
 from cxtui import aggregates, store, store_schema
-from cxtui.ingest import native_csv, presets, store_sql
+from cxtui.ingest import encodings, native_csv, presets, store_sql
 from cxtui.ingest.mapping import ExportMapping, FilePlan
 from cxtui.ingest.normalise import (
     RowError,
@@ -58,6 +58,8 @@ FINGERPRINT_BYTES = 1024
 TEXT_SNIFF_BYTES = 4096
 MAX_JSON_DOCUMENT_BYTES = 256 << 20
 UNKNOWN_KIND = presets.UNKNOWN_KIND
+MAX_HEADER_CHANGES = 1_000
+"""Header lines met in the middle of files that are remembered for `cxtui check`."""
 PARSE_AHEAD_BYTES = 8 << 20
 """Unread bytes of a file from which a second process parses ahead while the loader writes:
 reading and validating rows is a fifth to a quarter of a big load, and runs on the other
@@ -157,10 +159,10 @@ class _Batch:
     quarantine: list[tuple[object, ...]] = field(default_factory=list)
 
 
-def not_text(head: bytes) -> str | None:
-    """Why the start of a file says it is not UTF-8 text, or None when it may be."""
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "UTF-16 text: save the export as UTF-8"
+def not_text(head: bytes, encoding: str = encodings.UTF8) -> str | None:
+    """Why the start of a file says it is not text in its encoding, or None when it may be."""
+    if encoding != encodings.UTF8:
+        head = encodings.transcode(head, encoding)
     if b"\x00" in head:
         return "binary content (NUL bytes), not a text export"
     return None
@@ -225,6 +227,7 @@ class Loader:
         progress: Callable[[Progress], None] | None = None,
         clock: Callable[[], float] = time.time,
         mappings: Sequence[ExportMapping] = (),
+        encoding: str = encodings.UTF8,
     ) -> None:
         self.engine = engine
         self.data_dir = Path(data_dir)
@@ -237,6 +240,12 @@ class Loader:
         self.lock_path = Path(database + ".lock")
         self._reported: set[str] = set()
         self.mappings = tuple(mappings)
+        self.encoding = encoding
+        """The encoding of CSV files that neither a [[mapping]] nor a byte order mark names."""
+        self.encodings: dict[str, str] = {}
+        """The encoding each file was read in, for the files not read as UTF-8."""
+        self.header_changes: dict[str, list[tuple[int, str]]] = {}
+        """For each CSV file, the header lines met in its middle: line, and what changed."""
         self._uncommitted = LoadResult()
         """Rows written into the open transaction and not committed yet."""
         self.choices: dict[str, presets.Choice] = {}
@@ -245,7 +254,8 @@ class Loader:
         self.problems: dict[str, str] = {}
         """For each file that could not be loaded, the latest reason (as in its skipped
         message)."""
-        self._plans: dict[str, tuple[str, FilePlan]] = {}
+        self._plans: dict[str, tuple[str, str | None, FilePlan]] = {}
+        self._header_problems: dict[tuple[str, str, str], str | None] = {}
         self._native: dict[str, tuple[str, str, native_csv.Converter | None]] = {}
         self._lock_fd: int | None = None
 
@@ -353,25 +363,53 @@ class Loader:
             state = None  # a [[mapping]] for it was added, edited or removed: read it afresh
         identity = (info.st_ino, info.st_size, info.st_mtime_ns)
         unchanged = state and (state.inode, state.size, state.mtime_ns) == identity
-        if unchanged and state.offset == info.st_size:
-            return
+        fmt = FORMATS[path.suffix.lower()]
+        if (
+            unchanged
+            and state.offset == info.st_size
+            and self._same_encoding(state, self._configured_encoding(name, fmt))
+        ):
+            return  # (a file whose byte order mark names its encoding is looked at below)
         try:
             with open(path, "rb") as handle:
+                encoding = self._encoding(name, fmt, handle)
+                if encoding != encodings.UTF8:
+                    self.encodings[name] = encoding
+                if state is not None and not self._same_encoding(state, encoding):
+                    state = None  # the encoding setting changed: read it afresh
                 if state is None or self._replaced(state, info, handle):
                     state = FileState(name, *identity, reset=True)
+                    self.header_changes.pop(name, None)
                     handle.seek(0)
-                    why = not_text(handle.read(TEXT_SNIFF_BYTES))
+                    why = not_text(handle.read(TEXT_SNIFF_BYTES), encoding)
                     if why:
                         self._skip(name, why, total)
                         return
                 state.inode, state.size, state.mtime_ns = identity
                 settled = self.clock() - info.st_mtime_ns / 1e9 >= self.settle_seconds
-                if FORMATS[path.suffix.lower()] == "json":
-                    self._load_json(db, path, handle, state, settled, total)
+                if fmt == "json":
+                    self._load_json(db, path, handle, state, settled, total, encoding)
                 else:
-                    self._load_lines(db, path, handle, state, settled, total)
+                    self._load_lines(db, path, handle, state, settled, total, encoding)
         except OSError as exc:
             self._skip(name, exc.strerror or str(exc), total)
+
+    def _encoding(self, name: str, fmt: str, handle: BinaryIO) -> str:
+        """The encoding a file is read in: its byte order mark's, else (for CSV) its
+        [[mapping]]'s or the config's. JSON and JSON Lines are UTF-8 by definition."""
+        by_mark = encodings.from_bom(os.pread(handle.fileno(), 4, 0))
+        return by_mark or self._configured_encoding(name, fmt)
+
+    def _configured_encoding(self, name: str, fmt: str) -> str:
+        if fmt != "csv":
+            return encodings.UTF8
+        configured = presets.config_mapping_for(name, self.mappings)
+        return (configured.encoding if configured else None) or self.encoding
+
+    @staticmethod
+    def _same_encoding(state: FileState, encoding: str) -> bool:
+        """Whether a CSV file was read so far in this encoding (its header remembers it)."""
+        return state.csv_header is None or CsvHeader.loads(state.csv_header).encoding == encoding
 
     def _state(self, db: sqlite3.Connection, name: str) -> FileState | None:
         columns = ", ".join(f'"{c}"' for c in store_sql.SOURCE_FILE_ROW)
@@ -392,14 +430,21 @@ class Loader:
         state: FileState,
         settled: bool,
         total: LoadResult,
+        encoding: str,
         *,
         parse_ahead: bool = True,
     ) -> None:
         fmt = FORMATS[path.suffix.lower()]
         header = CsvHeader.loads(state.csv_header) if state.csv_header else None
-        chunks = self._chunks(fmt, handle, state.offset, state.line, header, settled)
+        if header is not None and not header.readable:
+            header = None  # its first line was not text: it is read again
+        chunks = self._chunks(fmt, handle, state.offset, state.line, header, settled, encoding)
         for chunk, header in chunks:
             if fmt == "csv":
+                if header is not None and not header.readable:
+                    self._unreadable_header(db, state, handle, chunk, header, total)
+                    return
+                self._note_header(state, chunk, header)
                 state.csv_header = header.dumps() if header else None
                 if header is not None and state.kind is None:
                     state.kind = self._choose(state, header.columns)
@@ -417,8 +462,35 @@ class Loader:
                 self._take(db, state, handle, chunk.consumed, chunk.lines, batch, total)
             if parse_ahead and self._worth_parsing_ahead(state):
                 if not self._load_parsed_ahead(db, state, handle, chunks, total):
-                    self._load_lines(db, path, handle, state, settled, total, parse_ahead=False)
+                    self._load_lines(
+                        db, path, handle, state, settled, total, encoding, parse_ahead=False
+                    )
                 return
+
+    def _unreadable_header(
+        self,
+        db: sqlite3.Connection,
+        state: FileState,
+        handle: BinaryIO,
+        chunk: Chunk,
+        header: CsvHeader,
+        total: LoadResult,
+    ) -> None:
+        """A CSV file whose first line is not text in its encoding cannot be read at all:
+        it is skipped with the reason, which also goes to quarantine (once, on a fresh
+        read), so that the app and `cxtui report` show it. Its offset stays at the start,
+        with the encoding it was tried in: a new encoding setting, or a new file, is read
+        from the start."""
+        record = chunk.records[0]
+        assert isinstance(record, Record) and record.reason is not None
+        self._skip(state.path, record.reason, total)
+        if not state.reset:
+            return
+        state.kind, state.csv_header = None, header.dumps()
+        state.fingerprint = _fingerprint(_read_at(handle.fileno(), FINGERPRINT_BYTES, 0))
+        batch = _Batch()
+        self._add(batch, state, record)
+        self._write(db, state, batch, total)
 
     def _chunks(
         self,
@@ -428,40 +500,90 @@ class Loader:
         line: int,
         header: CsvHeader | None,
         settled: bool,
+        encoding: str = encodings.UTF8,
     ) -> Iterator[tuple[Chunk, CsvHeader | None]]:
         """The complete records from offset on, a block at a time, each chunk with the CSV
-        header as known after it; a line too long to be a record (a binary file, a runaway
-        writer) comes as a chunk of one quarantined record, skipped without holding it in
-        memory.
+        header that reads its records (a header line in the middle of the file starts a
+        new chunk); a line too long to be a record (a binary file, a runaway writer) comes
+        as a chunk of one quarantined record, skipped without holding it in memory.
+
+        A file in another encoding than UTF-8 is decoded block by block and read as UTF-8;
+        each chunk's `consumed` is still counted in the file's own bytes (encodings.py).
 
         Reads with pread, at positions of its own: a second process can carry on with this
         iterator after a fork without moving the file position the two share."""
         fd = handle.fileno()
         position, pending = offset, b""
+        decoder = None if encoding == encodings.UTF8 else encodings.Transcoder(encoding)
         while True:
             block = _read_at(fd, BLOCK_BYTES, position)
             position += len(block)
             at_end = len(block) < BLOCK_BYTES
+            if decoder is not None:
+                block = decoder.feed(block)
             buf = pending + block
             if not buf:
                 return
             tail_settled = at_end and settled
             if fmt == "csv":
-                chunk, header = read_csv(
-                    buf, line + 1, header, settled=tail_settled, plain_rows=True
+                parts = read_csv(
+                    buf,
+                    line + 1,
+                    header,
+                    settled=tail_settled,
+                    plain_rows=True,
+                    encoding=encoding,
                 )
             else:
-                chunk = read_jsonl(buf, line + 1, settled=tail_settled)
-            yield chunk, header
-            line += chunk.lines
-            pending = buf[chunk.consumed :]
-            if len(pending) > MAX_LINE_BYTES:
+                parts = [(read_jsonl(buf, line + 1, settled=tail_settled, encoding=encoding), None)]
+            consumed = 0
+            for chunk, header in parts:
+                start, consumed = consumed, consumed + chunk.consumed
+                if decoder is not None:
+                    chunk.consumed = decoder.source_length(buf[start:consumed])
+                yield chunk, header
+                line += chunk.lines
+            if header is not None and not header.readable:
+                return
+            pending = buf[consumed:]
+            if decoder is not None and len(pending) > MAX_LINE_BYTES:
+                chunk, pending, position = self._skip_long_decoded(
+                    fd, decoder, pending, position, line
+                )
+                yield chunk, header
+                line += chunk.lines
+                at_end = False
+            elif len(pending) > MAX_LINE_BYTES:
                 chunk, pending, position = _skip_long_line(fd, pending, position, line)
                 yield chunk, header
                 line += chunk.lines
                 at_end = False
             if at_end:
                 return
+
+    @staticmethod
+    def _skip_long_decoded(
+        fd: int, decoder: encodings.Transcoder, pending: bytes, position: int, line: int
+    ) -> tuple[Chunk, bytes, int]:
+        """_skip_long_line for a file read through a decoder: the newline is looked for in
+        the decoded text, and the bytes skipped are counted in the file's own bytes."""
+        head, skipped = pending[:MAX_RAW], 0
+        while True:
+            newline = pending.find(b"\n")
+            if newline >= 0:
+                skipped += decoder.source_length(pending[: newline + 1])
+                rest = pending[newline + 1 :]
+                break
+            skipped += decoder.source_length(pending)
+            block = _read_at(fd, BLOCK_BYTES, position)
+            position += len(block)
+            pending = decoder.feed(block)
+            if not block:
+                rest = b""
+                break
+        reason = f"line longer than {MAX_LINE_BYTES:,} bytes ({skipped:,} bytes skipped)"
+        record = Record(line + 1, None, head, reason)
+        return Chunk([record], skipped, 1 if newline >= 0 else 0), rest, position
 
     def _take(
         self,
@@ -527,7 +649,10 @@ class Loader:
                     if item is None:
                         finished = True
                         break
-                    consumed, lines, *lists = item
+                    consumed, lines, header, header_line, *lists = item
+                    if header is not None:
+                        self._note_header(state, Chunk(header_line=header_line), header)
+                        state.csv_header = header.dumps()
                     since_commit += consumed
                     commit = since_commit >= PARSED_AHEAD_COMMIT_BYTES
                     if commit:
@@ -557,17 +682,69 @@ class Loader:
             if self._lock_fd is not None:
                 os.close(self._lock_fd)
             with open(writable, "wb") as out:
-                for chunk, _ in chunks:
+                for chunk, header in chunks:
+                    if header is not None:
+                        state.csv_header = header.dumps()
                     if chunk.consumed:
                         batch = self._batch(state, chunk.records)
                         lists = (batch.tickets, batch.changes, batch.surveys, batch.quarantine)
-                        item = (chunk.consumed, chunk.lines, *lists)
+                        item = (chunk.consumed, chunk.lines, header, chunk.header_line, *lists)
                         pickle.dump(item, out, pickle.HIGHEST_PROTOCOL)
                         out.flush()
                 pickle.dump(None, out)
             status = 0
         finally:
             os._exit(status)
+
+    def _note_header(self, state: FileState, chunk: Chunk, header: CsvHeader | None) -> None:
+        """Remember a header line met in the middle of a CSV file, for `cxtui check`."""
+        if chunk.header_line is None or header is None or state.csv_header is None:
+            return
+        before = CsvHeader.loads(state.csv_header).columns
+        if header.columns == before:
+            what = "the same header again"
+        elif sorted(header.columns) == sorted(before):
+            what = "a header with the same columns in another order"
+        else:
+            added = [c for c in header.columns if c not in before]
+            dropped = [c for c in before if c not in header.columns]
+            said = [
+                f"{verb} {', '.join(map(repr, names))}"
+                for verb, names in (("adds", added), ("drops", dropped))
+                if names
+            ]
+            what = f"a header with other columns ({'; '.join(said)})"
+        problem = self._header_problem(state.path, state.kind, header)
+        if problem is None:
+            what += "; the rows after it are read by it"
+        else:
+            what += "; the rows after it are quarantined: " + problem
+        changes = self.header_changes.setdefault(state.path, [])
+        if len(changes) < MAX_HEADER_CHANGES:
+            changes.append((chunk.header_line, what))
+
+    def _header_problem(self, path: str, kind: str | None, header: CsvHeader) -> str | None:
+        """Why the rules that read a CSV file cannot read the rows under a header met in its
+        middle, or None when they can (always None for the file's first header, which
+        chose them)."""
+        if header.line is None or kind is None:
+            return None
+        key = (path, kind, header.dumps())
+        if key in self._header_problems:
+            return self._header_problems[key]
+        lowered = {c.strip().lower() for c in header.columns}
+        if kind in presets.NATIVE_KINDS:
+            lacking = [c for c in presets.NATIVE_REQUIRED[kind] if c not in lowered]
+            why = f"no {' and '.join(map(repr, lacking))} column" if lacking else None
+        else:
+            plan = presets.plan_for(kind, path, header.columns, self.mappings, self.naive_zone)
+            why = "; ".join(plan.missing) if plan is not None else "columns its rules cannot read"
+            why = why or None
+        problem = None if why is None else f"the header at line {header.line} has {why}"
+        if len(self._header_problems) >= MAX_HEADER_CHANGES:
+            self._header_problems.clear()
+        self._header_problems[key] = problem
+        return problem
 
     def _refresh_fingerprint(self, state: FileState, handle: BinaryIO) -> None:
         """Fingerprint the first bytes read so far, up to FINGERPRINT_BYTES."""
@@ -586,6 +763,7 @@ class Loader:
         state: FileState,
         settled: bool,
         total: LoadResult,
+        encoding: str,
     ) -> None:
         """A JSON document cannot be read in parts: it is read whole each time it changes,
         once it parses (or, when it never will, once it has settled)."""
@@ -593,7 +771,8 @@ class Loader:
             self._skip(state.path, "JSON document too large; use JSON Lines for big exports", total)
             return
         handle.seek(0)
-        data = handle.read()
+        source = handle.read()
+        data = source if encoding == encodings.UTF8 else encodings.transcode(source, encoding)
         records, named_kind, reason = read_json(data)
         if reason and not settled:
             return
@@ -607,12 +786,23 @@ class Loader:
             self._skip(state.path, self._unusable(state.path), total)
             return
         state.reset = True
-        state.offset = len(data)
-        state.fingerprint = _fingerprint(data[:FINGERPRINT_BYTES])
+        state.offset = len(source)
+        state.fingerprint = _fingerprint(source[:FINGERPRINT_BYTES])
         self._write(db, state, self._batch(state, records), total)
 
     def _batch(self, state: FileState, records: Sequence[Record | PlainRow]) -> _Batch:
         batch = _Batch()
+        header = CsvHeader.loads(state.csv_header) if state.csv_header else None
+        problem = None if header is None else self._header_problem(state.path, state.kind, header)
+        if problem is not None:
+            assert header is not None
+            for record in records:
+                if isinstance(record, tuple):
+                    record = plain_record(record, header)
+                why = record.reason or problem
+                raw = raw_text(record.raw)
+                batch.quarantine.append((state.path, record.line, why, raw, int(self.clock())))
+            return batch
         if state.kind in presets.NATIVE_KINDS and state.csv_header:
             self._add_plain(batch, state, records)
             return batch
@@ -683,7 +873,7 @@ class Loader:
         if choice.key is not None:
             self.problems.pop(state.path, None)
             if choice.plan is not None:
-                self._plans[state.path] = (choice.key, choice.plan)
+                self._plans[state.path] = (choice.key, state.csv_header, choice.plan)
         return choice.key
 
     def _unusable(self, path: str) -> str:
@@ -695,13 +885,13 @@ class Loader:
         if state.kind is None or state.kind in presets.NATIVE_KINDS:
             return None
         cached = self._plans.get(state.path)
-        if cached is not None and cached[0] == state.kind:
-            return cached[1]
+        if cached is not None and cached[:2] == (state.kind, state.csv_header):
+            return cached[2]
         columns = CsvHeader.loads(state.csv_header).columns if state.csv_header else list(fields)
         plan = presets.plan_for(state.kind, state.path, columns, self.mappings, self.naive_zone)
         if plan is None:
             raise RowError(f"the rules that read this file ({state.kind}) are no longer known")
-        self._plans[state.path] = (state.kind, plan)
+        self._plans[state.path] = (state.kind, state.csv_header, plan)
         return plan
 
     def _add(self, batch: _Batch, state: FileState, record: Record) -> None:

@@ -22,6 +22,7 @@ from datetime import datetime, tzinfo
 from fnmatch import fnmatchcase
 
 from cxtui.business_hours import centre_zone
+from cxtui.ingest.encodings import EncodingError, check_encoding
 from cxtui.ingest.normalise import SURVEY_COLUMNS, TICKET_COLUMNS, RowError, parse_time
 
 TIME_FIELDS = frozenset(
@@ -55,7 +56,9 @@ SOURCE_KEYS = frozenset(
         "prefix",
     }
 )
-MAPPING_KEYS = frozenset({"files", "preset", "timezone", "time_format", "skip", "ticket", "survey"})
+MAPPING_KEYS = frozenset(
+    {"files", "preset", "timezone", "time_format", "skip", "ticket", "survey", "encoding"}
+)
 # When one row gives a ticket and a survey, the survey is about that ticket unless told otherwise.
 SURVEY_FROM_TICKET: dict[str, tuple[str, ...]] = {
     "id": ("id",),
@@ -110,6 +113,8 @@ class ExportMapping:
     time_format: str | None = None
     skip: tuple[tuple[str, tuple[str, ...]], ...] = ()
     origin: str = "preset"
+    encoding: str | None = None
+    """The character encoding of the CSV files it reads (None: the config's)."""
 
     @property
     def key(self) -> str:
@@ -164,6 +169,12 @@ def parse_mapping(table: object, *, name: str, origin: str) -> ExportMapping:
     time_format = table.get("time_format")
     if time_format is not None and not isinstance(time_format, str):
         raise MappingError("time_format must be text such as '%d/%m/%Y %H:%M'")
+    encoding = table.get("encoding")
+    if encoding is not None:
+        try:
+            encoding = check_encoding(encoding)
+        except EncodingError as error:
+            raise MappingError(str(error)) from None
     return ExportMapping(
         name=name,
         ticket=_fields(table.get("ticket"), "ticket"),
@@ -173,6 +184,7 @@ def parse_mapping(table: object, *, name: str, origin: str) -> ExportMapping:
         time_format=time_format,
         skip=_skip_rules(table.get("skip", {})),
         origin=origin,
+        encoding=encoding,
     )
 
 
@@ -285,7 +297,8 @@ def _skip_rules(table: object) -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 
 def merged(base: ExportMapping, override: ExportMapping) -> ExportMapping:
-    """A preset with a config mapping's fields, zone, format and skip rules laid over it."""
+    """A preset with a config mapping's fields, zone, format, skip rules and encoding laid
+    over it."""
     ticket = dict(base.ticket) | dict(override.ticket)
     survey = dict(base.survey) | dict(override.survey)
     return ExportMapping(
@@ -297,6 +310,7 @@ def merged(base: ExportMapping, override: ExportMapping) -> ExportMapping:
         time_format=override.time_format or base.time_format,
         skip=base.skip + override.skip,
         origin=override.origin,
+        encoding=override.encoding or base.encoding,
     )
 
 

@@ -51,6 +51,7 @@ def start_ingest(
             data_dir,
             timezone=config.timezone,
             mappings=config.mappings,
+            encoding=config.encoding,
             on_commit=on_commit,
         )
         try:
