@@ -34,10 +34,11 @@ class FileCheck:
     reasons: list[tuple[int, str]] = field(default_factory=list)
     problem: str | None = None
     absent: list[str] = field(default_factory=list)
+    ignored: bool = False
 
     @property
     def ok(self) -> bool:
-        """Every row would load."""
+        """Every row would load, or the config says not to read the file."""
         return self.problem is None and self.quarantined == 0
 
 
@@ -62,9 +63,11 @@ def check_folder(
                 settle_seconds=0,
                 on_commit=count,
                 mappings=config.mappings,
+                ignore=config.ignore,
             )
             loader.load_all()
             files = [p.relative_to(data_dir).as_posix() for p in loader.data_files()]
+            ignored = [p.relative_to(data_dir).as_posix() for p in loader.ignored_files()]
             with sqlite3.connect(db_path) as db:
                 quarantine = db.execute(
                     "SELECT file, line, reason FROM quarantine ORDER BY file, line"
@@ -87,6 +90,8 @@ def check_folder(
         check = checks.get(name)
         if check is not None and len(check.reasons) < first_reasons:
             check.reasons.append((line, reason))
+    for name in ignored:
+        checks[name] = FileCheck(name, matched="ignored (a pattern in ignore)", ignored=True)
     return list(checks.values())
 
 
@@ -97,8 +102,9 @@ def _rows(check: FileCheck) -> str:
 
 
 def exit_status(checks: list[FileCheck]) -> int:
-    """0 when there are files and every row of every file would load, else 2."""
-    return 0 if checks and all(c.ok for c in checks) else 2
+    """0 when there are files to read and every row of every file would load, else 2."""
+    read = [c for c in checks if not c.ignored]
+    return 0 if read and all(c.ok for c in read) else 2
 
 
 def check_text(checks: list[FileCheck], data_dir: Path) -> str:
@@ -108,6 +114,8 @@ def check_text(checks: list[FileCheck], data_dir: Path) -> str:
     lines: list[str] = []
     for check in checks:
         lines.append(f"{visible(check.file, MAX_SHOWN)}: {visible(check.matched, MAX_SHOWN)}")
+        if check.ignored:
+            continue
         if check.problem is not None:
             lines.append(f"  cannot be loaded: {visible(check.problem, MAX_SHOWN)}")
             continue
@@ -122,7 +130,10 @@ def check_text(checks: list[FileCheck], data_dir: Path) -> str:
                 f"  note: the mapping names column '{visible(column, MAX_SHOWN)}', "
                 "which this file does not have"
             )
-    ready = sum(c.ok for c in checks)
+    ignored = sum(c.ignored for c in checks)
+    ready = sum(c.ok for c in checks) - ignored
+    attention = len(checks) - ready - ignored
+    summary = f"{len(checks)} file(s): {ready} ready, {attention} need attention"
     lines.append("")
-    lines.append(f"{len(checks)} file(s): {ready} ready, {len(checks) - ready} need attention")
+    lines.append(summary + (f", {ignored} ignored" if ignored else ""))
     return "\n".join(lines) + "\n"

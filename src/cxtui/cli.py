@@ -218,6 +218,7 @@ def ingest(
         timezone=config.timezone,
         progress=None if quiet else _progress_printer(),
         mappings=config.mappings,
+        ignore=config.ignore,
     )
     try:
         if watch:
@@ -282,7 +283,9 @@ def report(
     window_seconds = _window_seconds(window or config.default_window)
     moment = _as_of(as_of, config)
     engine = _open_engine(_db_path(folder, db))
-    loader = Loader(engine, folder, timezone=config.timezone, mappings=config.mappings)
+    loader = Loader(
+        engine, folder, timezone=config.timezone, mappings=config.mappings, ignore=config.ignore
+    )
     try:
         result = loader.load_all()
         for message in result.skipped:

@@ -41,6 +41,7 @@ def start_ingest(
             data_dir,
             timezone=config.timezone,
             mappings=config.mappings,
+            ignore=config.ignore,
             on_commit=on_commit,
         )
         try:
