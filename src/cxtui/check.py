@@ -2,8 +2,10 @@
 
 A supervisor pointing cxtui at a new export wants to know, before trusting any number, which
 preset or mapping read each file, how many rows it would load, which rows it would set aside
-and why, and which column a mapping still needs. Running the real loader (into a temporary
-database, never the folder's own) means the answer is exactly what `cxtui ingest` would do.
+and why, which column a mapping still needs, and which tickets have times the figures leave
+out (a reply or resolution dated before the ticket was created). Running the real loader
+(into a temporary database, never the folder's own) means the answer is exactly what
+`cxtui ingest` would do.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 
 from cxtui.config import Config
 from cxtui.ingest.loader import Loader, LoadResult
+from cxtui.report import duration
 from cxtui.safe_text import visible
 from cxtui.store import open_engine
 
@@ -35,6 +38,10 @@ class FileCheck:
     problem: str | None = None
     absent: list[str] = field(default_factory=list)
     ignored: bool = False
+    impossible: int = 0
+    """Tickets whose first reply or resolution is dated before their creation: they load,
+    and the duration figures leave those times out (docs/metrics.md)."""
+    impossible_rows: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -72,6 +79,11 @@ def check_folder(
                 quarantine = db.execute(
                     "SELECT file, line, reason FROM quarantine ORDER BY file, line"
                 ).fetchall()
+                impossible = db.execute(
+                    "SELECT source_file, source_line, id, created_at, first_response_at, "
+                    "resolved_at FROM ticket WHERE first_response_at < created_at "
+                    "OR resolved_at < created_at ORDER BY source_file, source_line"
+                ).fetchall()
         finally:
             engine.dispose()
     checks = {name: FileCheck(name) for name in files}
@@ -90,9 +102,26 @@ def check_folder(
         check = checks.get(name)
         if check is not None and len(check.reasons) < first_reasons:
             check.reasons.append((line, reason))
+    for name, line, ticket_id, created, replied, resolved in impossible:
+        check = checks.get(name)
+        if check is not None:
+            check.impossible += 1
+            if len(check.impossible_rows) < first_reasons:
+                check.impossible_rows.append(
+                    (line, _before_created(ticket_id, created, replied, resolved))
+                )
     for name in ignored:
         checks[name] = FileCheck(name, matched="ignored (a pattern in ignore)", ignored=True)
     return list(checks.values())
+
+
+def _before_created(ticket_id: str, created: int, replied: int | None, resolved: int | None) -> str:
+    said = []
+    if replied is not None and replied < created:
+        said.append(f"first reply {duration(created - replied)}")
+    if resolved is not None and resolved < created:
+        said.append(f"resolved {duration(created - resolved)}")
+    return f"{ticket_id}: {' and '.join(said)} before it was created"
 
 
 def _rows(check: FileCheck) -> str:
@@ -124,6 +153,15 @@ def check_text(checks: list[FileCheck], data_dir: Path) -> str:
             lines.append(f"  {check.quarantined:,} row(s) would be quarantined; the first:")
             lines.extend(
                 f"    line {line}: {visible(reason, MAX_SHOWN)}" for line, reason in check.reasons
+            )
+        if check.impossible:
+            lines.append(
+                f"  {check.impossible:,} ticket(s) with times before their creation, "
+                "left out of durations; the first:"
+            )
+            lines.extend(
+                f"    line {line}: {visible(text, MAX_SHOWN)}"
+                for line, text in check.impossible_rows
             )
         for column in check.absent:
             lines.append(
