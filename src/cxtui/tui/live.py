@@ -32,8 +32,10 @@ def start_ingest(
     stop: threading.Event,
     on_commit: Callable[[LoadResult], None],
     on_error: Callable[[str], None],
+    on_skipped: Callable[[dict[str, str]], None] | None = None,
 ) -> threading.Thread:
-    """Load the folder and keep loading it as files change, until `stop` is set."""
+    """Load the folder and keep loading it as files change, until `stop` is set;
+    `on_skipped` hears which files cannot be loaded, and why, whenever that changes."""
 
     def run() -> None:
         loader = Loader(
@@ -45,7 +47,7 @@ def start_ingest(
             on_commit=on_commit,
         )
         try:
-            watch_folder(loader, stop, on_error)
+            watch_folder(loader, stop, on_error, on_skipped)
         except Exception as exc:  # the app must say the watcher died, whatever killed it
             on_error(f"watching {data_dir} stopped: {exc}")
 
