@@ -116,6 +116,8 @@ def check_folder(
 
 
 def _before_created(ticket_id: str, created: int, replied: int | None, resolved: int | None) -> str:
+    """How far before its creation the ticket's reply or resolution is dated, so the
+    supervisor can find the row and judge the export's clocks."""
     said = []
     if replied is not None and replied < created:
         said.append(f"first reply {duration(created - replied)}")

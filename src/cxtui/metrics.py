@@ -177,10 +177,10 @@ class Dashboard:
     csat: Csat
     ces: Ces
     quarantine_rows: int
+    data_quality: DataQuality
     daily: list[DailyPoint] = field(default_factory=list)
     clock: str = "calendar"
     """Which clock first-response and resolution times are in: "calendar" or "business"."""
-    data_quality: DataQuality = field(default_factory=lambda: DataQuality(0, 0))
 
 
 HOUR = 3_600
