@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from cxtui.ingest.presets import UNKNOWN_KIND
 from tests.ingest_helpers import make_loader, rows
 
 T0 = 1_795_168_800  # 2026-11-20T10:00:00Z
@@ -43,16 +44,14 @@ def test_csv_jsonl_and_json_documents_all_load(tmp_path: Path) -> None:
 
 
 def test_kind_comes_from_name_then_columns(tmp_path: Path) -> None:
-    # no "tickets"/"surveys" in these names: submitted_at marks surveys, created_at tickets
+    # no "tickets"/"surveys" in these names: submitted_at marks surveys, status tickets
     write(tmp_path / "a.csv", "id,submitted_at,kind,score\nS,2026-11-20T10:00:00Z,csat,5\n")
-    write(tmp_path / "b.csv", "id,created_at\nT,2026-11-20T10:00:00Z\n")
+    write(tmp_path / "b.csv", "id,created_at,status\nT,2026-11-20T10:00:00Z,open\n")
     write(tmp_path / "c.csv", "foo,bar\n1,2\n")
     loader = make_loader(tmp_path)
     result = loader.load_all()
     assert (result.tickets, result.surveys) == (1, 1)
-    assert result.skipped == [
-        "skipped c.csv: cannot tell tickets from surveys by name or columns (see docs/formats.md)"
-    ]
+    assert result.skipped == [f"skipped c.csv: {UNKNOWN_KIND}"]
 
 
 def test_timestamps_offset_naive_in_zone_and_epoch(tmp_path: Path) -> None:

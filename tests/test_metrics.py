@@ -727,6 +727,7 @@ CONTRACT = {
     "ces": {"responses": 0, "mean": None},
     "quarantine": {"rows": 0},
     "clock": "calendar",
+    "data_quality": {"first_response_before_created": 0, "resolved_before_created": 0},
 }
 DATA_KEYED = {"by_status", "by_priority", "by_channel", "by_queue"}
 

@@ -26,10 +26,12 @@ from itertools import groupby
 from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, and_, delete, func
+from sqlalchemy.schema import CreateTable
 from sqlmodel import col, select
 
 from cxtui.models import HourToRebuild, SurveyHour, TicketHour
 from cxtui.tallies import (
+    SQLITE,
     Span,
     SurveyTallies,
     SurveyTally,
@@ -82,8 +84,12 @@ def _marks(kind: str, row: str) -> str:
     return "".join(_mark(kind, f"{row}.{column}") for column in _TIMES[kind])
 
 
+VERSION = "hours_v2_"
+"""Prefix of the triggers' names. v2: waits and resolution times dated before the ticket's
+creation are left out and counted instead, in new ticket_hour columns."""
+
 TRIGGERS = {
-    f"hours_v1_{kind}_{event}": (
+    f"{VERSION}{kind}_{event}": (
         f"AFTER {event.upper()} ON {kind} BEGIN {' '.join(_marks(kind, row) for row in rows)} END"
     )
     for kind in _TIMES
@@ -127,7 +133,8 @@ _SURVEY_HOUR_COLUMNS = (
 def installed(db: sqlite3.Connection) -> bool:
     """Whether this database keeps the current hourly tallies (its triggers exist)."""
     found = db.execute(
-        "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'hours_v1_%'"
+        "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE ?",
+        (VERSION + "%",),
     ).fetchone()[0]
     return found == len(TRIGGERS)
 
@@ -148,7 +155,9 @@ def install(db: sqlite3.Connection) -> bool:
         db.execute(f'DROP TRIGGER "{name}"')
     for name, body in TRIGGERS.items():
         db.execute(f'CREATE TRIGGER "{name}" {body}')
-    db.execute("DELETE FROM ticket_hour")
+    # Made afresh rather than emptied: an older version's table lacks columns added since.
+    db.execute("DROP TABLE IF EXISTS ticket_hour")
+    db.execute(str(CreateTable(TicketHour.__table__).compile(dialect=SQLITE)))
     db.execute("DELETE FROM survey_hour")
     for kind in _TIMES:
         _list_stored_hours(db, kind)

@@ -2,8 +2,10 @@
 
 A supervisor pointing cxtui at a new export wants to know, before trusting any number, which
 preset or mapping read each file, how many rows it would load, which rows it would set aside
-and why, and which column a mapping still needs. Running the real loader (into a temporary
-database, never the folder's own) means the answer is exactly what `cxtui ingest` would do.
+and why, which column a mapping still needs, and which tickets have times the figures leave
+out (a reply or resolution dated before the ticket was created). Running the real loader
+(into a temporary database, never the folder's own) means the answer is exactly what
+`cxtui ingest` would do.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 from cxtui.config import Config
 from cxtui.ingest.encodings import label
 from cxtui.ingest.loader import Loader, LoadResult
+from cxtui.report import duration
 from cxtui.safe_text import visible
 from cxtui.store import open_engine
 
@@ -39,10 +42,15 @@ class FileCheck:
     """The encoding the file was read in, when it is not UTF-8."""
     headers: list[tuple[int, str]] = field(default_factory=list)
     """Header lines met in the middle of the file: line, and what the loader made of it."""
+    ignored: bool = False
+    impossible: int = 0
+    """Tickets whose first reply or resolution is dated before their creation: they load,
+    and the duration figures leave those times out (docs/metrics.md)."""
+    impossible_rows: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        """Every row would load."""
+        """Every row would load, or the config says not to read the file."""
         return self.problem is None and self.quarantined == 0
 
 
@@ -68,12 +76,19 @@ def check_folder(
                 on_commit=count,
                 mappings=config.mappings,
                 encoding=config.encoding,
+                ignore=config.ignore,
             )
             loader.load_all()
             files = [p.relative_to(data_dir).as_posix() for p in loader.data_files()]
+            ignored = [p.relative_to(data_dir).as_posix() for p in loader.ignored_files()]
             with sqlite3.connect(db_path) as db:
                 quarantine = db.execute(
                     "SELECT file, line, reason FROM quarantine ORDER BY file, line"
+                ).fetchall()
+                impossible = db.execute(
+                    "SELECT source_file, source_line, id, created_at, first_response_at, "
+                    "resolved_at FROM ticket WHERE first_response_at < created_at "
+                    "OR resolved_at < created_at ORDER BY source_file, source_line"
                 ).fetchall()
         finally:
             engine.dispose()
@@ -95,7 +110,28 @@ def check_folder(
         check = checks.get(name)
         if check is not None and len(check.reasons) < first_reasons:
             check.reasons.append((line, reason))
+    for name, line, ticket_id, created, replied, resolved in impossible:
+        check = checks.get(name)
+        if check is not None:
+            check.impossible += 1
+            if len(check.impossible_rows) < first_reasons:
+                check.impossible_rows.append(
+                    (line, _before_created(ticket_id, created, replied, resolved))
+                )
+    for name in ignored:
+        checks[name] = FileCheck(name, matched="ignored (a pattern in ignore)", ignored=True)
     return list(checks.values())
+
+
+def _before_created(ticket_id: str, created: int, replied: int | None, resolved: int | None) -> str:
+    """How far before its creation the ticket's reply or resolution is dated, so the
+    supervisor can find the row and judge the export's clocks."""
+    said = []
+    if replied is not None and replied < created:
+        said.append(f"first reply {duration(created - replied)}")
+    if resolved is not None and resolved < created:
+        said.append(f"resolved {duration(created - resolved)}")
+    return f"{ticket_id}: {' and '.join(said)} before it was created"
 
 
 def _rows(check: FileCheck) -> str:
@@ -105,8 +141,9 @@ def _rows(check: FileCheck) -> str:
 
 
 def exit_status(checks: list[FileCheck]) -> int:
-    """0 when there are files and every row of every file would load, else 2."""
-    return 0 if checks and all(c.ok for c in checks) else 2
+    """0 when there are files to read and every row of every file would load, else 2."""
+    read = [c for c in checks if not c.ignored]
+    return 0 if read and all(c.ok for c in read) else 2
 
 
 def check_text(
@@ -120,6 +157,8 @@ def check_text(
         lines.append(f"{visible(check.file, MAX_SHOWN)}: {visible(check.matched, MAX_SHOWN)}")
         if check.encoding is not None:
             lines.append(f"  read as {label(check.encoding)}")
+        if check.ignored:
+            continue
         if check.problem is not None:
             lines.append(f"  cannot be loaded: {visible(check.problem, MAX_SHOWN)}")
             continue
@@ -133,12 +172,24 @@ def check_text(
             lines.extend(
                 f"    line {line}: {visible(reason, MAX_SHOWN)}" for line, reason in check.reasons
             )
+        if check.impossible:
+            lines.append(
+                f"  {check.impossible:,} ticket(s) with times before their creation, "
+                "left out of durations; the first:"
+            )
+            lines.extend(
+                f"    line {line}: {visible(text, MAX_SHOWN)}"
+                for line, text in check.impossible_rows
+            )
         for column in check.absent:
             lines.append(
                 f"  note: the mapping names column '{visible(column, MAX_SHOWN)}', "
                 "which this file does not have"
             )
-    ready = sum(c.ok for c in checks)
+    ignored = sum(c.ignored for c in checks)
+    ready = sum(c.ok for c in checks) - ignored
+    attention = len(checks) - ready - ignored
+    summary = f"{len(checks)} file(s): {ready} ready, {attention} need attention"
     lines.append("")
-    lines.append(f"{len(checks)} file(s): {ready} ready, {len(checks) - ready} need attention")
+    lines.append(summary + (f", {ignored} ignored" if ignored else ""))
     return "\n".join(lines) + "\n"

@@ -325,6 +325,7 @@ def ingest(
         progress=None if quiet else _progress_printer(),
         mappings=config.mappings,
         encoding=config.encoding,
+        ignore=config.ignore,
     )
     try:
         if watch:
@@ -394,6 +395,7 @@ def report(
         timezone=config.timezone,
         mappings=config.mappings,
         encoding=config.encoding,
+        ignore=config.ignore,
     )
     try:
         result = loader.load_all()

@@ -1,6 +1,7 @@
 """The optional TOML config file: time zone, service-level target, default window, colour
-thresholds, PII masking, the centre's business hours and clock, and `[[mapping]]` tables for
-exports cxtui has no preset for. Every key and its default is described in docs/config.md.
+thresholds, PII masking, the centre's business hours and clock, files to ignore, and
+`[[mapping]]` tables for exports cxtui has no preset for. Every key and its default is
+described in docs/config.md.
 
 A misspelt key is an error rather than a silent default, because a threshold that quietly
 never applies looks exactly like a healthy contact centre.
@@ -105,6 +106,9 @@ class Config:
     mappings: tuple[ExportMapping, ...] = ()
     encoding: str = UTF8
     """Of the CSV files no [[mapping]] gives an encoding (a byte order mark wins)."""
+    ignore: tuple[str, ...] = ()
+    """File patterns (e.g. "users*.csv", "archive/*") never read: the other tables of a
+    helpdesk export that sit beside the tickets."""
 
     @property
     def default_window_seconds(self) -> int:
@@ -206,12 +210,23 @@ def _config_from(document: dict[str, object], source: Path) -> Config:
             config.week, config.holidays = parse_week(table)
         except ValueError as error:
             raise ConfigError(f"{source}: business_hours: {error}") from None
+    if "ignore" in document:
+        config.ignore = _patterns(document["ignore"], source)
     if "mapping" in document:
         try:
             config.mappings = mappings_from_config(document["mapping"], source.name)
         except MappingError as error:
             raise ConfigError(f"{source}: {error}") from None
     return config
+
+
+def _patterns(value: object, source: Path) -> tuple[str, ...]:
+    listed = [value] if isinstance(value, str) else value
+    if not isinstance(listed, list) or not all(isinstance(p, str) and p.strip() for p in listed):
+        raise ConfigError(
+            f'{source}: ignore must list file patterns, such as ignore = ["users*.csv"]'
+        )
+    return tuple(p.strip() for p in listed)
 
 
 def _reject_unknown(table: dict[str, object], known: set[str], source: Path, prefix: str) -> None:

@@ -115,6 +115,16 @@ class ServiceLevel:
 
 
 @dataclass
+class DataQuality:
+    """Tickets created in W with times that cannot be true, left out of every duration figure
+    (and of service level): a first reply, or a resolution, dated before the ticket was
+    created. Counted so the supervisor knows what the figures leave out."""
+
+    first_response_before_created: int
+    resolved_before_created: int
+
+
+@dataclass
 class Nps:
     responses: int
     promoters: int
@@ -167,6 +177,7 @@ class Dashboard:
     csat: Csat
     ces: Ces
     quarantine_rows: int
+    data_quality: DataQuality
     daily: list[DailyPoint] = field(default_factory=list)
     clock: str = "calendar"
     """Which clock first-response and resolution times are in: "calendar" or "business"."""
@@ -384,16 +395,26 @@ def service_level(
 
 
 def service_level_of(tickets: TicketTally, target_seconds: int) -> ServiceLevel:
-    """Waits are on the calendar here whatever the clock: a caller waits in real seconds."""
+    """Waits are on the calendar here whatever the clock: a caller waits in real seconds.
+
+    A contact answered with a reply dated before it was created is left out altogether:
+    whether it was answered in time cannot be told."""
     answered_within = tickets.waits.at_most(target_seconds) - tickets.abandoned_waits.at_most(
         target_seconds
     )
-    offered = tickets.answered + tickets.abandoned
+    offered = tickets.answered - tickets.answered_before_created + tickets.abandoned
     return ServiceLevel(
         target_seconds=target_seconds,
         offered=offered,
         answered_within=answered_within,
         rate=_ratio(answered_within, offered),
+    )
+
+
+def data_quality_of(tickets: TicketTally) -> DataQuality:
+    return DataQuality(
+        first_response_before_created=tickets.replies_before_created,
+        resolved_before_created=tickets.resolutions_before_created,
     )
 
 
@@ -523,6 +544,7 @@ def dashboard(
         quarantine_rows=quarantine_count(session),
         daily=daily_series(session, window.as_of, filters, hours=hours, clock=clock),
         clock=clock,
+        data_quality=data_quality_of(tickets),
     )
 
 
@@ -571,6 +593,9 @@ def report_dict(d: Dashboard) -> dict[str, Any]:
         "ces": _pick(d.ces, "responses", "mean"),
         "quarantine": {"rows": d.quarantine_rows},
         "clock": d.clock,
+        "data_quality": _pick(
+            d.data_quality, "first_response_before_created", "resolved_before_created"
+        ),
     }
 
 

@@ -41,6 +41,10 @@ def _counts(values: dict[str, int]) -> str:
     return ", ".join(f"{visible(k)} {v}" for k, v in by_size) or "—"
 
 
+def _left_out(tickets: int) -> str:
+    return f"{tickets} (left out of the times above)" if tickets else "0"
+
+
 def report_table(d: Dashboard) -> str:
     """Every headline number of the dashboard as an aligned two-column table."""
     as_of = datetime.fromtimestamp(d.as_of, UTC).strftime("%Y-%m-%d %H:%M:%SZ")
@@ -125,7 +129,17 @@ def report_table(d: Dashboard) -> str:
                 ("CES", f"mean {number(d.ces.mean, 2)} (n={d.ces.responses})"),
             ],
         ),
-        ("Data", [("quarantined rows", str(d.quarantine_rows))]),
+        (
+            "Data",
+            [
+                ("quarantined rows", str(d.quarantine_rows)),
+                (
+                    "first reply before created",
+                    _left_out(d.data_quality.first_response_before_created),
+                ),
+                ("resolved before created", _left_out(d.data_quality.resolved_before_created)),
+            ],
+        ),
     ]
     width = max(len(label) for _, rows in sections for label, _ in rows)
     lines: list[str] = []

@@ -44,7 +44,7 @@ from cxtui.business_hours import BusinessClock, BusinessHours
 from cxtui.models import RESOLVED_STATUSES, SURVEY_KINDS, Survey, Ticket
 
 ABANDONED = "abandoned"
-_SQLITE = sqlite.dialect(paramstyle="qmark")
+SQLITE = sqlite.dialect(paramstyle="qmark")
 
 
 @dataclass(frozen=True)
@@ -162,12 +162,21 @@ class TicketTally:
     handle_total: int = 0
     answered: int = 0
     abandoned: int = 0
+    replies_before_created: int = 0
+    """Tickets whose first reply is dated before the ticket was created: an impossible wait,
+    left out of every wait (a public export's mean first response came out at -10 hours)."""
+    answered_before_created: int = 0
+    """Of those, the answered ones: service level cannot tell whether they were in time."""
+    resolutions_before_created: int = 0
+    """Tickets whose resolution is dated before their creation, left out of resolution times."""
     waits: Durations = field(default_factory=Durations)
-    """Seconds from creation to first reply, for every ticket with a reply."""
+    """Seconds from creation to first reply, for every ticket with a reply not dated before
+    its creation."""
     abandoned_waits: Durations = field(default_factory=Durations)
     """The same for abandoned tickets that have a reply: service level leaves them out."""
     resolution_times: Durations = field(default_factory=Durations)
-    """Seconds from creation to resolution, for resolved tickets with a resolution time."""
+    """Seconds from creation to resolution, for resolved tickets with a resolution time not
+    dated before their creation."""
     solved: int = 0
 
     COUNTS = (
@@ -180,6 +189,9 @@ class TicketTally:
         "handle_total",
         "answered",
         "abandoned",
+        "replies_before_created",
+        "answered_before_created",
+        "resolutions_before_created",
     )
 
     def add(self, other: TicketTally) -> None:
@@ -236,6 +248,9 @@ ANSWERED = and_(
     col(Ticket.first_response_at).is_not(None),
     or_(col(Ticket.status).is_(None), col(Ticket.status) != ABANDONED),
 )
+REPLY_BEFORE_CREATED = col(Ticket.first_response_at) < col(Ticket.created_at)
+RESOLVED_BEFORE_CREATED = col(Ticket.resolved_at) < col(Ticket.created_at)
+"""Impossible times: SQL's NULL (no reply, not resolved) is not before anything."""
 _REOPENS_KNOWN = and_(RESOLVED, col(Ticket.reopens).is_not(None))
 _FIRST_CONTACT = and_(
     _REOPENS_KNOWN,
@@ -283,7 +298,7 @@ def rows(db: sqlite3.Connection, statement: Select[Any]) -> list[tuple[Any, ...]
 
 def execute(db: sqlite3.Connection, statement: Executable) -> sqlite3.Cursor:
     """Run one SQLAlchemy Core statement with its values as bound parameters."""
-    compiled = statement.compile(dialect=_SQLITE, compile_kwargs={"render_postcompile": True})
+    compiled = statement.compile(dialect=SQLITE, compile_kwargs={"render_postcompile": True})
     parameters = tuple(compiled.params[name] for name in compiled.positiontup or ())
     return db.execute(str(compiled), parameters)
 
@@ -295,7 +310,7 @@ def insert_many(
     if not values:
         return
     statement = insert(table).values({name: bindparam(name) for name in columns})
-    compiled = statement.compile(dialect=_SQLITE)
+    compiled = statement.compile(dialect=SQLITE)
     if tuple(compiled.positiontup or ()) != tuple(columns):
         raise RuntimeError(f"insert parameters {compiled.positiontup} differ from {columns}")
     db.executemany(str(compiled), values)
@@ -358,6 +373,9 @@ def scan_tickets(
         func.coalesce(func.sum(Ticket.handle_seconds), 0),
         count_where(ANSWERED),
         count_where(IS_ABANDONED),
+        count_where(REPLY_BEFORE_CREATED),
+        count_where(and_(ANSWERED, REPLY_BEFORE_CREATED)),
+        count_where(RESOLVED_BEFORE_CREATED),
     )
     for number, *counts in rows(db, counted.where(*in_spans).group_by(key)):
         tally = tallies[number]
@@ -367,7 +385,7 @@ def scan_tickets(
     clock = BusinessClock(business) if business and not business.always_open else None
     waits: list[list[int]] = [[] for _ in spans]
     abandoned_waits: list[list[int]] = [[] for _ in spans]
-    replied = [*in_spans, col(Ticket.first_response_at).is_not(None)]
+    replied = [*in_spans, col(Ticket.first_response_at) >= created_at]
     if clock is None:
         wait_rows = rows(
             db,
@@ -391,7 +409,7 @@ def scan_tickets(
             abandoned_waits[number].append(seconds)
 
     resolution_times: list[list[int]] = [[] for _ in spans]
-    solved_with_time = [*in_spans, RESOLVED, col(Ticket.resolved_at).is_not(None)]
+    solved_with_time = [*in_spans, RESOLVED, col(Ticket.resolved_at) >= created_at]
     if clock is None:
         resolution_rows = rows(
             db, select(key, col(Ticket.resolved_at) - created_at).where(*solved_with_time)

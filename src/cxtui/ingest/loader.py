@@ -228,6 +228,7 @@ class Loader:
         clock: Callable[[], float] = time.time,
         mappings: Sequence[ExportMapping] = (),
         encoding: str = encodings.UTF8,
+        ignore: Sequence[str] = (),
     ) -> None:
         self.engine = engine
         self.data_dir = Path(data_dir)
@@ -246,6 +247,7 @@ class Loader:
         """The encoding each file was read in, for the files not read as UTF-8."""
         self.header_changes: dict[str, list[tuple[int, str]]] = {}
         """For each CSV file, the header lines met in its middle: line, and what changed."""
+        self.ignore = tuple(ignore)
         self._uncommitted = LoadResult()
         """Rows written into the open transaction and not committed yet."""
         self.choices: dict[str, presets.Choice] = {}
@@ -260,7 +262,18 @@ class Loader:
         self._lock_fd: int | None = None
 
     def data_files(self) -> list[Path]:
-        """Data files in the folder and its subfolders, hidden ones (like .cxtui) excluded."""
+        """Data files in the folder and its subfolders, except hidden ones (like .cxtui) and
+        those the config's ignore patterns name, which are never opened."""
+        return [p for p in self._all_data_files() if not self._ignored(p)]
+
+    def ignored_files(self) -> list[Path]:
+        """Data files left unread because an ignore pattern names them."""
+        return [p for p in self._all_data_files() if self._ignored(p)]
+
+    def _ignored(self, path: Path) -> bool:
+        return presets.ignored(path.relative_to(self.data_dir).as_posix(), self.ignore)
+
+    def _all_data_files(self) -> list[Path]:
         found: list[Path] = []
         for root, dirs, files in os.walk(self.data_dir, followlinks=False):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -781,7 +794,8 @@ class Loader:
         else:
             records, named_kind = presets.expand_document(data, records, named_kind)
         first = next((r.fields for r in records if r.fields), None)
-        state.kind = self._choose(state, first or (), named_kind=named_kind, header=False)
+        columns = presets.json_columns(records)
+        state.kind = self._choose(state, columns, named_kind=named_kind, header=False)
         if state.kind is None and first is not None:
             self._skip(state.path, self._unusable(state.path), total)
             return

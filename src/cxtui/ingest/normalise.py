@@ -308,18 +308,3 @@ def normalise_survey(record: Mapping[str, object], naive_zone: tzinfo) -> Survey
         raise RowError(f"{kind} score {score} out of range {low}-{high}")
     values = (survey_id, submitted_at, kind, score, _text(raw[4]), _text(raw[5]), _text(raw[6]))
     return SurveyRecord(values, extra)
-
-
-def guess_kind(name: str, columns: object) -> str | None:
-    """'tickets' or 'surveys' from the file name, else from the columns; None if neither."""
-    lowered = name.lower()
-    if lowered.startswith("ticket"):
-        return "tickets"
-    if lowered.startswith("survey"):
-        return "surveys"
-    keys = {str(c).strip().lower() for c in columns} if columns else set()
-    if "submitted_at" in keys or ("score" in keys and "created_at" not in keys):
-        return "surveys"
-    if "created_at" in keys:
-        return "tickets"
-    return None

@@ -6,9 +6,12 @@ Which rules read a file is decided once, from its CSV header or first JSON objec
 1. a `[[mapping]]` in cxtui.toml whose `files` pattern matches the file's path;
 2. a preset whose tell-tale columns are all there (Zendesk, Freshdesk/Freshservice,
    Delighted, Chatwoot);
-3. the native format (docs/formats.md), when its required columns are there;
+3. the native format (docs/formats.md), when the file is recognised as tickets or surveys
+   (by its name, or by columns only that kind has) and its required columns are there;
 4. the generic survey preset: any file with a score column and a date column;
-5. otherwise the file is skipped with one message naming the column it lacks.
+5. otherwise the file is skipped with one message naming the column it lacks, or saying it
+   is not recognised as tickets or surveys: a users.csv from the same helpdesk export also
+   has `id` and `created_at`, and read as tickets it would double the created count.
 
 docs/formats.md lists every preset's columns and the decisions behind each mapping.
 """
@@ -19,6 +22,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
+from fnmatch import fnmatchcase
 
 import orjson
 
@@ -31,7 +35,6 @@ from cxtui.ingest.mapping import (
     merged,
     parse_mapping,
 )
-from cxtui.ingest.normalise import guess_kind
 from cxtui.ingest.readers import Record
 
 NATIVE_KINDS = ("tickets", "surveys")
@@ -39,7 +42,29 @@ NATIVE_REQUIRED = {
     "tickets": ("id", "created_at"),
     "surveys": ("id", "submitted_at", "kind", "score"),
 }
-UNKNOWN_KIND = "cannot tell tickets from surveys by name or columns (see docs/formats.md)"
+UNKNOWN_KIND = (
+    "not recognised as tickets or surveys by its name or columns (tickets have e.g. status, "
+    "priority or resolved_at; surveys a score); to leave it unread, add it to ignore in "
+    "cxtui.toml"
+)
+TICKET_EVIDENCE = frozenset(
+    {
+        "status",
+        "priority",
+        "channel",
+        "queue",
+        "subject",
+        "first_response_at",
+        "resolved_at",
+        "first_response_due_at",
+        "resolution_due_at",
+        "reopens",
+        "agent_replies",
+        "handle_seconds",
+    }
+)
+"""Native ticket columns that a list of users, organisations or agents does not have."""
+SURVEY_EVIDENCE = frozenset({"score", "rating", "nps"})
 GENERIC_SURVEY = "generic-survey"
 SOCIAL = {"twitter": "social", "facebook": "social", "instagram": "social"}
 
@@ -197,6 +222,18 @@ class Choice:
     problem: str | None = None
 
 
+def ignored(path: str, patterns: Sequence[str]) -> bool:
+    """Whether a file (path relative to the data folder) matches one of the config's ignore
+    patterns: the whole path or the file name alone, case-insensitively, as `files` in a
+    [[mapping]] matches."""
+    lowered = path.lower()
+    name = lowered.rsplit("/", 1)[-1]
+    return any(
+        fnmatchcase(lowered, pattern.lower()) or fnmatchcase(name, pattern.lower())
+        for pattern in patterns
+    )
+
+
 def config_mapping_for(path: str, mappings: Sequence[ExportMapping]) -> ExportMapping | None:
     """The first `[[mapping]]` whose files pattern matches the file."""
     return next((m for m in mappings if m.matches(path)), None)
@@ -224,7 +261,7 @@ def choose(
     for preset in PRESETS:
         if preset.fits(lowered):
             return _bound(preset.mapping, columns, path, zone)
-    native = named_kind or guess_kind(name, columns)
+    native = named_kind or recognise(name, lowered)
     lacking = [c for c in NATIVE_REQUIRED.get(native or "", ()) if c not in lowered]
     if native is not None and not lacking:
         return Choice(native, f"native {native}")
@@ -243,7 +280,33 @@ def choose(
             problem=f"no {wanted} column for {native} (name the columns as in docs/formats.md, "
             "or map them with a [[mapping]] in cxtui.toml)",
         )
-    return Choice(None, "unknown", problem=UNKNOWN_KIND)
+    return Choice(None, "not recognised", problem=UNKNOWN_KIND)
+
+
+def recognise(name: str, columns: set[str]) -> str | None:
+    """'tickets' or 'surveys' from the file name, else from the (lower-case) columns only
+    that kind has; None when neither tells. `id` and `created_at` alone say nothing: every
+    user, organisation and agent list in a helpdesk export has them too."""
+    lowered = name.lower()
+    if lowered.startswith("ticket"):
+        return "tickets"
+    if lowered.startswith("survey") or "submitted_at" in columns:
+        return "surveys"
+    if columns & TICKET_EVIDENCE:
+        return "tickets"
+    if columns & SURVEY_EVIDENCE:
+        return "surveys"
+    return None
+
+
+def json_columns(records: Sequence[Record]) -> list[str]:
+    """The keys of every object of a JSON document, in order of first appearance: objects
+    may leave out empty keys, so the first one alone can lack a column later ones have."""
+    seen: dict[str, None] = {}
+    for record in records:
+        if record.fields is not None:
+            seen.update(dict.fromkeys(record.fields))
+    return list(seen)
 
 
 def _bound(mapping: ExportMapping, columns: Sequence[object], path: str, zone: tzinfo) -> Choice:

@@ -63,15 +63,19 @@ def watch_folder(
     loader: Loader,
     stop: threading.Event,
     on_error: Callable[[str], None] | None = None,
+    on_skipped: Callable[[dict[str, str]], None] | None = None,
 ) -> LoadResult:
     """Load now, then after every change batch, until stop is set. Returns the total loaded.
 
     A load that fails (disk full, read-only database) is reported through on_error and tried
-    again on the next tick; what is already loaded stays readable meanwhile."""
+    again on the next tick; what is already loaded stays readable meanwhile. on_skipped hears
+    the files that cannot be loaded and why (file -> reason), each time that set changes."""
     total = LoadResult()
     database = loader.engine.url.database
     watch_filter = DataFileFilter(loader.data_dir, Path(database) if database else None)
+    skipped = _Skipped(loader, on_skipped)
     _load(loader, total, on_error)
+    skipped.tell()
     for _changes in watch(
         *watched_folders(loader.data_dir),
         recursive=False,
@@ -86,7 +90,29 @@ def watch_folder(
         if stop.is_set():
             break
         _load(loader, total, on_error)
+        skipped.tell()
     return total
+
+
+class _Skipped:
+    """Tells on_skipped the files the loader could not load, when that set changes."""
+
+    def __init__(self, loader: Loader, listener: Callable[[dict[str, str]], None] | None):
+        self.loader = loader
+        self.listener = listener
+        self.told: dict[str, str] = {}
+
+    def tell(self) -> None:
+        if self.listener is None:
+            return
+        present = {
+            name: why
+            for name, why in self.loader.problems.items()
+            if (self.loader.data_dir / name).exists()
+        }
+        if present != self.told:
+            self.told = present
+            self.listener(dict(present))
 
 
 def _load(loader: Loader, total: LoadResult, on_error: Callable[[str], None] | None) -> None:

@@ -84,6 +84,14 @@ class BackgroundFailed(Message):
         self.error = error
 
 
+class FilesSkipped(Message):
+    """The files the watcher cannot load (file -> reason) changed."""
+
+    def __init__(self, skipped: dict[str, str]) -> None:
+        super().__init__()
+        self.skipped = skipped
+
+
 class SnapshotReady(Message):
     """A refresh finished; `view` is what it was computed for (the view may have moved on)."""
 
@@ -149,6 +157,7 @@ class CxApp(App[int]):
         self.notice: str | None = None
         """Shown where problems are while there is none; unlike a problem, kept after the
         next refresh."""
+        self.skipped: dict[str, str] = {}
         self.stop = threading.Event()
         self._refresh_wanted = False
         self._refresh_scheduled = False
@@ -205,6 +214,7 @@ class CxApp(App[int]):
                 on_commit=lambda result: report(DataCommitted(result)),
                 on_error=lambda error: report(BackgroundFailed(error)),
                 on_notice=lambda notice: report(DatabaseNotice(notice)),
+                on_skipped=lambda skipped: report(FilesSkipped(skipped)),
             )
         # Also with ingest on: when another cxtui already loads this folder, ours stands
         # aside and that process's commits are only seen here.
@@ -336,6 +346,11 @@ class CxApp(App[int]):
         self.problem = message.error
         self.show_status()
 
+    @on(FilesSkipped)
+    def _files_skipped(self, message: FilesSkipped) -> None:
+        self.skipped = message.skipped
+        self.show_status()
+
     def _tick(self) -> None:
         """Once a minute ages and windows move on with the clock (unless it is frozen)."""
         if self.fixed_as_of is None:
@@ -357,6 +372,7 @@ class CxApp(App[int]):
             quarantined=None if snapshot is None else snapshot.board.quarantine_rows,
             clock=None if snapshot is None else snapshot.board.as_of,
             problem=self.problem or self.notice,
+            skipped=tuple(self.skipped.items()),
             mask_pii=self.config.mask_pii,
         )
 

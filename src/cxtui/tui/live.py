@@ -35,8 +35,10 @@ def start_ingest(
     on_commit: Callable[[LoadResult], None],
     on_error: Callable[[str], None],
     on_notice: Callable[[str], None],
+    on_skipped: Callable[[dict[str, str]], None] | None = None,
 ) -> threading.Thread | None:
-    """Load the folder and keep loading it as files change, until `stop` is set.
+    """Load the folder and keep loading it as files change, until `stop` is set;
+    `on_skipped` hears which files cannot be loaded, and why, whenever that changes.
 
     Not started when this process may not write the database: `on_notice` says so once,
     and the screens show what the database holds.
@@ -52,10 +54,11 @@ def start_ingest(
             timezone=config.timezone,
             mappings=config.mappings,
             encoding=config.encoding,
+            ignore=config.ignore,
             on_commit=on_commit,
         )
         try:
-            watch_folder(loader, stop, on_error)
+            watch_folder(loader, stop, on_error, on_skipped)
         except Exception as exc:  # the app must say the watcher died, whatever killed it
             on_error(f"watching {data_dir} stopped: {exc}")
 

@@ -139,6 +139,7 @@ class _ResponsePart:
     abandonment: Abandonment
     clock: str
     trend: list[float]
+    replies_before_created: int = 0
 
 
 @dataclass
@@ -147,6 +148,16 @@ class _ResolutionPart:
     handle_time: HandleTime
     clock: str
     trend: list[float]
+    resolved_before_created: int = 0
+
+
+def left_out(count: int, one: str, many: str) -> list[Content]:
+    """A line owning up to impossible times the figures leave out; none when there are none."""
+    if not count:
+        return []
+    what = one if count == 1 else many
+    # "left out" first: a narrow pane cuts the end of the line.
+    return [line((f"left out: {count:,} {what} before created", "$warning"))]
 
 
 def clock_note(clock: str) -> str:
@@ -220,6 +231,7 @@ class ResponsePane(Pane):
             board.abandonment,
             board.clock,
             trend(p.first_response_median_seconds for p in board.daily),
+            board.data_quality.first_response_before_created,
         )
         if not self.changed(part):
             return False
@@ -253,6 +265,7 @@ class ResponsePane(Pane):
                         abandoned,
                     )
                 ),
+                *left_out(part.replies_before_created, "reply", "replies"),
             ],
         )
         self.border_title = f"{self.number} {self.title}{clock_note(part.clock)}"
@@ -273,6 +286,7 @@ class ResolutionPane(Pane):
             board.handle_time,
             board.clock,
             trend(p.resolution_rate for p in board.daily),
+            board.data_quality.resolved_before_created,
         )
         if not self.changed(part):
             return False
@@ -305,6 +319,7 @@ class ResolutionPane(Pane):
                     f"handle time {fmt.duration(part.handle_time.mean_seconds)} mean"
                     f" (n {part.handle_time.count:,})"
                 ),
+                *left_out(part.resolved_before_created, "resolved", "resolved"),
             ],
         )
         self.set_trend(part.trend)

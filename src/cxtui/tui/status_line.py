@@ -32,6 +32,8 @@ class Status:
     quarantined: int | None = None
     clock: int | None = None
     problem: str | None = None
+    skipped: tuple[tuple[str, str], ...] = ()
+    """Files the loader cannot load, with the reason: (file, reason)."""
     mask_pii: bool = False
 
 
@@ -51,6 +53,15 @@ def describe_filters(filters: Filters, *, mask: bool = False) -> str:
         if value is not None
     ]
     return " ".join(chosen) if chosen else "all"
+
+
+def skipped_text(skipped: tuple[tuple[str, str], ...]) -> str:
+    """The first file not loaded and why, e.g. "⚠ users.csv skipped: not recognised as …";
+    with more than one, how many (`cxtui check` lists them all)."""
+    name, why = skipped[0]
+    if len(skipped) > 1:
+        return f"⚠ {len(skipped)} files skipped: {fmt.data(name, max_len=24)}, …"
+    return f"⚠ {fmt.data(name, max_len=24)} skipped: {fmt.data(why, max_len=32)}"
 
 
 class StatusLine(Horizontal):
@@ -92,6 +103,8 @@ class StatusLine(Horizontal):
         parts: list[str | tuple[str, str]] = []
         if status.problem:
             parts += [(f"⚠ {fmt.data(status.problem, max_len=60)}", "$error bold"), " │ "]
+        if status.skipped:
+            parts += [(skipped_text(status.skipped), "$warning"), " │ "]
         if status.quarantined:
             parts += [(f"{status.quarantined:,} quarantined", "$warning"), " │ "]
         parts += [
