@@ -12,9 +12,9 @@ import pytest
 from cxtui.report import duration
 
 TICKETS = (
-    "id,created_at,status,first_response_at\n"
-    "A,2026-11-20T10:00:00Z,open,2026-11-20T10:05:00Z\n"
-    "B,2026-11-20T11:00:00Z,solved,2026-11-20T11:00:10Z\n"
+    "id,created_at,status,first_response_at,channel\n"
+    "A,2026-11-20T10:00:00Z,open,2026-11-20T10:05:00Z,phone\n"
+    "B,2026-11-20T11:00:00Z,solved,2026-11-20T11:00:10Z,chat\n"
 )
 
 
@@ -73,7 +73,10 @@ def test_report_json_on_a_small_folder(folder: Path, tmp_path: Path) -> None:
     assert report["queue"]["oldest_open_age_seconds"] == 7200
     assert report["resolution"]["created"] == 2
     assert report["resolution"]["resolved"] == 1
-    # one unsatisfied answer: p = 0, so the margin 100·1.96·√(0·1/1) is 0
+    # one unsatisfied answer: p = 0, so the margin 100·1.96·√(0·1/1) is 0; the Wilson
+    # interval is 0 to 1 - 1 / (1 + 1.96²) = 79.35 %
+    interval = report["csat"].pop("interval_95")
+    assert interval == pytest.approx([0.0, 79.34567], abs=1e-4)
     assert report["csat"] == {
         "responses": 1,
         "satisfied": 0,

@@ -28,7 +28,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import ColumnElement, and_, delete, func
 from sqlmodel import col, select
 
-from cxtui.models import HourToRebuild, SurveyHour, TicketHour
+from cxtui.models import ChannelHour, HourToRebuild, SurveyHour, TicketHour
 from cxtui.tallies import (
     Span,
     SurveyTallies,
@@ -82,8 +82,11 @@ def _marks(kind: str, row: str) -> str:
     return "".join(_mark(kind, f"{row}.{column}") for column in _TIMES[kind])
 
 
+VERSION = "hours_v2_"
+"""v2: tickets' answered, abandoned and waits are also kept by channel (channel_hour)."""
+
 TRIGGERS = {
-    f"hours_v1_{kind}_{event}": (
+    f"{VERSION}{kind}_{event}": (
         f"AFTER {event.upper()} ON {kind} BEGIN {' '.join(_marks(kind, row) for row in rows)} END"
     )
     for kind in _TIMES
@@ -112,6 +115,7 @@ _TICKET_HOUR_COLUMNS = (
     "abandoned_waits",
     "resolution_times",
 )
+_CHANNEL_HOUR_COLUMNS = ("hour", "channel", "answered", "abandoned", "waits", "abandoned_waits")
 _SURVEY_HOUR_COLUMNS = (
     "hour",
     "kind",
@@ -127,7 +131,8 @@ _SURVEY_HOUR_COLUMNS = (
 def installed(db: sqlite3.Connection) -> bool:
     """Whether this database keeps the current hourly tallies (its triggers exist)."""
     found = db.execute(
-        "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'hours_v1_%'"
+        "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE ?",
+        (f"{VERSION}%",),
     ).fetchone()[0]
     return found == len(TRIGGERS)
 
@@ -152,6 +157,7 @@ def install(db: sqlite3.Connection) -> bool:
         for name, body in TRIGGERS.items():
             db.execute(f'CREATE TRIGGER "{name}" {body}')
         db.execute("DELETE FROM ticket_hour")
+        db.execute("DELETE FROM channel_hour")
         db.execute("DELETE FROM survey_hour")
         for kind in _TIMES:
             _list_stored_hours(db, kind)
@@ -239,13 +245,18 @@ DURATIONS = ("waits", "abandoned_waits", "resolution_times")
 
 
 def ticket_tallies(
-    db: sqlite3.Connection, spans: Sequence[Span], durations: Sequence[str] = DURATIONS
+    db: sqlite3.Connection,
+    spans: Sequence[Span],
+    durations: Sequence[str] = DURATIONS,
+    *,
+    channels: bool = True,
 ) -> list[TicketTally]:
     """The tally of each contiguous span, all tickets, calendar durations: whole hours from
     the hourly tallies (summed in SQL), the rest from the rows.
 
     Only the `durations` named are read from the hourly tallies (a trend of daily median
-    waits needs no resolution times); the others stay empty for those hours."""
+    waits needs no resolution times); the others stay empty for those hours, and so does the
+    split by channel unless `channels`."""
     owners, pieces = _split(spans, _pending(db, "ticket"))
     if _skipped_hours(owners) > MAX_SKIPPED_HOURS:
         owners, pieces = _split(spans, None)
@@ -264,10 +275,36 @@ def ticket_tallies(
                 tally = tallies[owners[hour]]
                 for name, blob in zip(durations, blobs, strict=True):
                     getattr(tally, name).add_run(unpack(blob))
+        if channels:
+            _read_channel_hours(db, owners, tallies)
     for numbers, run in pieces:
         for number, tally in zip(numbers, scan_tickets(db, run), strict=True):
             tallies[number].add(tally)
     return tallies
+
+
+def _read_channel_hours(
+    db: sqlite3.Connection, owners: dict[int, int], tallies: list[TicketTally]
+) -> None:
+    """Add each owned hour's channel tallies to its span's tally."""
+    first, last = min(owners), max(owners)
+    hour = col(ChannelHour.hour)
+    statement = select(
+        ChannelHour.hour,
+        ChannelHour.channel,
+        ChannelHour.answered,
+        ChannelHour.abandoned,
+        ChannelHour.waits,
+        ChannelHour.abandoned_waits,
+    ).where(hour.between(first, last))
+    for at, name, answered, abandoned, waits, abandoned_waits in rows(db, statement):
+        if at not in owners:
+            continue
+        part = tallies[owners[at]].channel(name)
+        part.answered += answered
+        part.abandoned += abandoned
+        part.waits.add_run(unpack(waits))
+        part.abandoned_waits.add_run(unpack(abandoned_waits))
 
 
 def survey_tallies(db: sqlite3.Connection, spans: Sequence[Span]) -> list[SurveyTallies]:
@@ -389,6 +426,25 @@ def _rewrite_ticket_hours(
             )
             for hour, tally in zip(hours, tallies, strict=True)
             if tally.created or tally.solved
+        ],
+    )
+    execute(db, delete(ChannelHour).where(col(ChannelHour.hour).between(hours[0], hours[-1])))
+    insert_many(
+        db,
+        ChannelHour,
+        _CHANNEL_HOUR_COLUMNS,
+        [
+            (
+                hour,
+                name,
+                part.answered,
+                part.abandoned,
+                pack(_only_run(part.waits.runs)),
+                pack(_only_run(part.abandoned_waits.runs)),
+            )
+            for hour, tally in zip(hours, tallies, strict=True)
+            for name, part in tally.channels.items()
+            if part.answered or part.abandoned
         ],
     )
 
