@@ -103,6 +103,11 @@ def test_report_table_is_for_people(folder: Path, tmp_path: Path) -> None:
     )
     # B is solved but has no resolved_at, so it cannot be placed in the window: 0 of 2
     assert "  solved in window (flow)              0 (0.0 % of created)" in lines
+    # A by phone (300 s) and B by chat (10 s) are both live; nothing else is
+    assert "Live channels (phone, chat)" in lines
+    assert "  live (phone, chat)                   median 2m 35s, p90 4m 31s (n=2)" in lines
+    assert "  async (every other channel)          median —, p90 — (n=0)" in lines
+    assert "Change against the previous window" in lines
 
 
 def test_ingest_then_second_ingest_finds_nothing_new(folder: Path, tmp_path: Path) -> None:
