@@ -272,7 +272,8 @@ class ResponsePane(Pane):
             value,
             median,
             [
-                line(graded(f"{unit} median first reply{GRADE_WORD[median]}", median)),
+                # "median reply", not "median first reply": the grade word must fit at 80 columns.
+                line(graded(f"{unit} median reply{GRADE_WORD[median]}", median)),
                 line(
                     self.target(
                         "first_response_median",
@@ -455,17 +456,16 @@ class ExperiencePane(Pane):
                     SEPARATOR,
                     self.target("csat", fmt.percent_points(self.thresholds.target("csat"))),
                 ),
+                # The interval last: a narrow pane cuts it before the change.
                 line(
                     "  ",
                     self.survey_change(
                         changes.get("csat_score_pct"), satisfied.responses, part.before[1], "csat"
                     ),
-                ),
-                line(
-                    f"CES {fmt.mean(part.ces.mean)}/7 n {part.ces.responses:,}",
                     SEPARATOR,
-                    f"CSAT {fmt.interval(satisfied.interval_95, unit='%')}",
+                    fmt.interval(satisfied.interval_95, unit="%"),
                 ),
+                line(f"CES {fmt.mean(part.ces.mean)}/7 n {part.ces.responses:,}"),
                 line(
                     f"NPS {score.promoters:,} promoters · {score.passives:,} passives"
                     f" · {score.detractors:,} detractors"
