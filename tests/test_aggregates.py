@@ -83,7 +83,7 @@ ticket_rows = st.fixed_dictionaries(
         "reopens": st.one_of(st.none(), st.integers(0, 2)),
         "agent_replies": st.one_of(st.none(), st.integers(0, 3)),
         "handle_seconds": st.one_of(st.none(), st.integers(0, 900)),
-        "channel": st.sampled_from(("email", "chat", None)),
+        "channel": st.sampled_from(("email", "chat", "phone", None)),
     }
 )
 survey_rows = st.fixed_dictionaries(
