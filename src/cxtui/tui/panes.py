@@ -119,9 +119,9 @@ class Pane(Vertical, can_focus=True):
         grade) below the minimum sample. A switch that grades nothing goes here."""
         return self.thresholds.grade(metric, value, n)
 
-    def target(self, metric: str, shown: str) -> str:
-        """ "target 80%": the figure's amber line, written by `shown` in the figure's unit."""
-        return f"target {shown}"
+    def target(self, metric: str, show: Callable[[float], str]) -> str:
+        """ "target 80%": the metric's amber line, written by `show` in the figure's unit."""
+        return f"target {show(self.thresholds.target(metric))}"
 
     def survey_change(self, change: Change | None, n_now: int, n_before: int, metric: str) -> str:
         """The change of NPS or CSAT, and whether it is more than chance: "▲6 no significant
@@ -275,10 +275,7 @@ class ResponsePane(Pane):
                 # "median reply", not "median first reply": the grade word must fit at 80 columns.
                 line(graded(f"{unit} median reply{GRADE_WORD[median]}", median)),
                 line(
-                    self.target(
-                        "first_response_median",
-                        fmt.duration(self.thresholds.target("first_response_median")),
-                    ),
+                    self.target("first_response_median", fmt.duration),
                     SEPARATOR,
                     _change(median_change, fmt.duration),
                 ),
@@ -296,9 +293,7 @@ class ResponsePane(Pane):
                 ),
                 line(
                     "  ",
-                    self.target(
-                        "service_level", fmt.percent(self.thresholds.target("service_level"))
-                    ),
+                    self.target("service_level", fmt.percent),
                     SEPARATOR,
                     _change(changes.get("service_level_rate"), fmt.points),
                     SEPARATOR,
@@ -313,10 +308,7 @@ class ResponsePane(Pane):
                 ),
                 line(
                     "  ",
-                    self.target(
-                        "abandonment_rate",
-                        fmt.percent(self.thresholds.target("abandonment_rate")),
-                    ),
+                    self.target("abandonment_rate", fmt.percent),
                     SEPARATOR,
                     _change(changes.get("abandonment_rate"), lambda d: fmt.points(d, 1)),
                 ),
@@ -438,7 +430,7 @@ class ExperiencePane(Pane):
                 line(
                     graded(f"NPS{GRADE_WORD[nps]}", nps),
                     SEPARATOR,
-                    self.target("nps", fmt.nps(self.thresholds.target("nps"))),
+                    self.target("nps", fmt.nps),
                 ),
                 line(f"n {score.responses:,} {fmt.interval(score.interval_95, signed=True)}"),
                 line(
@@ -454,7 +446,7 @@ class ExperiencePane(Pane):
                     ),
                     f" n {satisfied.responses:,}",
                     SEPARATOR,
-                    self.target("csat", fmt.percent_points(self.thresholds.target("csat"))),
+                    self.target("csat", fmt.percent_points),
                 ),
                 # The interval last: a narrow pane cuts it before the change.
                 line(
