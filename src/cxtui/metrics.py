@@ -336,13 +336,16 @@ def ticket_tallies(
     filters: Filters = NO_FILTERS,
     business: BusinessHours | None = None,
     durations: Sequence[str] = aggregates.DURATIONS,
+    *,
+    channels: bool = True,
 ) -> list[TicketTally]:
     """Tallies of contiguous spans: from the hourly aggregates where they apply (no filters,
-    calendar time), else from the rows. Durations not named may be left out."""
+    calendar time), else from the rows. Durations not named, and the split by channel
+    unless `channels`, may be left out."""
     db = _driver(session)
     calendar = business is None or business.always_open
     if filters == NO_FILTERS and calendar and aggregates.installed(db):
-        return aggregates.ticket_tallies(db, spans, durations)
+        return aggregates.ticket_tallies(db, spans, durations, channels=channels)
     return scan_tickets(db, spans, filters, business)
 
 
@@ -537,7 +540,9 @@ def daily_series(
     bounds[-1] = as_of + 1
     spans = list(pairwise(bounds))
     business = centre if clock == "business" else None
-    tickets = ticket_tallies(session, spans, filters, business, durations=("waits",))
+    tickets = ticket_tallies(
+        session, spans, filters, business, durations=("waits",), channels=False
+    )
     surveys = survey_tallies(session, spans, filters)
     first_day = last_day - timedelta(days=days - 1)
     return [
