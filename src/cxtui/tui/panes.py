@@ -3,7 +3,9 @@
 Each pane draws one slice of a Snapshot. It keeps the slice it last drew and returns early
 when the new one is equal, so a refresh that changed nothing sends nothing to the terminal
 (over SSH every byte counts). Colour follows the configured thresholds, and the grade is also
-spelt out in words so it survives NO_COLOR and 16-colour terminals.
+spelt out in words so it survives NO_COLOR and 16-colour terminals. A figure on fewer answers
+or contacts than the configured minimum is dimmed and says "(low n)" instead of a grade, and
+each headline shows its target and its change against the window before.
 """
 
 from __future__ import annotations
