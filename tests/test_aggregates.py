@@ -31,7 +31,7 @@ from cxtui.ingest import loader as loader_module
 from cxtui.ingest import store_sql
 from cxtui.ingest.loader import Loader
 from cxtui.metrics import Window, daily_series, dashboard, report_dict
-from cxtui.models import HourToRebuild, Survey, Ticket, TicketHour
+from cxtui.models import ChannelHour, HourToRebuild, Survey, Ticket, TicketHour
 from cxtui.store import open_engine
 from cxtui.tallies import Durations, unpack
 
@@ -90,7 +90,7 @@ ticket_rows = st.fixed_dictionaries(
         "reopens": st.one_of(st.none(), st.integers(0, 2)),
         "agent_replies": st.one_of(st.none(), st.integers(0, 3)),
         "handle_seconds": st.one_of(st.none(), st.integers(0, 900)),
-        "channel": st.sampled_from(("email", "chat", None)),
+        "channel": st.sampled_from(("email", "chat", "phone", None)),
     }
 )
 survey_rows = st.fixed_dictionaries(
@@ -364,6 +364,39 @@ def test_a_database_made_before_the_tallies_gains_them_when_opened(tmp_path: Pat
         assert session.exec(select(HourToRebuild)).all() == []
         board = dashboard(session, Window(AS_OF, DAY))
     assert (board.resolution.created, board.nps.promoters) == (1, 1)
+    reopened.dispose()
+
+
+def test_a_database_with_the_first_tallies_gains_the_channel_split_when_opened(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "v1.db"
+    engine = open_engine(path)
+    with Session(engine) as session:
+        session.add(
+            Ticket(
+                id="P",
+                created_at=AS_OF - 10,
+                version_at=0,
+                status="solved",
+                channel="phone",
+                first_response_at=AS_OF - 5,
+            )
+        )
+        session.commit()
+    with writer(engine) as db:  # as cxtui left it before channel_hour: v1 triggers
+        for name, body in aggregates.TRIGGERS.items():
+            db.execute(f'DROP TRIGGER "{name}"')
+            db.execute(f'CREATE TRIGGER "{name.replace(aggregates.VERSION, "hours_v1_")}" {body}')
+        db.execute("DROP TABLE channel_hour")
+    engine.dispose()
+
+    reopened = open_engine(path)
+    with Session(reopened) as session:
+        assert session.exec(select(ChannelHour)).all() != []
+        board = dashboard(session, Window(AS_OF, DAY))
+    # the phone call answered in 5 s is a live contact within the 20 s target
+    assert (board.service_level.offered, board.service_level.answered_within) == (1, 1)
     reopened.dispose()
 
 

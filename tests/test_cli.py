@@ -12,9 +12,9 @@ import pytest
 from cxtui.report import duration
 
 TICKETS = (
-    "id,created_at,status,first_response_at\n"
-    "A,2026-11-20T10:00:00Z,open,2026-11-20T10:05:00Z\n"
-    "B,2026-11-20T11:00:00Z,solved,2026-11-20T11:00:10Z\n"
+    "id,created_at,status,first_response_at,channel\n"
+    "A,2026-11-20T10:00:00Z,open,2026-11-20T10:05:00Z,phone\n"
+    "B,2026-11-20T11:00:00Z,solved,2026-11-20T11:00:10Z,chat\n"
 )
 
 
@@ -74,7 +74,10 @@ def test_report_json_on_a_small_folder(folder: Path, tmp_path: Path) -> None:
     assert report["queue"]["oldest_open_age_seconds"] == 7200
     assert report["resolution"]["created"] == 2
     assert report["resolution"]["resolved"] == 1
-    # one unsatisfied answer: p = 0, so the margin 100·1.96·√(0·1/1) is 0
+    # one unsatisfied answer: p = 0, so the margin 100·1.96·√(0·1/1) is 0; the Wilson
+    # interval is 0 to 1 - 1 / (1 + 1.96²) = 79.35 %
+    interval = report["csat"].pop("interval_95")
+    assert interval == pytest.approx([0.0, 79.34567], abs=1e-4)
     assert report["csat"] == {
         "responses": 1,
         "satisfied": 0,
@@ -101,6 +104,11 @@ def test_report_table_is_for_people(folder: Path, tmp_path: Path) -> None:
     )
     # B is solved but has no resolved_at, so it cannot be placed in the window: 0 of 2
     assert "  solved in window (flow)              0 (0.0 % of created)" in lines
+    # A by phone (300 s) and B by chat (10 s) are both live; nothing else is
+    assert "Live channels (phone, chat)" in lines
+    assert "  live (phone, chat)                   median 2m 35s, p90 4m 31s (n=2)" in lines
+    assert "  async (every other channel)          median —, p90 — (n=0)" in lines
+    assert "Change against the previous window" in lines
 
 
 def test_ingest_then_second_ingest_finds_nothing_new(folder: Path, tmp_path: Path) -> None:

@@ -51,6 +51,26 @@ def test_every_top_level_key_is_read(tmp_path: Path) -> None:
     assert config.source == path
 
 
+def test_live_channels_default_to_phone_and_chat_and_can_be_named(tmp_path: Path) -> None:
+    assert Config().live_channels == ("phone", "chat")
+    path = _write(tmp_path / "c.toml", 'live_channels = ["phone", "chat", "whatsapp", "phone"]\n')
+    assert load_config(None, path).live_channels == ("phone", "chat", "whatsapp")
+
+
+def test_a_figure_on_too_few_answers_is_not_graded() -> None:
+    thresholds = Thresholds()
+    # CSAT 0% is red on 30 answers, but on 29 (or 1) it is "low": shown, not graded
+    assert thresholds.grade("csat", 0.0, 30) == "bad"
+    assert thresholds.grade("csat", 0.0, 29) == "low"
+    assert thresholds.grade("nps", -50.0, 1) == "low"
+    assert thresholds.grade("abandonment_rate", 0.222, 9) == "low"
+    assert thresholds.grade("abandonment_rate", 0.222, 20) == "bad"
+    assert thresholds.grade("service_level", 0.5, 19) == "low"
+    # counts of breaches have no sample: any number is graded
+    assert thresholds.grade("sla_breached", 50, 1) == "bad"
+    assert thresholds.grade("csat", None, 1) == "none"
+
+
 THRESHOLD_VALUES = {
     "first_response_median_warn": (600, 600),
     "first_response_median_bad": ('"2h"', 7200),
@@ -66,6 +86,8 @@ THRESHOLD_VALUES = {
     "abandonment_rate_bad": (0.2, 0.2),
     "service_level_warn": (0.9, 0.9),
     "service_level_bad": (0.5, 0.5),
+    "min_survey_responses": (50, 50),
+    "min_contacts": (0, 0),
 }
 
 
@@ -122,6 +144,10 @@ def test_unknown_key_is_an_error_naming_the_key(tmp_path: Path, text: str, named
         ("default_window = 7\n", "default_window"),
         ("mask_pii = 'yes'\n", "mask_pii must be true or false"),
         ("mask_pii = 1\n", "mask_pii must be true or false"),
+        ("live_channels = 'phone'\n", "live_channels must be a list"),
+        ("live_channels = ['phone', '']\n", "live_channels must be a list"),
+        ("[thresholds]\nmin_contacts = -1\n", "thresholds.min_contacts"),
+        ("[thresholds]\nmin_survey_responses = 2.5\n", "thresholds.min_survey_responses"),
         ("thresholds = 3\n", "must be a table"),
         ("[thresholds]\nnps_warn = 'high'\n", "thresholds.nps_warn"),
         ("[thresholds]\nnps_warn = 150\n", "from -100 to 100"),

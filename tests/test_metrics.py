@@ -26,12 +26,14 @@ from cxtui.metrics import (
     first_response,
     handle_time,
     nps,
+    nps_interval_95,
     percentile,
     quarantine_count,
     queue_snapshot,
     report_dict,
     resolution,
     service_level,
+    wilson_interval,
 )
 from cxtui.models import QuarantinedRow, Survey, Ticket
 from cxtui.store import open_engine
@@ -376,16 +378,26 @@ def test_handle_time_mean(session: Session) -> None:
 
 
 def _contacts(session: Session) -> None:
+    """Live contacts (phone, chat) mixed with e-mail, web and channel-less tickets, which
+    service level and abandonment must leave out."""
     c = AS_OF - 1_000
     add(
         session,
-        ticket("a1", c, status="open", first_response_at=c + 5),
-        ticket("a2", c, status="solved", first_response_at=c + 20),  # exactly the target
-        ticket("a3", c, status="solved", first_response_at=c + 21),
-        ticket("a4", c, status="abandoned"),
-        ticket("a5", c, status="abandoned", first_response_at=c + 3),  # still abandoned
-        ticket("a6", c, status="open"),  # not yet answered: not offered
-        ticket("a7", c, first_response_at=c + 10),  # no status, answered
+        ticket("a1", c, status="open", first_response_at=c + 5, channel="phone"),
+        # exactly the target
+        ticket("a2", c, status="solved", first_response_at=c + 20, channel="chat"),
+        ticket("a3", c, status="solved", first_response_at=c + 21, channel="phone"),
+        ticket("a4", c, status="abandoned", channel="phone"),
+        # still abandoned
+        ticket("a5", c, status="abandoned", first_response_at=c + 3, channel="chat"),
+        ticket("a6", c, status="open", channel="chat"),  # not yet answered: not offered
+        ticket("a7", c, first_response_at=c + 10, channel="phone"),  # no status, answered
+        # not live: a mail answered in 5 s and one in an hour, a web form given up, and a
+        # ticket with no channel answered at once
+        ticket("e1", c, status="solved", first_response_at=c + 5, channel="email"),
+        ticket("e2", c, status="solved", first_response_at=c + 3_600, channel="email"),
+        ticket("e3", c, status="abandoned", channel="web"),
+        ticket("e4", c, status="solved", first_response_at=c + 1),
     )
 
 
@@ -407,6 +419,37 @@ def test_service_level_counts_abandons_against(session: Session) -> None:
     # within 5 s: a1 only -> 1/6
     assert strict.answered_within == 1
     assert strict.rate == pytest.approx(1 / 6)
+    assert sl.channels == ("phone", "chat")
+
+
+def test_service_level_and_abandonment_count_the_configured_live_channels(
+    session: Session,
+) -> None:
+    _contacts(session)
+    # e-mail alone: offered e1, e2 (answered); within 20 s: e1 -> 1 of 2; nothing abandoned
+    mail = service_level(session, W, Filters(), live_channels=["email"])
+    assert (mail.offered, mail.answered_within, mail.channels) == (2, 1, ("email",))
+    gave_up = abandonment(session, W, Filters(), live_channels=["email", "web"])
+    # e1, e2 answered + e3 abandoned = 3 offered, 1 abandoned
+    assert (gave_up.offered, gave_up.abandoned) == (3, 1)
+    # a filter on a channel that is not live leaves nothing to measure
+    none = service_level(session, W, Filters(channel="email"))
+    assert (none.offered, none.rate) == (0, None)
+
+
+def test_first_reply_by_channel_group(session: Session) -> None:
+    _contacts(session)
+    board = dashboard(session, W)
+    live, other = board.first_response_live, board.first_response_async
+    assert live is not None and other is not None
+    # live replies: a1 5, a2 20, a3 21, a5 3, a7 10 -> sorted 3 5 10 20 21; median 10;
+    # p90 rank 3.6 -> 20 + 0.6 * 1 = 20.6
+    assert (live.count, live.median_seconds, live.p90_seconds) == (5, 10, pytest.approx(20.6))
+    # the others: e1 5, e2 3600, e4 1 -> sorted 1 5 3600; median 5; p90 rank 1.8 ->
+    # 5 + 0.8 * 3595 = 2881
+    assert (other.count, other.median_seconds) == (3, 5)
+    assert other.p90_seconds == pytest.approx(2_881)
+    assert board.first_response.count == 8
 
 
 # --- surveys --------------------------------------------------------------------------------
@@ -531,7 +574,8 @@ def test_filters_narrow_ticket_metrics(session: Session) -> None:
     assert (r.created, r.resolved) == (2, 1)  # c2 solved, c3 open
     assert handle_time(session, W, Filters(priority="high")).mean_seconds == pytest.approx(100)
     a = abandonment(session, W, Filters(queue="support"))
-    assert (a.offered, a.abandoned) == (2, 1)  # c3 answered, c4 abandoned
+    # c4 (phone) abandoned; c3 answered but by e-mail, which is not a live channel
+    assert (a.offered, a.abandoned) == (1, 1)
     nobody = Filters(queue="nope")
     assert first_response(session, W, nobody).median_seconds is None
     assert resolution(session, W, nobody).rate is None
@@ -707,8 +751,23 @@ CONTRACT = {
         "flow_rate": None,
     },
     "handle_time": {"count": 0, "mean_seconds": None},
-    "abandonment": {"offered": 0, "abandoned": 0, "rate": None},
-    "service_level": {"target_seconds": 20, "offered": 0, "answered_within": 0, "rate": None},
+    # Added after the first version: channels and interval_95 here and in service_level,
+    # interval_95 in nps and csat, and every key from first_response_by_group on.
+    "abandonment": {
+        "offered": 0,
+        "abandoned": 0,
+        "rate": None,
+        "channels": ["phone", "chat"],
+        "interval_95": None,
+    },
+    "service_level": {
+        "target_seconds": 20,
+        "offered": 0,
+        "answered_within": 0,
+        "rate": None,
+        "channels": ["phone", "chat"],
+        "interval_95": None,
+    },
     "nps": {
         "responses": 0,
         "promoters": 0,
@@ -716,6 +775,7 @@ CONTRACT = {
         "detractors": 0,
         "score": None,
         "margin_95": None,
+        "interval_95": None,
     },
     "csat": {
         "responses": 0,
@@ -723,11 +783,75 @@ CONTRACT = {
         "score_pct": None,
         "mean": None,
         "margin_95": None,
+        "interval_95": None,
     },
     "ces": {"responses": 0, "mean": None},
     "quarantine": {"rows": 0},
     "clock": "calendar",
     "data_quality": {"first_response_before_created": 0, "resolved_before_created": 0},
+    "first_response_by_group": {
+        "live": {
+            "channels": ["phone", "chat"],
+            "count": 0,
+            "mean_seconds": None,
+            "median_seconds": None,
+            "p90_seconds": None,
+        },
+        "async": {"count": 0, "mean_seconds": None, "median_seconds": None, "p90_seconds": None},
+    },
+    "previous": {
+        "as_of": "2023-11-08T12:00:00Z",
+        "first_response": {
+            "count": 0,
+            "mean_seconds": None,
+            "median_seconds": None,
+            "p90_seconds": None,
+        },
+        "resolution": {"created": 0, "resolved": 0, "rate": None},
+        "abandonment": {
+            "offered": 0,
+            "abandoned": 0,
+            "rate": None,
+            "channels": ["phone", "chat"],
+            "interval_95": None,
+        },
+        "service_level": {
+            "target_seconds": 20,
+            "offered": 0,
+            "answered_within": 0,
+            "rate": None,
+            "channels": ["phone", "chat"],
+            "interval_95": None,
+        },
+        "nps": {
+            "responses": 0,
+            "promoters": 0,
+            "passives": 0,
+            "detractors": 0,
+            "score": None,
+            "margin_95": None,
+            "interval_95": None,
+        },
+        "csat": {
+            "responses": 0,
+            "satisfied": 0,
+            "score_pct": None,
+            "mean": None,
+            "margin_95": None,
+            "interval_95": None,
+        },
+    },
+    "change": {
+        name: {"previous": None, "difference": None, "margin_95": None, "significant": None}
+        for name in (
+            "first_response_median_seconds",
+            "resolution_rate",
+            "abandonment_rate",
+            "service_level_rate",
+            "nps_score",
+            "csat_score_pct",
+        )
+    },
 }
 DATA_KEYED = {"by_status", "by_priority", "by_channel", "by_queue"}
 
@@ -755,8 +879,103 @@ def test_report_keeps_the_contract_shape_with_data(session: Session) -> None:
     assert report["queue"]["by_status"] == {"open": 2}  # c1, c3
     assert report["queue"]["by_channel"] == {"email": 2}
     assert report["service_level"]["target_seconds"] == 30
-    # offered: c1, c2, c3 answered + c4 abandoned = 4; within 30 s: c1 (10), c2 (30) -> 2
-    assert report["service_level"]["offered"] == 4
-    assert report["service_level"]["answered_within"] == 2
+    # live channels only: c2 (chat) answered + c4 (phone) abandoned = 2 offered; within
+    # 30 s: c2 (30) -> 1; c1 and c3 are e-mail
+    assert report["service_level"]["offered"] == 2
+    assert report["service_level"]["answered_within"] == 1
     assert report["quarantine"] == {"rows": 1}
     assert report["nps"]["responses"] == 4
+
+
+# --- small samples: intervals that never read "± 0" ------------------------------------------
+
+
+def _wilson_by_quadratic(satisfied: int, n: int) -> tuple[float, float]:
+    """The Wilson bounds as the two shares p with (p̂ - p)² = z²·p·(1 - p)/n, solved as a
+    quadratic a·p² + b·p + c = 0; an independent route to the closed formula in metrics."""
+    z2 = 1.96**2
+    share = satisfied / n
+    a, b, c = 1 + z2 / n, -(2 * share + z2 / n), share**2
+    root = math.sqrt(b * b - 4 * a * c)
+    return (-b - root) / (2 * a), (-b + root) / (2 * a)
+
+
+@pytest.mark.parametrize(
+    ("satisfied", "n", "low", "high"),
+    [
+        # 1 of 1: the lower root is 1 / (1 + 1.96²) = 1 / 4.8416 = 0.20654; the upper is 1
+        (1, 1, 0.2065433, 1.0),
+        # 0 of 1: the mirror image, 0 to 1 - 0.20654
+        (0, 1, 0.0, 0.7934567),
+        # 4 of 5: 1.76832·p² - 2.36832·p + 0.64 = 0 -> (2.36832 ± 1.040212) / 3.53664
+        (4, 5, 0.3755283, 0.9637768),
+        # 24 of 30: k = 3.8416 / 30; (1 + k)·p² - (1.6 + k)·p + 0.64 = 0
+        (24, 30, 0.6269395, 0.9049502),
+    ],
+)
+def test_wilson_interval_at_small_n(satisfied: int, n: int, low: float, high: float) -> None:
+    interval = wilson_interval(satisfied, n)
+    assert interval == pytest.approx((low, high), abs=1e-6)
+    assert interval == pytest.approx(_wilson_by_quadratic(satisfied, n), abs=1e-9)
+    assert interval[1] - interval[0] > 0.1  # never "± 0", even from one answer
+    assert wilson_interval(0, 0) is None
+
+
+def test_one_csat_answer_has_a_wide_interval_not_a_zero_margin(session: Session) -> None:
+    add(session, survey("c1", AS_OF - 100, "csat", 1))
+    c = csat(session, W, Filters())
+    assert (c.score_pct, c.margin_95) == (0, 0)  # the documented normal margin: 0
+    assert c.interval_95 == pytest.approx((0, 79.34567), abs=1e-4)
+
+
+def test_nps_interval_adjusted_wald(session: Session) -> None:
+    # one promoter: n' = 4, p = 1.75 / 4 = 0.4375, d = 0.75 / 4 = 0.1875, centre 0.25;
+    # p + d - centre² = 0.5625; √(0.5625 / 4) = 0.375; 1.96 · 0.375 = 0.735 -> -48.5 to 98.5
+    assert nps_interval_95(1, 1, 0) == pytest.approx((-48.5, 98.5))
+    # 2 promoters, 1 passive, 2 detractors: n' = 8, p = d = 2.75 / 8 = 0.34375; centre 0;
+    # √(0.6875 / 8) = 0.2931505; · 1.96 = 0.5745750 -> ±57.4575
+    assert nps_interval_95(5, 2, 2) == pytest.approx((-57.45759, 57.45759), abs=1e-4)
+    # all promoters, many answers: clipped at +100
+    assert nps_interval_95(10_000, 10_000, 0)[1] == 100.0
+    assert nps_interval_95(0, 0, 0) is None
+
+
+# --- change against the previous window ---------------------------------------------------
+
+
+def test_change_against_the_previous_window_and_its_significance(session: Session) -> None:
+    now, before = AS_OF - 100, START - 100  # inside W, and inside the week before it
+    add(
+        session,
+        # CSAT: 40 of 50 satisfied before (80%), 20 of 50 now (40%): a drop of 40 points
+        *(survey(f"cb{i}", before, "csat", 5 if i < 40 else 1) for i in range(50)),
+        *(survey(f"cn{i}", now, "csat", 5 if i < 20 else 1) for i in range(50)),
+        # NPS: 3 answers each side, from 0 to +33: too few to say
+        *(survey(f"nb{i}", before, "nps", s) for i, s in enumerate([10, 0, 8])),
+        *(survey(f"nn{i}", now, "nps", s) for i, s in enumerate([10, 9, 0])),
+        # phone: 2 answered in 10 s before; now 1 in 10 s and 1 in 60 s
+        ticket("pb1", before, status="solved", first_response_at=before + 10, channel="phone"),
+        ticket("pb2", before, status="solved", first_response_at=before + 10, channel="phone"),
+        ticket("pn1", now, status="solved", first_response_at=now + 10, channel="phone"),
+        ticket("pn2", now, status="solved", first_response_at=now + 60, channel="phone"),
+    )
+    board = dashboard(session, W)
+    assert board.previous is not None and board.previous.as_of == START
+    change = board.changes
+    csat_change = change["csat_score_pct"]
+    assert (csat_change.previous, csat_change.difference) == (80, pytest.approx(-40))
+    # Wilson half-widths: 40/50 -> (0.66963, 0.88756), 10.897 points; 20/50 ->
+    # (0.27608, 0.53819), 13.105 points; combined √(10.897² + 13.105²) = 17.044 < 40
+    assert csat_change.margin_95 == pytest.approx(17.044, abs=0.001)
+    assert csat_change.significant is True
+    nps_change = change["nps_score"]
+    assert nps_change.difference == pytest.approx(100 / 3)
+    assert nps_change.significant is False
+    # service level (phone, chat) 100% before, 50% now; median first reply 10 s -> 35 s
+    assert change["service_level_rate"].difference == pytest.approx(-0.5)
+    assert change["service_level_rate"].significant is None
+    assert change["first_response_median_seconds"].difference == pytest.approx(25)
+    report = report_dict(board)
+    assert report["change"]["csat_score_pct"]["significant"] is True
+    assert report["previous"]["csat"]["score_pct"] == 80
+    assert report["service_level"]["channels"] == ["phone", "chat"]

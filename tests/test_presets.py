@@ -88,8 +88,10 @@ def test_zendesk_api_page_with_side_loaded_metric_sets(tmp_path: Path) -> None:
     # resolved inside the window: 101 (11-19 12:00) and 104 (11-18 08:00); 2 of 6 created
     assert res["resolved_in_window"] == 2
     assert res["flow_rate"] == pytest.approx(2 / 6)
-    # answered 101, 102, 104; none within 20 s
-    assert r["abandonment"] == {"offered": 3, "abandoned": 0, "rate": 0.0}
+    # answered 101 (e-mail), 102 (voice -> phone), 104 (web): only 102 is live, and it was
+    # answered after 10 min, not within 20 s
+    abandonment = r["abandonment"]
+    assert (abandonment["offered"], abandonment["abandoned"], abandonment["rate"]) == (1, 0, 0.0)
     assert (r["service_level"]["answered_within"], r["service_level"]["rate"]) == (0, 0.0)
     assert r["quarantine"] == {"rows": 0}
 
@@ -105,6 +107,8 @@ def test_zendesk_ratings_are_csat_and_filter_through_their_tickets(tmp_path: Pat
         "mean": pytest.approx(11 / 3),
         # p = 2/3, n = 3: 196 * sqrt((2/3)(1/3) / 3) = 196 * sqrt(2/27)
         "margin_95": pytest.approx(196 * (2 / 27) ** 0.5),
+        # Wilson, 2 of 3 (test_metrics works the formula): 20.77 % to 93.85 %
+        "interval_95": pytest.approx([20.7655, 93.8510], abs=1e-4),
     }
     assert r["quarantine"] == {"rows": 0}
     # ratings about e-mail tickets: 7001 (ticket 101) and 7005 (ticket 106), both good
@@ -167,8 +171,8 @@ def test_freshdesk_csv(tmp_path: Path) -> None:
     assert (res["resolved_in_window"], res["flow_rate"]) == (2, 0.5)
     # Time tracked 00:25:00, 00:10:00, 00:05:00, 00:03:00 -> 1500, 600, 300, 180; mean 645
     assert r["handle_time"] == {"count": 4, "mean_seconds": 645.0}
-    # only 2004 (10 s) within 20 s of 4 answered
-    assert (r["service_level"]["answered_within"], r["service_level"]["rate"]) == (1, 0.25)
+    # live: 2003 (chat, 300 s) and 2004 (phone, 10 s); only 2004 within 20 s -> 1 of 2
+    assert (r["service_level"]["answered_within"], r["service_level"]["rate"]) == (1, 0.5)
     # 2005's Created time is "yesterday"
     assert r["quarantine"] == {"rows": 1}
 
@@ -202,6 +206,8 @@ def test_delighted_rows(tmp_path: Path) -> None:
         "score_pct": 50.0,
         "mean": 3.0,
         "margin_95": pytest.approx(196 * 0.125**0.5),
+        # Wilson, 1 of 2: 9.45 % to 90.55 %
+        "interval_95": pytest.approx([9.4529, 90.5471], abs=1e-4),
     }
     assert r["ces"] == {"responses": 1, "mean": 5.0}
     # thumbs has no NPS/CSAT/CES scale; nps 11 is out of range
@@ -219,6 +225,8 @@ def test_chatwoot_csat_ignores_the_report_period_line(tmp_path: Path) -> None:
         "mean": pytest.approx(11 / 3),
         # p = 2/3, n = 3: 196 * sqrt((2/3)(1/3) / 3) = 196 * sqrt(2/27)
         "margin_95": pytest.approx(196 * (2 / 27) ** 0.5),
+        # Wilson, 2 of 3 (test_metrics works the formula): 20.77 % to 93.85 %
+        "interval_95": pytest.approx([20.7655, 93.8510], abs=1e-4),
     }
     assert r["quarantine"] == {"rows": 0}
     with sqlite3.connect(tmp_path / "x.db") as db:
@@ -249,6 +257,8 @@ def test_generic_nps_and_csat_files(tmp_path: Path) -> None:
         "score_pct": 50.0,
         "mean": 3.0,
         "margin_95": pytest.approx(196 * 0.125**0.5),
+        # Wilson, 1 of 2: 9.45 % to 90.55 %
+        "interval_95": pytest.approx([9.4529, 90.5471], abs=1e-4),
     }
     assert r["ces"] == {"responses": 1, "mean": 2.0}
 
@@ -258,7 +268,12 @@ def test_phone_call_log_through_the_worked_mapping(tmp_path: Path) -> None:
     r = report(data, tmp_path)
     # 7 calls load (the 31/02 row cannot), 5 answered (Y/Yes), 2 abandoned (N/No)
     assert r["resolution"]["created"] == 7
-    assert r["abandonment"] == {"offered": 7, "abandoned": 2, "rate": pytest.approx(2 / 7)}
+    abandonment = r["abandonment"]
+    assert (abandonment["offered"], abandonment["abandoned"]) == (7, 2)
+    assert (abandonment["rate"], abandonment["channels"]) == (
+        pytest.approx(2 / 7),
+        ["phone", "chat"],
+    )
     # speed of answer 12, 45, 20, 8, 15 -> mean 20, median 15, p90 h=3.6: 20 + 0.6*25
     assert r["first_response"] == {
         "count": 5,
@@ -283,6 +298,8 @@ def test_phone_call_log_through_the_worked_mapping(tmp_path: Path) -> None:
         "mean": pytest.approx(11 / 3),
         # p = 2/3, n = 3: 196 * sqrt((2/3)(1/3) / 3) = 196 * sqrt(2/27)
         "margin_95": pytest.approx(196 * (2 / 27) ** 0.5),
+        # Wilson, 2 of 3 (test_metrics works the formula): 20.77 % to 93.85 %
+        "interval_95": pytest.approx([20.7655, 93.8510], abs=1e-4),
     }
     # the bad date row and the survey part of the satisfaction-9 row
     assert r["quarantine"] == {"rows": 2}

@@ -29,7 +29,7 @@ from sqlalchemy import ColumnElement, and_, delete, func
 from sqlalchemy.schema import CreateTable
 from sqlmodel import col, select
 
-from cxtui.models import HourToRebuild, SurveyHour, TicketHour
+from cxtui.models import ChannelHour, HourToRebuild, SurveyHour, TicketHour
 from cxtui.tallies import (
     SQLITE,
     Span,
@@ -84,9 +84,10 @@ def _marks(kind: str, row: str) -> str:
     return "".join(_mark(kind, f"{row}.{column}") for column in _TIMES[kind])
 
 
-VERSION = "hours_v2_"
+VERSION = "hours_v3_"
 """Prefix of the triggers' names. v2: waits and resolution times dated before the ticket's
-creation are left out and counted instead, in new ticket_hour columns."""
+creation are left out and counted instead, in new ticket_hour columns. v3: tickets'
+answered, abandoned and waits are also kept by channel (channel_hour)."""
 
 TRIGGERS = {
     f"{VERSION}{kind}_{event}": (
@@ -117,6 +118,15 @@ _TICKET_HOUR_COLUMNS = (
     "waits",
     "abandoned_waits",
     "resolution_times",
+)
+_CHANNEL_HOUR_COLUMNS = (
+    "hour",
+    "channel",
+    "answered",
+    "abandoned",
+    "answered_before_created",
+    "waits",
+    "abandoned_waits",
 )
 _SURVEY_HOUR_COLUMNS = (
     "hour",
@@ -158,6 +168,8 @@ def install(db: sqlite3.Connection) -> bool:
     # Made afresh rather than emptied: an older version's table lacks columns added since.
     db.execute("DROP TABLE IF EXISTS ticket_hour")
     db.execute(str(CreateTable(TicketHour.__table__).compile(dialect=SQLITE)))
+    db.execute("DROP TABLE IF EXISTS channel_hour")
+    db.execute(str(CreateTable(ChannelHour.__table__).compile(dialect=SQLITE)))
     db.execute("DELETE FROM survey_hour")
     for kind in _TIMES:
         _list_stored_hours(db, kind)
@@ -241,13 +253,18 @@ DURATIONS = ("waits", "abandoned_waits", "resolution_times")
 
 
 def ticket_tallies(
-    db: sqlite3.Connection, spans: Sequence[Span], durations: Sequence[str] = DURATIONS
+    db: sqlite3.Connection,
+    spans: Sequence[Span],
+    durations: Sequence[str] = DURATIONS,
+    *,
+    channels: bool = True,
 ) -> list[TicketTally]:
     """The tally of each contiguous span, all tickets, calendar durations: whole hours from
     the hourly tallies (summed in SQL), the rest from the rows.
 
     Only the `durations` named are read from the hourly tallies (a trend of daily median
-    waits needs no resolution times); the others stay empty for those hours."""
+    waits needs no resolution times); the others stay empty for those hours, and so does the
+    split by channel unless `channels`."""
     owners, pieces = _split(spans, _pending(db, "ticket"))
     if _skipped_hours(owners) > MAX_SKIPPED_HOURS:
         owners, pieces = _split(spans, None)
@@ -266,10 +283,40 @@ def ticket_tallies(
                 tally = tallies[owners[hour]]
                 for name, blob in zip(durations, blobs, strict=True):
                     getattr(tally, name).add_run(unpack(blob))
+        if channels:
+            _read_channel_hours(db, owners, tallies)
     for numbers, run in pieces:
         for number, tally in zip(numbers, scan_tickets(db, run), strict=True):
             tallies[number].add(tally)
     return tallies
+
+
+def _read_channel_hours(
+    db: sqlite3.Connection, owners: dict[int, int], tallies: list[TicketTally]
+) -> None:
+    """Add each owned hour's channel tallies to its span's tally."""
+    first, last = min(owners), max(owners)
+    hour = col(ChannelHour.hour)
+    statement = select(
+        ChannelHour.hour,
+        ChannelHour.channel,
+        ChannelHour.answered,
+        ChannelHour.abandoned,
+        ChannelHour.answered_before_created,
+        ChannelHour.waits,
+        ChannelHour.abandoned_waits,
+    ).where(hour.between(first, last))
+    for at, name, answered, abandoned, before_created, waits, abandoned_waits in rows(
+        db, statement
+    ):
+        if at not in owners:
+            continue
+        part = tallies[owners[at]].channel(name)
+        part.answered += answered
+        part.abandoned += abandoned
+        part.answered_before_created += before_created
+        part.waits.add_run(unpack(waits))
+        part.abandoned_waits.add_run(unpack(abandoned_waits))
 
 
 def survey_tallies(db: sqlite3.Connection, spans: Sequence[Span]) -> list[SurveyTallies]:
@@ -391,6 +438,26 @@ def _rewrite_ticket_hours(
             )
             for hour, tally in zip(hours, tallies, strict=True)
             if tally.created or tally.solved
+        ],
+    )
+    execute(db, delete(ChannelHour).where(col(ChannelHour.hour).between(hours[0], hours[-1])))
+    insert_many(
+        db,
+        ChannelHour,
+        _CHANNEL_HOUR_COLUMNS,
+        [
+            (
+                hour,
+                name,
+                part.answered,
+                part.abandoned,
+                part.answered_before_created,
+                pack(_only_run(part.waits.runs)),
+                pack(_only_run(part.abandoned_waits.runs)),
+            )
+            for hour, tally in zip(hours, tallies, strict=True)
+            for name, part in tally.channels.items()
+            if part.answered or part.abandoned
         ],
     )
 

@@ -420,6 +420,7 @@ def report(
                 sl_target_seconds=target,
                 clock=clock or config.clock,
                 hours=config.business_hours,
+                live_channels=config.live_channels,
             )
     except (SQLAlchemyError, sqlite3.Error) as exc:
         raise CxtuiError(f"cannot read database: {_database_problem(exc)}") from None

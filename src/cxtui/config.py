@@ -75,11 +75,18 @@ class Thresholds:
     abandonment_rate_bad: float = 0.10
     service_level_warn: float = 0.80
     service_level_bad: float = 0.70
+    min_survey_responses: int = 30
+    """Below this many answers NPS and CSAT are shown dimmed, "low n", and never graded."""
+    min_contacts: int = 20
+    """The same for the first-reply median, service level and abandonment."""
 
-    def grade(self, metric: str, value: float | None) -> str:
-        """The colour band of `value` for `metric` (e.g. "nps"): ok, warn, bad, or none if None."""
+    def grade(self, metric: str, value: float | None, n: int | None = None) -> str:
+        """The colour band of `value` for `metric` (e.g. "nps"): ok, warn, bad; none if None;
+        low if `n`, the count it was measured over, is below the metric's minimum."""
         if value is None:
             return "none"
+        if n is not None and n < self.minimum(metric):
+            return "low"
         warn = getattr(self, f"{metric}_warn")
         bad = getattr(self, f"{metric}_bad")
         higher_is_worse = metric in _HIGHER_IS_WORSE
@@ -89,6 +96,18 @@ class Thresholds:
             return "warn"
         return "ok"
 
+    def minimum(self, metric: str) -> int:
+        """The fewest answers or contacts `metric` is graded on (0: any number)."""
+        if metric in _SURVEY_METRICS:
+            return self.min_survey_responses
+        if metric in _CONTACT_METRICS:
+            return self.min_contacts
+        return 0
+
+    def target(self, metric: str) -> float:
+        """The figure a metric should beat: its amber line, where it stops being on track."""
+        return getattr(self, f"{metric}_warn")
+
 
 @dataclass
 class Config:
@@ -96,6 +115,7 @@ class Config:
 
     timezone: str = "UTC"
     sl_target_seconds: int = 20
+    live_channels: tuple[str, ...] = ("phone", "chat")
     default_window: str = "7d"
     thresholds: Thresholds = field(default_factory=Thresholds)
     mask_pii: bool = False
@@ -130,6 +150,9 @@ _RANGES: dict[str, tuple[float, float]] = {
     "service_level": (0.0, 1.0),
 }
 _HIGHER_IS_WORSE = frozenset({*_SECONDS_THRESHOLDS, *_COUNT_THRESHOLDS, "abandonment_rate"})
+_SURVEY_METRICS = frozenset({"nps", "csat"})
+_CONTACT_METRICS = frozenset({"first_response_median", "service_level", "abandonment_rate"})
+_MINIMUMS = ("min_survey_responses", "min_contacts")
 
 
 def user_config_path() -> Path:
@@ -179,6 +202,8 @@ def _config_from(document: dict[str, object], source: Path) -> Config:
         config.sl_target_seconds = _seconds(
             document["sl_target_seconds"], source, "sl_target_seconds"
         )
+    if "live_channels" in document:
+        config.live_channels = _channels(document["live_channels"], source)
     if "default_window" in document:
         value = document["default_window"]
         try:
@@ -262,6 +287,15 @@ def _seconds(value: object, source: Path, key: str) -> int:
     return value
 
 
+def _channels(value: object, source: Path) -> tuple[str, ...]:
+    """Channel names as the tickets spell them (case matters, as in a filter)."""
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError(
+            f"{source}: live_channels must be a list of channel names such as ['phone', 'chat']"
+        )
+    return tuple(dict.fromkeys(value))
+
+
 def _count(value: object, source: Path, key: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ConfigError(f"{source}: {key} must be a whole number of tickets (0 or more)")
@@ -284,14 +318,16 @@ def _thresholds(table: object, source: Path) -> Thresholds:
     for key, value in table.items():
         metric = key.rsplit("_", 1)[0]
         name = f"thresholds.{key}"
-        if metric in _SECONDS_THRESHOLDS:
+        if key in _MINIMUMS:
+            setattr(thresholds, key, _count(value, source, name))
+        elif metric in _SECONDS_THRESHOLDS:
             setattr(thresholds, key, _seconds(value, source, name))
         elif metric in _COUNT_THRESHOLDS:
             setattr(thresholds, key, _count(value, source, name))
         else:
             low, high = _RANGES[metric]
             setattr(thresholds, key, _ranged(value, source, name, low, high))
-    for metric in {f.name.rsplit("_", 1)[0] for f in fields(Thresholds)}:
+    for metric in {f.name.rsplit("_", 1)[0] for f in fields(Thresholds) if f.name not in _MINIMUMS}:
         warn = getattr(thresholds, f"{metric}_warn")
         bad = getattr(thresholds, f"{metric}_bad")
         if metric in _HIGHER_IS_WORSE and bad < warn:

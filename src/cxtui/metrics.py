@@ -29,6 +29,7 @@ from cxtui.business_hours import BusinessHours, day_starts
 from cxtui.models import OPEN_STATUSES, PRIORITIES, QuarantinedRow, Ticket
 from cxtui.tallies import (
     NO_FILTERS,
+    ChannelTally,
     Filters,
     Span,
     SurveyTallies,
@@ -104,6 +105,10 @@ class Abandonment:
     offered: int
     abandoned: int
     rate: float | None
+    channels: tuple[str, ...] = ()
+    """The live channels counted; a mail or a web form has nobody on the line to give up."""
+    interval_95: tuple[float, float] | None = None
+    """Wilson 95% interval of the rate (fractions)."""
 
 
 @dataclass
@@ -112,6 +117,10 @@ class ServiceLevel:
     offered: int
     answered_within: int
     rate: float | None
+    channels: tuple[str, ...] = ()
+    """The live channels counted: only a customer on the line waits seconds for an answer."""
+    interval_95: tuple[float, float] | None = None
+    """Wilson 95% interval of the rate (fractions)."""
 
 
 @dataclass
@@ -132,6 +141,8 @@ class Nps:
     detractors: int
     score: float | None
     margin_95: float | None
+    interval_95: tuple[float, float] | None = None
+    """Adjusted-Wald 95% interval of the score, which stays honest at a handful of answers."""
 
 
 @dataclass
@@ -141,6 +152,34 @@ class Csat:
     score_pct: float | None
     mean: float | None
     margin_95: float | None
+    interval_95: tuple[float, float] | None = None
+    """Wilson 95% interval of score_pct, in percent."""
+
+
+@dataclass
+class Change:
+    """A headline figure against the window of the same length just before.
+
+    `margin_95` and `significant` are for the survey scores only: the combined 95% margin of
+    both periods, and whether the difference is larger than it."""
+
+    previous: float | None
+    difference: float | None
+    margin_95: float | None = None
+    significant: bool | None = None
+
+
+@dataclass
+class Previous:
+    """The headline figures of the window of the same length that ends where W starts."""
+
+    as_of: int
+    first_response: FirstResponse
+    resolution: Resolution
+    abandonment: Abandonment
+    service_level: ServiceLevel
+    nps: Nps
+    csat: Csat
 
 
 @dataclass
@@ -181,11 +220,24 @@ class Dashboard:
     daily: list[DailyPoint] = field(default_factory=list)
     clock: str = "calendar"
     """Which clock first-response and resolution times are in: "calendar" or "business"."""
+    live_channels: tuple[str, ...] = ()
+    first_response_live: FirstResponse | None = None
+    """First reply over the live channels, and `first_response_async` over all the others."""
+    first_response_async: FirstResponse | None = None
+    previous: Previous | None = None
+
+    @property
+    def changes(self) -> dict[str, Change]:
+        """Each headline against the previous window, by the name the report gives it."""
+        return changes(self, self.previous) if self.previous is not None else {}
 
 
 HOUR = 3_600
 DAY = 86_400
 CLOCKS = ("calendar", "business")
+LIVE_CHANNELS = ("phone", "chat")
+"""The channels where a customer waits on the line; the config's `live_channels` default."""
+Z_95 = 1.96
 AT_RISK_SECONDS = HOUR
 UNKNOWN = "unknown"
 
@@ -295,13 +347,16 @@ def ticket_tallies(
     filters: Filters = NO_FILTERS,
     business: BusinessHours | None = None,
     durations: Sequence[str] = aggregates.DURATIONS,
+    *,
+    channels: bool = True,
 ) -> list[TicketTally]:
     """Tallies of contiguous spans: from the hourly aggregates where they apply (no filters,
-    calendar time), else from the rows. Durations not named may be left out."""
+    calendar time), else from the rows. Durations not named, and the split by channel
+    unless `channels`, may be left out."""
     db = _driver(session)
     calendar = business is None or business.always_open
     if filters == NO_FILTERS and calendar and aggregates.installed(db):
-        return aggregates.ticket_tallies(db, spans, durations)
+        return aggregates.ticket_tallies(db, spans, durations, channels=channels)
     return scan_tickets(db, spans, filters, business)
 
 
@@ -327,7 +382,7 @@ def first_response(
     return first_response_of(window_tickets(session, window, filters, business=business))
 
 
-def first_response_of(tickets: TicketTally) -> FirstResponse:
+def first_response_of(tickets: TicketTally | ChannelTally) -> FirstResponse:
     waits = tickets.waits
     return FirstResponse(
         count=waits.count,
@@ -375,39 +430,61 @@ def handle_time_of(tickets: TicketTally) -> HandleTime:
     )
 
 
-def abandonment(session: Session, window: Window, filters: Filters = NO_FILTERS) -> Abandonment:
-    """Share of contacts created in W that gave up before anyone answered."""
-    return abandonment_of(window_tickets(session, window, filters))
+def abandonment(
+    session: Session,
+    window: Window,
+    filters: Filters = NO_FILTERS,
+    live_channels: Sequence[str] = LIVE_CHANNELS,
+) -> Abandonment:
+    """Share of live-channel contacts created in W that gave up before anyone answered."""
+    return abandonment_of(window_tickets(session, window, filters), live_channels)
 
 
-def abandonment_of(tickets: TicketTally) -> Abandonment:
-    offered = tickets.answered + tickets.abandoned
+def abandonment_of(
+    tickets: TicketTally, live_channels: Sequence[str] = LIVE_CHANNELS
+) -> Abandonment:
+    live = tickets.of_channels(live_channels)
+    offered = live.answered + live.abandoned
     return Abandonment(
-        offered=offered, abandoned=tickets.abandoned, rate=_ratio(tickets.abandoned, offered)
+        offered=offered,
+        abandoned=live.abandoned,
+        rate=_ratio(live.abandoned, offered),
+        channels=tuple(live_channels),
+        interval_95=wilson_interval(live.abandoned, offered),
     )
 
 
 def service_level(
-    session: Session, window: Window, filters: Filters = NO_FILTERS, target_seconds: int = 20
+    session: Session,
+    window: Window,
+    filters: Filters = NO_FILTERS,
+    target_seconds: int = 20,
+    live_channels: Sequence[str] = LIVE_CHANNELS,
 ) -> ServiceLevel:
-    """Share of contacts created in W answered within target_seconds; abandons count against."""
-    return service_level_of(window_tickets(session, window, filters), target_seconds)
+    """Share of live-channel contacts created in W answered within target_seconds; abandons
+    count against."""
+    return service_level_of(window_tickets(session, window, filters), target_seconds, live_channels)
 
 
-def service_level_of(tickets: TicketTally, target_seconds: int) -> ServiceLevel:
+def service_level_of(
+    tickets: TicketTally, target_seconds: int, live_channels: Sequence[str] = LIVE_CHANNELS
+) -> ServiceLevel:
     """Waits are on the calendar here whatever the clock: a caller waits in real seconds.
 
     A contact answered with a reply dated before it was created is left out altogether:
     whether it was answered in time cannot be told."""
-    answered_within = tickets.waits.at_most(target_seconds) - tickets.abandoned_waits.at_most(
+    live = tickets.of_channels(live_channels)
+    answered_within = live.waits.at_most(target_seconds) - live.abandoned_waits.at_most(
         target_seconds
     )
-    offered = tickets.answered - tickets.answered_before_created + tickets.abandoned
+    offered = live.answered - live.answered_before_created + live.abandoned
     return ServiceLevel(
         target_seconds=target_seconds,
         offered=offered,
         answered_within=answered_within,
         rate=_ratio(answered_within, offered),
+        channels=tuple(live_channels),
+        interval_95=wilson_interval(answered_within, offered),
     )
 
 
@@ -432,6 +509,7 @@ def nps_of(surveys: SurveyTally) -> Nps:
         detractors=detractors,
         score=_nps_score(responses, promoters, detractors),
         margin_95=_nps_margin_95(responses, promoters, detractors),
+        interval_95=nps_interval_95(responses, promoters, detractors),
     )
 
 
@@ -448,6 +526,7 @@ def csat_of(surveys: SurveyTally) -> Csat:
         score_pct=_percent(surveys.satisfied, surveys.responses),
         mean=_ratio(surveys.score_total, surveys.responses),
         margin_95=_share_margin_95(surveys.satisfied, surveys.responses),
+        interval_95=_in_percent(wilson_interval(surveys.satisfied, surveys.responses)),
     )
 
 
@@ -482,7 +561,9 @@ def daily_series(
     bounds[-1] = as_of + 1
     spans = list(pairwise(bounds))
     business = centre if clock == "business" else None
-    tickets = ticket_tallies(session, spans, filters, business, durations=("waits",))
+    tickets = ticket_tallies(
+        session, spans, filters, business, durations=("waits",), channels=False
+    )
     surveys = survey_tallies(session, spans, filters)
     first_day = last_day - timedelta(days=days - 1)
     return [
@@ -515,20 +596,25 @@ def dashboard(
     *,
     clock: str = "calendar",
     hours: BusinessHours | None = None,
+    live_channels: Sequence[str] = LIVE_CHANNELS,
 ) -> Dashboard:
-    """Every pane's numbers for one as_of, window and set of filters.
+    """Every pane's numbers for one as_of, window and set of filters, and the headlines of
+    the window of the same length before it.
 
     `hours` is the centre's calendar (its zone sets the daily series' days); `clock` says
     whether first-response and resolution times are counted on the calendar or only while
-    the centre is open ("business")."""
+    the centre is open ("business"). Service level and abandonment count `live_channels`."""
     if clock not in CLOCKS:
         raise ValueError(f"clock must be one of {', '.join(CLOCKS)}, not {clock!r}")
     business = (hours or BusinessHours()) if clock == "business" else None
-    tickets = window_tickets(session, window, filters)
-    timed = tickets
+    before = Window(window.start, window.seconds)
+    spans = [_span(before), _span(window)]
+    earlier, tickets = ticket_tallies(session, spans, filters)
+    earlier_timed, timed = earlier, tickets
     if business is not None and not business.always_open:
-        timed = window_tickets(session, window, filters, business=business)
-    surveys = window_surveys(session, window, filters)
+        earlier_timed, timed = ticket_tallies(session, spans, filters, business)
+    earlier_surveys, surveys = survey_tallies(session, spans, filters)
+    live = tuple(live_channels)
     return Dashboard(
         as_of=window.as_of,
         window_seconds=window.seconds,
@@ -536,8 +622,8 @@ def dashboard(
         first_response=first_response_of(timed),
         resolution=resolution_of(timed),
         handle_time=handle_time_of(tickets),
-        abandonment=abandonment_of(tickets),
-        service_level=service_level_of(tickets, sl_target_seconds),
+        abandonment=abandonment_of(tickets, live),
+        service_level=service_level_of(tickets, sl_target_seconds, live),
         nps=nps_of(surveys["nps"]),
         csat=csat_of(surveys["csat"]),
         ces=ces_of(surveys["ces"]),
@@ -545,13 +631,67 @@ def dashboard(
         daily=daily_series(session, window.as_of, filters, hours=hours, clock=clock),
         clock=clock,
         data_quality=data_quality_of(tickets),
+        live_channels=live,
+        first_response_live=first_response_of(timed.of_channels(live)),
+        first_response_async=first_response_of(timed.of_channels(live, inside=False)),
+        previous=Previous(
+            as_of=before.as_of,
+            first_response=first_response_of(earlier_timed),
+            resolution=resolution_of(earlier_timed),
+            abandonment=abandonment_of(earlier, live),
+            service_level=service_level_of(earlier, sl_target_seconds, live),
+            nps=nps_of(earlier_surveys["nps"]),
+            csat=csat_of(earlier_surveys["csat"]),
+        ),
     )
+
+
+def changes(now: Dashboard | Previous, before: Previous) -> dict[str, Change]:
+    """Each headline's change from `before` to `now`; the survey scores say whether the change
+    is larger than chance would give (see docs/metrics.md, "Change")."""
+    return {
+        "first_response_median_seconds": _change(
+            now.first_response.median_seconds, before.first_response.median_seconds
+        ),
+        "resolution_rate": _change(now.resolution.rate, before.resolution.rate),
+        "abandonment_rate": _change(now.abandonment.rate, before.abandonment.rate),
+        "service_level_rate": _change(now.service_level.rate, before.service_level.rate),
+        "nps_score": _change(
+            now.nps.score, before.nps.score, now.nps.interval_95, before.nps.interval_95
+        ),
+        "csat_score_pct": _change(
+            now.csat.score_pct, before.csat.score_pct, now.csat.interval_95, before.csat.interval_95
+        ),
+    }
+
+
+def _change(
+    now: float | None,
+    before: float | None,
+    now_interval: tuple[float, float] | None = None,
+    before_interval: tuple[float, float] | None = None,
+) -> Change:
+    difference = None if now is None or before is None else now - before
+    if now_interval is None or before_interval is None or difference is None:
+        return Change(previous=before, difference=difference)
+    margin = math.hypot(_half_width(now_interval), _half_width(before_interval))
+    return Change(
+        previous=before,
+        difference=difference,
+        margin_95=margin,
+        significant=abs(difference) > margin,
+    )
+
+
+def _half_width(interval: tuple[float, float]) -> float:
+    low, high = interval
+    return (high - low) / 2
 
 
 def report_dict(d: Dashboard) -> dict[str, Any]:
     """The public JSON shape of `cxtui report`; key names and order are a contract."""
     return {
-        "as_of": datetime.fromtimestamp(d.as_of, UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "as_of": _utc(d.as_of),
         "window_seconds": d.window_seconds,
         "queue": _pick(
             d.queue,
@@ -566,9 +706,7 @@ def report_dict(d: Dashboard) -> dict[str, Any]:
             "sla_breached",
             "sla_at_risk",
         ),
-        "first_response": _pick(
-            d.first_response, "count", "mean_seconds", "median_seconds", "p90_seconds"
-        ),
+        "first_response": _pick(d.first_response, *_FIRST_RESPONSE),
         "resolution": _pick(
             d.resolution,
             "created",
@@ -582,21 +720,67 @@ def report_dict(d: Dashboard) -> dict[str, Any]:
             "flow_rate",
         ),
         "handle_time": _pick(d.handle_time, "count", "mean_seconds"),
-        "abandonment": _pick(d.abandonment, "offered", "abandoned", "rate"),
-        "service_level": _pick(
-            d.service_level, "target_seconds", "offered", "answered_within", "rate"
-        ),
-        "nps": _pick(
-            d.nps, "responses", "promoters", "passives", "detractors", "score", "margin_95"
-        ),
-        "csat": _pick(d.csat, "responses", "satisfied", "score_pct", "mean", "margin_95"),
+        "abandonment": _pick(d.abandonment, *_ABANDONMENT),
+        "service_level": _pick(d.service_level, *_SERVICE_LEVEL),
+        "nps": _pick(d.nps, *_NPS),
+        "csat": _pick(d.csat, *_CSAT),
         "ces": _pick(d.ces, "responses", "mean"),
         "quarantine": {"rows": d.quarantine_rows},
         "clock": d.clock,
         "data_quality": _pick(
             d.data_quality, "first_response_before_created", "resolved_before_created"
         ),
+        "first_response_by_group": {
+            "live": {
+                "channels": list(d.live_channels),
+                **_pick(d.first_response_live, *_FIRST_RESPONSE),
+            },
+            "async": _pick(d.first_response_async, *_FIRST_RESPONSE),
+        },
+        "previous": _previous_dict(d.previous),
+        "change": {name: _pick(change, *_CHANGE) for name, change in d.changes.items()},
     }
+
+
+_FIRST_RESPONSE = ("count", "mean_seconds", "median_seconds", "p90_seconds")
+_ABANDONMENT = ("offered", "abandoned", "rate", "channels", "interval_95")
+_SERVICE_LEVEL = (
+    "target_seconds",
+    "offered",
+    "answered_within",
+    "rate",
+    "channels",
+    "interval_95",
+)
+_NPS = (
+    "responses",
+    "promoters",
+    "passives",
+    "detractors",
+    "score",
+    "margin_95",
+    "interval_95",
+)
+_CSAT = ("responses", "satisfied", "score_pct", "mean", "margin_95", "interval_95")
+_CHANGE = ("previous", "difference", "margin_95", "significant")
+
+
+def _previous_dict(before: Previous | None) -> dict[str, Any] | None:
+    if before is None:
+        return None
+    return {
+        "as_of": _utc(before.as_of),
+        "first_response": _pick(before.first_response, *_FIRST_RESPONSE),
+        "resolution": _pick(before.resolution, "created", "resolved", "rate"),
+        "abandonment": _pick(before.abandonment, *_ABANDONMENT),
+        "service_level": _pick(before.service_level, *_SERVICE_LEVEL),
+        "nps": _pick(before.nps, *_NPS),
+        "csat": _pick(before.csat, *_CSAT),
+    }
+
+
+def _utc(epoch: int) -> str:
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _span(window: Window) -> Span:
@@ -661,10 +845,47 @@ def _share_margin_95(part: int, whole: int) -> float | None:
     return 100 * 1.96 * math.sqrt(p * (1 - p) / whole)
 
 
+def wilson_interval(part: int, whole: int) -> tuple[float, float] | None:
+    """The Wilson score 95% interval of the share part/whole, as fractions.
+
+    Unlike the normal approximation it is never zero wide: one satisfied answer out of one
+    gives 0.21 to 1, not "100% ± 0"."""
+    if not whole:
+        return None
+    p = part / whole
+    z2 = Z_95 * Z_95
+    centre = (p + z2 / (2 * whole)) / (1 + z2 / whole)
+    spread = Z_95 / (1 + z2 / whole) * math.sqrt(p * (1 - p) / whole + z2 / (4 * whole * whole))
+    return max(0.0, centre - spread), min(1.0, centre + spread)
+
+
+def nps_interval_95(responses: int, promoters: int, detractors: int) -> tuple[float, float] | None:
+    """The adjusted-Wald 95% interval of the NPS (Rocks 2016): add 3 to n and 3/4 to each of
+    promoters and detractors, then the margin of the difference of two shares; clipped to
+    -100..100. It stays wide at small n, where `margin_95` can be 0 after one answer."""
+    if not responses:
+        return None
+    n = responses + 3
+    p = (promoters + 0.75) / n
+    d = (detractors + 0.75) / n
+    centre = p - d
+    margin = Z_95 * math.sqrt((p + d - centre**2) / n)
+    return max(-100.0, 100 * (centre - margin)), min(100.0, 100 * (centre + margin))
+
+
+def _in_percent(interval: tuple[float, float] | None) -> tuple[float, float] | None:
+    return None if interval is None else (100 * interval[0], 100 * interval[1])
+
+
 def _pick(record: object, *names: str) -> dict[str, Any]:
-    """Named fields in the given order; dicts are copied so callers cannot edit the record."""
+    """Named fields in the given order; dicts are copied so callers cannot edit the record,
+    tuples become lists as JSON writes them."""
     picked: dict[str, Any] = {}
     for name in names:
         value = getattr(record, name)
-        picked[name] = dict(value) if isinstance(value, dict) else value
+        if isinstance(value, dict):
+            value = dict(value)
+        elif isinstance(value, tuple):
+            value = list(value)
+        picked[name] = value
     return picked

@@ -144,6 +144,22 @@ class TicketHour(SQLModel, table=True):
     resolution_times: bytes = b""
 
 
+class ChannelHour(SQLModel, table=True):
+    """The answered, abandoned and first-reply waits of one channel's tickets created in one
+    UTC hour: service level and abandonment count only the live channels, which the config
+    names, so the tallies keep every channel apart. Channel "" is tickets with none."""
+
+    __tablename__ = "channel_hour"
+
+    hour: int = Field(primary_key=True)
+    channel: str = Field(primary_key=True)
+    answered: int = 0
+    abandoned: int = 0
+    answered_before_created: int = 0
+    waits: bytes = b""
+    abandoned_waits: bytes = b""
+
+
 class SurveyHour(SQLModel, table=True):
     """The tally of the survey responses of one kind submitted in one UTC hour."""
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
-from cxtui.metrics import Dashboard
+from cxtui.metrics import Change, Dashboard, FirstResponse
 from cxtui.safe_text import visible
 
 
@@ -35,6 +36,47 @@ def number(value: float | None, digits: int = 1) -> str:
     return "—" if value is None else f"{value:.{digits}f}"
 
 
+def interval(bounds: tuple[float, float] | None, scale: float = 1, unit: str = "") -> str:
+    """A 95% interval as "21.0 to 100.0 %"; scale 100 turns fractions into percent."""
+    if bounds is None:
+        return "—"
+    low, high = bounds
+    return f"{scale * low:.1f} to {scale * high:.1f}{unit}"
+
+
+def _replies(group: FirstResponse | None) -> str:
+    if group is None:
+        return "—"
+    return (
+        f"median {duration(group.median_seconds)}, p90 {duration(group.p90_seconds)}"
+        f" (n={group.count})"
+    )
+
+
+def points(rate: float | None) -> str:
+    """A difference of two rates, in percentage points."""
+    return "—" if rate is None else f"{100 * rate:.1f} pts"
+
+
+def _change(
+    change: Change | None,
+    show: Callable[[float | None], str],
+    difference: Callable[[float | None], str] | None = None,
+) -> str:
+    """Before, then the difference with its sign, then (surveys) whether it is significant."""
+    if change is None or change.difference is None:
+        return "—"
+    text = f"{show(change.previous)} before, {'+' if change.difference >= 0 else '-'}"
+    text += (difference or show)(abs(change.difference))
+    if change.significant is not None:
+        text += (
+            f" (significant: > ±{change.margin_95:.1f})"
+            if change.significant
+            else f" (no significant change: ±{change.margin_95:.1f})"
+        )
+    return text
+
+
 def _counts(values: dict[str, int]) -> str:
     """Counts by a value from the files (a queue, a status), each value on this one line."""
     by_size = sorted(values.items(), key=lambda kv: -kv[1])
@@ -50,6 +92,8 @@ def report_table(d: Dashboard) -> str:
     as_of = datetime.fromtimestamp(d.as_of, UTC).strftime("%Y-%m-%d %H:%M:%SZ")
     q, fr, res = d.queue, d.first_response, d.resolution
     buckets = d.queue.age_buckets
+    live = ", ".join(d.live_channels) or "none"
+    changes = d.changes
     sections: list[tuple[str, list[tuple[str, str]]]] = [
         (
             "Report",
@@ -86,6 +130,8 @@ def report_table(d: Dashboard) -> str:
                 ("median", duration(fr.median_seconds)),
                 ("p90", duration(fr.p90_seconds)),
                 ("mean", duration(fr.mean_seconds)),
+                (f"live ({live})", _replies(d.first_response_live)),
+                ("async (every other channel)", _replies(d.first_response_async)),
             ],
         ),
         (
@@ -102,14 +148,21 @@ def report_table(d: Dashboard) -> str:
                 ("first-contact resolution", percent(res.fcr_rate)),
                 ("reopen rate", percent(res.reopen_rate)),
                 ("mean handle time", duration(d.handle_time.mean_seconds)),
+            ],
+        ),
+        (
+            f"Live channels ({live})",
+            [
                 (
                     "abandoned / offered",
                     f"{d.abandonment.abandoned} / {d.abandonment.offered}"
-                    f" ({percent(d.abandonment.rate)})",
+                    f" ({percent(d.abandonment.rate)};"
+                    f" 95% {interval(d.abandonment.interval_95, 100, ' %')})",
                 ),
                 (
                     f"service level (≤ {d.service_level.target_seconds}s)",
-                    percent(d.service_level.rate),
+                    f"{percent(d.service_level.rate)}"
+                    f" (95% {interval(d.service_level.interval_95, 100, ' %')})",
                 ),
             ],
         ),
@@ -120,13 +173,29 @@ def report_table(d: Dashboard) -> str:
                     "NPS",
                     f"{number(d.nps.score)} ± {number(d.nps.margin_95)} (n={d.nps.responses})",
                 ),
+                ("NPS 95% interval (adjusted Wald)", interval(d.nps.interval_95)),
                 (
                     "CSAT",
                     f"{number(d.csat.score_pct)} ± {number(d.csat.margin_95)} % satisfied,"
                     f" mean {number(d.csat.mean, 2)}"
                     f" (n={d.csat.responses})",
                 ),
+                ("CSAT 95% interval (Wilson)", interval(d.csat.interval_95, unit=" %")),
                 ("CES", f"mean {number(d.ces.mean, 2)} (n={d.ces.responses})"),
+            ],
+        ),
+        (
+            "Change against the previous window",
+            [
+                (
+                    "median first response",
+                    _change(changes.get("first_response_median_seconds"), duration),
+                ),
+                ("resolution rate", _change(changes.get("resolution_rate"), percent, points)),
+                ("abandonment rate", _change(changes.get("abandonment_rate"), percent, points)),
+                ("service level", _change(changes.get("service_level_rate"), percent, points)),
+                ("NPS", _change(changes.get("nps_score"), number)),
+                ("CSAT % satisfied", _change(changes.get("csat_score_pct"), number)),
             ],
         ),
         (

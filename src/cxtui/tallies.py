@@ -150,6 +150,31 @@ class Durations:
 
 
 @dataclass
+class ChannelTally:
+    """What service level, abandonment and first reply by channel group need of the tickets
+    of one channel created in a span: the live channels are summed from these at read time,
+    so the channel list can change in the config without rebuilding any tally."""
+
+    answered: int = 0
+    abandoned: int = 0
+    answered_before_created: int = 0
+    """Answered with a reply dated before creation: left out of service level."""
+    waits: Durations = field(default_factory=Durations)
+    abandoned_waits: Durations = field(default_factory=Durations)
+
+    def add(self, other: ChannelTally) -> None:
+        self.answered += other.answered
+        self.abandoned += other.abandoned
+        self.answered_before_created += other.answered_before_created
+        self.waits.add(other.waits)
+        self.abandoned_waits.add(other.abandoned_waits)
+
+
+NO_CHANNEL = ""
+"""The channel key of tickets with no channel: never a live channel, never a filter match."""
+
+
+@dataclass
 class TicketTally:
     """Tickets created in a span (and `solved`: tickets solved in it, whenever created)."""
 
@@ -178,6 +203,8 @@ class TicketTally:
     """Seconds from creation to resolution, for resolved tickets with a resolution time not
     dated before their creation."""
     solved: int = 0
+    channels: dict[str, ChannelTally] = field(default_factory=dict)
+    """The same answered, abandoned and waits, split by channel (NO_CHANNEL for none)."""
 
     COUNTS = (
         "created",
@@ -201,6 +228,23 @@ class TicketTally:
         self.abandoned_waits.add(other.abandoned_waits)
         self.resolution_times.add(other.resolution_times)
         self.solved += other.solved
+        for name, part in other.channels.items():
+            self.channel(name).add(part)
+
+    def channel(self, name: str) -> ChannelTally:
+        """The tally of one channel, made empty if there is none yet."""
+        if name not in self.channels:
+            self.channels[name] = ChannelTally()
+        return self.channels[name]
+
+    def of_channels(self, names: Sequence[str], *, inside: bool = True) -> ChannelTally:
+        """The channels named summed into one tally (or, with inside False, all the others)."""
+        wanted = set(names)
+        total = ChannelTally()
+        for name, part in self.channels.items():
+            if (name in wanted) == inside:
+                total.add(part)
+        return total
 
 
 @dataclass
@@ -362,8 +406,12 @@ def scan_tickets(
         *ticket_filter_conditions(filters),
     ]
     key = span_number(created_at, bounds)
+    channel = func.coalesce(Ticket.channel, NO_CHANNEL)
+    # One statement for the counts and their split by channel: the span's counts are the sums
+    # of its channels' (a second statement cost as much again in a refresh).
     counted = select(
         key,
+        channel,
         func.count(),
         count_where(RESOLVED),
         count_where(_REOPENS_KNOWN),
@@ -377,36 +425,50 @@ def scan_tickets(
         count_where(and_(ANSWERED, REPLY_BEFORE_CREATED)),
         count_where(RESOLVED_BEFORE_CREATED),
     )
-    for number, *counts in rows(db, counted.where(*in_spans).group_by(key)):
+    for number, name, *counts in rows(db, counted.where(*in_spans).group_by(key, channel)):
         tally = tallies[number]
-        for name, value in zip(TicketTally.COUNTS, counts, strict=True):
-            setattr(tally, name, value)
+        values = dict(zip(TicketTally.COUNTS, counts, strict=True))
+        for field_name, value in values.items():
+            setattr(tally, field_name, getattr(tally, field_name) + value)
+        part = tally.channel(name)
+        part.answered, part.abandoned = values["answered"], values["abandoned"]
+        part.answered_before_created = values["answered_before_created"]
 
     clock = BusinessClock(business) if business and not business.always_open else None
     waits: list[list[int]] = [[] for _ in spans]
     abandoned_waits: list[list[int]] = [[] for _ in spans]
+    channel_waits: list[dict[str, tuple[list[int], list[int]]]] = [{} for _ in spans]
     replied = [*in_spans, col(Ticket.first_response_at) >= created_at]
+    gave_up_column = func.coalesce(IS_ABANDONED, 0)
     if clock is None:
         wait_rows = rows(
             db,
-            select(
-                key, col(Ticket.first_response_at) - created_at, func.coalesce(IS_ABANDONED, 0)
-            ).where(*replied),
+            select(key, col(Ticket.first_response_at) - created_at, gave_up_column, channel).where(
+                *replied
+            ),
         )
     else:
         wait_rows = [
-            (number, clock.seconds(created, reply), gave_up)
-            for number, created, reply, gave_up in rows(
+            (number, clock.seconds(created, reply), gave_up, name)
+            for number, created, reply, gave_up, name in rows(
                 db,
-                select(
-                    key, created_at, Ticket.first_response_at, func.coalesce(IS_ABANDONED, 0)
-                ).where(*replied),
+                select(key, created_at, Ticket.first_response_at, gave_up_column, channel).where(
+                    *replied
+                ),
             )
         ]
-    for number, seconds, gave_up in wait_rows:
+    for number, seconds, gave_up, name in wait_rows:
         waits[number].append(seconds)
+        of_channel = channel_waits[number].setdefault(name, ([], []))
+        of_channel[0].append(seconds)
         if gave_up:
             abandoned_waits[number].append(seconds)
+            of_channel[1].append(seconds)
+    for tally, by_name in zip(tallies, channel_waits, strict=True):
+        for name, (replies, gave_up_replies) in by_name.items():
+            part = tally.channel(name)
+            part.waits.add_run(sorted(replies))
+            part.abandoned_waits.add_run(sorted(gave_up_replies))
 
     resolution_times: list[list[int]] = [[] for _ in spans]
     solved_with_time = [*in_spans, RESOLVED, col(Ticket.resolved_at) >= created_at]

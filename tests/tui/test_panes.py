@@ -5,32 +5,43 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 from textual.widgets import Digits, Sparkline, Static
 
 from cxtui.config import Config, Thresholds
+from cxtui.models import Survey
 from tests.tui.conftest import settle
-from tests.tui.fixtures import make_app, screen_text
+from tests.tui.fixtures import AS_OF, DAY, WEEK, make_app, screen_text
 
 pytestmark = pytest.mark.anyio
 
 
 def grade_of(app, pane_id: str) -> str:  # type: ignore[no-untyped-def]
     big = app.dashboard.query_one(f"#{pane_id} .big", Digits)
-    return next(name for name in ("-ok", "-warn", "-bad", "-none") if big.has_class(name))
+    return next(name for name in ("-ok", "-warn", "-bad", "-none", "-low") if big.has_class(name))
 
 
 @pytest.mark.parametrize(
     ("thresholds", "nps_grade", "queue_grade"),
     [
         # NPS is 0 (module docstring of test_navigation): at or below the default bad of 0.
-        # Two SLA breaches: from 1 (warn) but under 10 (bad).
-        (Thresholds(), "-bad", "-warn"),
+        # Two SLA breaches: from 1 (warn) but under 10 (bad). Three NPS answers are graded
+        # only when the minimum sample allows it.
+        (Thresholds(min_survey_responses=3), "-bad", "-warn"),
         # A centre that only worries below -20, and at 3 breaches.
         (
-            Thresholds(nps_warn=-10, nps_bad=-20, sla_breached_warn=3, sla_breached_bad=5),
+            Thresholds(
+                nps_warn=-10,
+                nps_bad=-20,
+                sla_breached_warn=3,
+                sla_breached_bad=5,
+                min_survey_responses=0,
+            ),
             "-ok",
             "-ok",
         ),
+        # By default three answers are too few to grade.
+        (Thresholds(), "-low", "-warn"),
     ],
 )
 async def test_headline_colour_follows_the_configured_thresholds(
@@ -75,11 +86,86 @@ async def test_queue_trend_is_daily_arrivals_and_ages_stay_as_text(engine: Engin
     assert "age >7d 1 · 1-7d 2 · 4-24h 1 · 1-4h 2 · <1h 0" in text
 
 
-async def test_csat_shows_its_margin_of_error(engine: Engine) -> None:
+async def test_csat_shows_its_interval(engine: Engine) -> None:
     app = make_app(engine)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         text = screen_text(app)
-    # CSAT 5 and 1 in the window: p = 0.5, n = 2: 0.25/2 = 0.125, sqrt = 0.3536,
-    # 196*0.3536 = 69.3 -> "±69"
-    assert "n 2 ±69" in text
+    # CSAT 5 and 1 in the window: p = 0.5, n = 2; Wilson: z² / n = 1.9208, centre
+    # (0.5 + 0.9604) / 2.9208 = 0.5, half 1.96 / 2.9208 · √(0.125 + 0.2401) = 0.4056:
+    # 9% to 91%
+    assert "95% 9 to 91%" in text
+    assert "±" not in text
+
+
+def pane_text(app, pane_id: str) -> str:  # type: ignore[no-untyped-def]
+    """The lines of one pane as drawn: its quarter of the screen, border included."""
+    pane = app.dashboard.query_one(f"#{pane_id}")
+    region = pane.region
+    lines = screen_text(app).splitlines()[region.y : region.y + region.height]
+    return "\n".join(row[region.x : region.x + region.width] for row in lines)
+
+
+SIZES = [(80, 24), (200, 50)]
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_small_samples_say_low_n_and_are_not_graded(
+    engine: Engine, size: tuple[int, int]
+) -> None:
+    # In the window: 3 NPS answers, 2 CSAT, 3 live contacts (T-003 chat 20m, T-008 phone
+    # 30m, T-009 phone abandoned) and 6 replies: all below the default minimums (30, 20).
+    app = make_app(engine)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        response, experience = pane_text(app, "response"), pane_text(app, "experience")
+        grades = grade_of(app, "response"), grade_of(app, "experience")
+    assert grades == ("-low", "-low")
+    for text in (response, experience):
+        assert "(act)" not in text and "(watch)" not in text
+    # offered 3 on phone and chat: SL 0 of 3, abandoned 1 of 3 (e-mail is not counted)
+    assert "SL (phone, chat) 0% in 20s (low n)" in response
+    assert "abandoned 33.3% (1/3) (low n)" in response
+    assert "min median reply (low n)" in response
+    assert "NPS (low n)" in experience
+    assert "CSAT 50% (low n) n 2" in experience
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_headlines_show_their_target_and_change(
+    engine: Engine, size: tuple[int, int]
+) -> None:
+    before, now = AS_OF - WEEK - DAY, AS_OF - DAY  # in the week before the window, and in it
+    with Session(engine) as session:
+        # CSAT: 40 of 40 satisfied before; now 40 more unsatisfied beside S-4 (5) and S-5 (1):
+        # 1 of 42, 2.4%: down 97.6 points, far beyond both margins
+        session.add_all(
+            Survey(id=f"cb{i}", submitted_at=before, kind="csat", score=5) for i in range(40)
+        )
+        session.add_all(
+            Survey(id=f"cn{i}", submitted_at=now, kind="csat", score=1) for i in range(40)
+        )
+        # NPS: 35 promoters before (+100); now 35 more beside 2, 10 and 8: 36 promoters,
+        # 1 detractor of 38, +92.1: down 7.9, within the combined margin √(10.65² + 14.03²)
+        session.add_all(
+            Survey(id=f"nb{i}", submitted_at=before, kind="nps", score=10) for i in range(35)
+        )
+        session.add_all(
+            Survey(id=f"nn{i}", submitted_at=now, kind="nps", score=10) for i in range(35)
+        )
+        session.commit()
+    app = make_app(engine)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        response, experience = pane_text(app, "response"), pane_text(app, "experience")
+        resolution = pane_text(app, "resolution")
+    assert "NPS · target +30" in experience
+    assert "▼8 no significant change" in experience
+    assert "CSAT 2% (act) n 42 · target 80%" in experience
+    assert "▼98 significant" in experience
+    # service level target 80%, abandonment 5%; no live contact the week before
+    assert "target 80% · prev —" in response
+    assert "target 5% · prev —" in response
+    assert "target 60m · prev —" in response
+    # resolved: 3 of 9 now (T-006, T-007, T-008), 0 of 1 before (T-010): up 33 points
+    assert "% resolved · ▲33 pts" in resolution

@@ -79,6 +79,35 @@ def margin(value: float | None) -> str:
     return "" if value is None else f"±{value:.0f}"
 
 
+UP, DOWN, SAME = "▲", "▼", "="
+
+
+def change(difference: float | None, shown: str) -> str:
+    """A change as an arrow and its size, "▲3 pts", "▼4h 55m", "=0"; `shown` is the size
+    already written in the figure's unit. "prev —" when the window before had no data."""
+    if difference is None:
+        return "prev " + MISSING
+    arrow = UP if difference > 0 else DOWN if difference < 0 else SAME
+    return f"{arrow}{shown}"
+
+
+def points(difference: float | None, decimals: int = 0) -> str:
+    """A difference of two rates (0-1) in percentage points, without its sign: "3 pts"."""
+    return MISSING if difference is None else f"{abs(100 * difference):.{decimals}f} pts"
+
+
+def interval(
+    bounds: tuple[float, float] | None, scale: float = 1, unit: str = "", *, signed: bool = False
+) -> str:
+    """A 95% interval as "95% 42 to 47%" (fractions times `scale`; NPS `signed`, "-48 to +98");
+    empty when there is none."""
+    if bounds is None:
+        return ""
+    sign = "+" if signed else ""
+    low, high = (round(scale * bound) for bound in bounds)
+    return f"95% {low:{sign}d} to {high:{sign}d}{unit}"
+
+
 def mean(value: float | None, decimals: int = 1) -> str:
     return MISSING if value is None else f"{value:.{decimals}f}"
 

@@ -3,12 +3,14 @@
 Each pane draws one slice of a Snapshot. It keeps the slice it last drew and returns early
 when the new one is equal, so a refresh that changed nothing sends nothing to the terminal
 (over SSH every byte counts). Colour follows the configured thresholds, and the grade is also
-spelt out in words so it survives NO_COLOR and 16-colour terminals.
+spelt out in words so it survives NO_COLOR and 16-colour terminals. A figure on fewer answers
+or contacts than the configured minimum is dimmed and says "(low n)" instead of a grade, and
+each headline shows its target and its change against the window before.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -23,6 +25,7 @@ from cxtui.config import Thresholds
 from cxtui.metrics import (
     Abandonment,
     Ces,
+    Change,
     Csat,
     FirstResponse,
     HandleTime,
@@ -35,8 +38,15 @@ from cxtui.queries import SurveyRow
 from cxtui.tui import formatting as fmt
 from cxtui.tui.source import Snapshot
 
-GRADE_STYLE = {"ok": "$success", "warn": "$warning", "bad": "$error", "none": ""}
-GRADE_WORD = {"ok": "", "warn": " (watch)", "bad": " (act)", "none": ""}
+GRADE_STYLE = {
+    "ok": "$success",
+    "warn": "$warning",
+    "bad": "$error",
+    "none": "",
+    "low": "$text-muted",
+}
+GRADE_WORD = {"ok": "", "warn": " (watch)", "bad": " (act)", "none": "", "low": " (low n)"}
+"""Grades in words; "low" is a figure on too few answers or contacts to judge (dimmed)."""
 AGE_NAMES = {"lt_1h": "<1h", "1h_4h": "1-4h", "4h_24h": "4-24h", "1d_7d": "1-7d", "gt_7d": ">7d"}
 SEPARATOR = " · "
 
@@ -106,6 +116,25 @@ class Pane(Vertical, can_focus=True):
         """Draw the pane's slice of `snapshot`; returns False (drawing nothing) if unchanged."""
         return False
 
+    def grade(self, metric: str, value: float | None, n: int | None = None) -> str:
+        """The one place a pane grades a figure: the configured thresholds, and "low" (no
+        grade) below the minimum sample. A switch that grades nothing goes here."""
+        return self.thresholds.grade(metric, value, n)
+
+    def target(self, metric: str, show: Callable[[float], str]) -> str:
+        """ "target 80%": the metric's amber line, written by `show` in the figure's unit."""
+        return f"target {show(self.thresholds.target(metric))}"
+
+    def survey_change(self, change: Change | None, n_now: int, n_before: int, metric: str) -> str:
+        """The change of NPS or CSAT, and whether it is more than chance: "▲6 no significant
+        change". Below the minimum sample on either side it is not judged ("low n")."""
+        if change is None or change.difference is None:
+            return fmt.change(None, "")
+        shown = fmt.change(change.difference, f"{abs(change.difference):.0f}")
+        if min(n_now, n_before) < self.thresholds.minimum(metric):
+            return f"{shown} (low n)"
+        return f"{shown} {'significant' if change.significant else 'no significant change'}"
+
     def changed(self, part: object) -> bool:
         """Remember `part` and say whether it differs from what the pane shows now."""
         if part == self.shown:
@@ -140,6 +169,9 @@ class _ResponsePart:
     clock: str
     trend: list[float]
     replies_before_created: int = 0
+    live: FirstResponse | None = None
+    other: FirstResponse | None = None
+    changes: dict[str, Change] | None = None
 
 
 @dataclass
@@ -149,6 +181,8 @@ class _ResolutionPart:
     clock: str
     trend: list[float]
     resolved_before_created: int = 0
+
+    changes: dict[str, Change] | None = None
 
 
 def left_out(count: int, one: str, many: str) -> list[Content]:
@@ -172,6 +206,9 @@ class _ExperiencePart:
     ces: Ces
     comments: list[SurveyRow]
     trend: list[float]
+    changes: dict[str, Change] | None = None
+    before: tuple[int, int] = (0, 0)
+    """NPS and CSAT answers in the window before, to judge the change on enough of them."""
 
 
 class QueuePane(Pane):
@@ -187,7 +224,7 @@ class QueuePane(Pane):
         if not self.changed(drawing):
             return False
         part = drawing.queue
-        grade = self.thresholds.grade
+        grade = self.grade
         breached = grade("sla_breached", part.sla_breached)
         oldest = grade("oldest_open", part.oldest_open_age_seconds)
         at_risk = "warn" if part.sla_at_risk else "none"
@@ -232,45 +269,94 @@ class ResponsePane(Pane):
             board.clock,
             trend(p.first_response_median_seconds for p in board.daily),
             board.data_quality.first_response_before_created,
+            board.first_response_live,
+            board.first_response_async,
+            board.changes,
         )
         if not self.changed(part):
             return False
-        grade = self.thresholds.grade
-        first = part.first_response
-        median = grade("first_response_median", first.median_seconds)
+        first, level, gave_up = part.first_response, part.service_level, part.abandonment
+        changes = part.changes or {}
+        median = self.grade("first_response_median", first.median_seconds, first.count)
         value, unit = fmt.headline_duration(first.median_seconds)
-        level = grade("service_level", part.service_level.rate)
-        abandoned = grade("abandonment_rate", part.abandonment.rate)
+        sl = self.grade("service_level", level.rate, level.offered)
+        abandoned = self.grade("abandonment_rate", gave_up.rate, gave_up.offered)
+        channels = ", ".join(fmt.data(name) for name in level.channels) or "no channel"
+        median_change = changes.get("first_response_median_seconds")
         self.set_headline(
             value,
             median,
             [
-                line(graded(f"{unit} median first reply{GRADE_WORD[median]}", median)),
-                line(f"mean {fmt.duration(first.mean_seconds)}"),
-                line(f"p90 {fmt.duration(first.p90_seconds)} · n {first.count:,}"),
+                # "median reply", not "median first reply": the grade word must fit at 80 columns.
+                line(graded(f"{unit} median reply{GRADE_WORD[median]}", median)),
+                line(
+                    self.target("first_response_median", fmt.duration),
+                    SEPARATOR,
+                    _change(median_change, fmt.duration),
+                ),
+                line(
+                    f"live {_median(part.live)} · async {_median(part.other)}",
+                ),
             ],
             [
                 line(
                     graded(
-                        f"service level {fmt.percent(part.service_level.rate)}"
-                        f" in {part.service_level.target_seconds}s{GRADE_WORD[level]}",
-                        level,
+                        f"SL ({channels}) {fmt.percent(level.rate)}"
+                        f" in {level.target_seconds}s{GRADE_WORD[sl]}",
+                        sl,
                     ),
                 ),
                 line(
+                    "  ",
+                    self.target("service_level", fmt.percent),
+                    SEPARATOR,
+                    _change(changes.get("service_level_rate"), fmt.points),
+                    SEPARATOR,
+                    f"n {level.offered:,}",
+                ),
+                line(
                     graded(
-                        f"abandoned {fmt.percent(part.abandonment.rate, 1)}"
-                        f" ({part.abandonment.abandoned:,} of {part.abandonment.offered:,})"
-                        f"{GRADE_WORD[abandoned]}",
+                        f"abandoned {fmt.percent(gave_up.rate, 1)}"
+                        f" ({gave_up.abandoned:,}/{gave_up.offered:,}){GRADE_WORD[abandoned]}",
                         abandoned,
                     )
                 ),
+                line(
+                    "  ",
+                    self.target("abandonment_rate", fmt.percent),
+                    SEPARATOR,
+                    _change(changes.get("abandonment_rate"), lambda d: fmt.points(d, 1)),
+                ),
                 *left_out(part.replies_before_created, "reply", "replies"),
+                # Lines from here show when the pane is tall enough.
+                line(
+                    f"p90 {fmt.duration(first.p90_seconds)} · mean"
+                    f" {fmt.duration(first.mean_seconds)} · n {first.count:,}"
+                ),
+                line(f"live p90 {_p90(part.live)} · async p90 {_p90(part.other)}"),
+                line(
+                    f"SL {fmt.interval(level.interval_95, 100, '%')}"
+                    f" · abandoned {fmt.interval(gave_up.interval_95, 100, '%')}"
+                ),
             ],
         )
         self.border_title = f"{self.number} {self.title}{clock_note(part.clock)}"
         self.set_trend(part.trend)
         return True
+
+
+def _median(group: FirstResponse | None) -> str:
+    return fmt.duration(None if group is None else group.median_seconds)
+
+
+def _p90(group: FirstResponse | None) -> str:
+    return fmt.duration(None if group is None else group.p90_seconds)
+
+
+def _change(change: Change | None, size: Callable[[float], str]) -> str:
+    """The change against the window before, in the figure's unit: "▲3 pts", "▼4h 55m"."""
+    difference = None if change is None else change.difference
+    return fmt.change(difference, "" if difference is None else size(abs(difference)))
 
 
 class ResolutionPane(Pane):
@@ -287,17 +373,19 @@ class ResolutionPane(Pane):
             board.clock,
             trend(p.resolution_rate for p in board.daily),
             board.data_quality.resolved_before_created,
+            board.changes,
         )
         if not self.changed(part):
             return False
         res = part.resolution
         self.border_title = f"{self.number} {self.title}{clock_note(part.clock)}"
         value = fmt.MISSING if res.rate is None else f"{100 * res.rate:.0f}"
+        rate_change = (part.changes or {}).get("resolution_rate")
         self.set_headline(
             value,
             "none",
             [
-                line("% resolved"),
+                line("% resolved", SEPARATOR, _change(rate_change, fmt.points)),
                 line(f"{res.resolved:,} of {res.created:,} created"),
                 line(
                     f"median {fmt.duration(res.median_seconds)}"
@@ -337,32 +425,60 @@ class ExperiencePane(Pane):
 
     def show(self, snapshot: Snapshot) -> bool:
         board = snapshot.board
+        before = board.previous
         part = _ExperiencePart(
-            board.nps, board.csat, board.ces, snapshot.comments, trend(p.nps for p in board.daily)
+            board.nps,
+            board.csat,
+            board.ces,
+            snapshot.comments,
+            trend(p.nps for p in board.daily),
+            board.changes,
+            (0, 0) if before is None else (before.nps.responses, before.csat.responses),
         )
         if not self.changed(part):
             return False
-        grade = self.thresholds.grade
-        nps = grade("nps", part.nps.score)
-        csat = grade("csat", part.csat.score_pct)
+        changes = part.changes or {}
+        score, satisfied = part.nps, part.csat
+        nps = self.grade("nps", score.score, score.responses)
+        csat = self.grade("csat", satisfied.score_pct, satisfied.responses)
         self.set_headline(
-            fmt.nps(part.nps.score),
+            fmt.nps(score.score),
             nps,
             [
-                line(graded(f"NPS{GRADE_WORD[nps]}", nps)),
-                line(f"n {part.nps.responses:,} {fmt.margin(part.nps.margin_95)}"),
-                line(f"CES {fmt.mean(part.ces.mean)}/7 n {part.ces.responses:,}"),
+                line(
+                    graded(f"NPS{GRADE_WORD[nps]}", nps),
+                    SEPARATOR,
+                    self.target("nps", fmt.nps),
+                ),
+                line(f"n {score.responses:,} {fmt.interval(score.interval_95, signed=True)}"),
+                line(
+                    self.survey_change(
+                        changes.get("nps_score"), score.responses, part.before[0], "nps"
+                    )
+                ),
             ],
             [
                 line(
                     graded(
-                        f"CSAT {fmt.percent_points(part.csat.score_pct)}{GRADE_WORD[csat]}", csat
+                        f"CSAT {fmt.percent_points(satisfied.score_pct)}{GRADE_WORD[csat]}", csat
                     ),
-                    f" n {part.csat.responses:,} {fmt.margin(part.csat.margin_95)}",
+                    f" n {satisfied.responses:,}",
+                    SEPARATOR,
+                    self.target("csat", fmt.percent_points),
                 ),
+                # The interval last: a narrow pane cuts it before the change.
                 line(
-                    f"NPS {part.nps.promoters:,} promoters · {part.nps.passives:,} passives"
-                    f" · {part.nps.detractors:,} detractors"
+                    "  ",
+                    self.survey_change(
+                        changes.get("csat_score_pct"), satisfied.responses, part.before[1], "csat"
+                    ),
+                    SEPARATOR,
+                    fmt.interval(satisfied.interval_95, unit="%"),
+                ),
+                line(f"CES {fmt.mean(part.ces.mean)}/7 n {part.ces.responses:,}"),
+                line(
+                    f"NPS {score.promoters:,} promoters · {score.passives:,} passives"
+                    f" · {score.detractors:,} detractors"
                 ),
             ],
         )

@@ -64,6 +64,7 @@ def snapshot(engine: Engine, window: Window, filters: Filters, config: Config) -
                 config.sl_target_seconds,
                 clock=config.clock,
                 hours=config.business_hours,
+                live_channels=config.live_channels,
             ),
             comments=queries.latest_comments(session, window, filters, LATEST_COMMENTS),
             rows_loaded=rows_loaded(session),
