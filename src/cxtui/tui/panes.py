@@ -299,6 +299,9 @@ class ResponsePane(Pane):
                 ),
             ],
             [
+                # Before service level: when the figures leave times out, that matters more
+                # at 80x24 than the abandonment target line it pushes below the fold.
+                *left_out(part.replies_before_created, "reply", "replies"),
                 line(
                     graded(
                         f"SL ({channels}) {fmt.percent(level.rate)}"
@@ -327,7 +330,6 @@ class ResponsePane(Pane):
                     SEPARATOR,
                     _change(changes.get("abandonment_rate"), lambda d: fmt.points(d, 1)),
                 ),
-                *left_out(part.replies_before_created, "reply", "replies"),
                 # Lines from here show when the pane is tall enough.
                 line(
                     f"p90 {fmt.duration(first.p90_seconds)} · mean"
