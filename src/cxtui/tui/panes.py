@@ -74,11 +74,12 @@ class Pane(Vertical, can_focus=True):
     trend_label: ClassVar[str]
 
     class OpenList(Message):
-        """The supervisor asked for the list behind a pane."""
+        """The supervisor asked for the list behind a pane, in `sort` order ("" for default)."""
 
-        def __init__(self, kind: str) -> None:
+        def __init__(self, kind: str, sort: str = "") -> None:
             super().__init__()
             self.kind = kind
+            self.sort = sort
 
     def __init__(self, thresholds: Thresholds, *, mask_pii: bool, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -168,6 +169,12 @@ class QueuePane(Pane):
     number = 1
     list_kind = "open"
     trend_label = "daily arrivals, 30 days"
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("r", "open_at_risk", "At risk")]
+
+    def action_open_at_risk(self) -> None:
+        """The open tickets by next SLA breach: the overdue, then the at-risk, lead."""
+        self.post_message(self.OpenList(self.list_kind, sort="sla"))
 
     def show(self, snapshot: Snapshot) -> bool:
         # Every day is drawn, quiet ones too: no tickets arriving is news, not missing data.
