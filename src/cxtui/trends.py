@@ -16,13 +16,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
+from sqlalchemy import func, literal
 from sqlmodel import Session, col, select
 
 from cxtui.business_hours import local_midnight
 from cxtui.metrics import DailyPoint, Filters, ticket_filter_conditions
 from cxtui.models import RESOLVED_STATUSES, Ticket
-from cxtui.tallies import percentile
+from cxtui.tallies import not_for_lookup, percentile
 
 FAR_OUT = 3.0
 """How many interquartile ranges beyond the quartiles a value must lie to be off the axis."""
@@ -122,21 +122,52 @@ def _hour_starts(day: date, zone: ZoneInfo) -> list[int]:
     return [*range(start, end, HOUR), end]
 
 
-def _per_hour(
-    session: Session, column: Any, starts: list[int], until: int, extra: list[Any]
+def _counts(
+    session: Session, at: Any, first: int, slots: int, until: int, conditions: list[Any]
 ) -> list[int]:
-    """How many tickets have `column` in each hour slot, counting times up to `until` only."""
-    first = starts[0]
-    slot = (column - first) // HOUR
-    rows = session.exec(
-        select(slot, func.count())
-        .where(column >= first, column < starts[-1], column <= until, *extra)
-        .group_by(slot)
-    ).all()
-    counts = [0] * (len(starts) - 1)
-    for index, count in rows:
-        counts[int(index)] = count
-    return counts
+    """How many tickets have `at` in each hour from `first`, `slots` hours, before `until`.
+
+    One range count on the index of `at` per hour (hours made by a recursive CTE, so the
+    statement's shape, and its compiled form, stay the same): a GROUP BY over the day would
+    sort every ticket of it, ten times slower at a million."""
+    hours = select(literal(0).label("n")).cte("hours", recursive=True)
+    hours = hours.union_all(select(hours.c.n + 1).where(hours.c.n + 1 < slots))
+    start = first + hours.c.n * HOUR
+    count = (
+        select(func.count())
+        .select_from(Ticket)
+        .where(at >= start, at < start + HOUR, at < until, *conditions)
+        .scalar_subquery()
+    )
+    return [number for _, number in session.exec(select(hours.c.n, count).order_by(hours.c.n))]
+
+
+def _count(session: Session, at: Any, first: int, cut: int, conditions: list[Any]) -> int:
+    return session.exec(
+        select(func.count()).select_from(Ticket).where(at >= first, at <= cut, *conditions)
+    ).one()
+
+
+def _hourly(
+    session: Session, starts: list[int], until: int, cut: int, filters: Filters
+) -> tuple[list[tuple[int, int]], tuple[int, int]]:
+    """(arrivals, solved) in each hour slot of `starts` before `until`, and their totals up to
+    and including `cut`.
+
+    The definitions are the tallies' (cxtui.tallies): arrivals by created_at, solved by
+    resolved_at of tickets now solved or closed."""
+    conditions = ticket_filter_conditions(filters)
+    # Through the resolved_at index: the planner would walk every solved ticket by status.
+    solved_conditions = [*conditions, not_for_lookup(Ticket.status).in_(RESOLVED_STATUSES)]
+    first, slots = starts[0], len(starts) - 1
+    created_at, resolved_at = col(Ticket.created_at), col(Ticket.resolved_at)
+    created = _counts(session, created_at, first, slots, until, conditions)
+    solved = _counts(session, resolved_at, first, slots, until, solved_conditions)
+    by_cut = (
+        _count(session, created_at, first, cut, conditions),
+        _count(session, resolved_at, first, cut, solved_conditions),
+    )
+    return list(zip(created, solved, strict=True)), by_cut
 
 
 def intraday(session: Session, as_of: int, zone: ZoneInfo, filters: Filters) -> Intraday:
@@ -148,33 +179,23 @@ def intraday(session: Session, as_of: int, zone: ZoneInfo, filters: Filters) -> 
     today = datetime.fromtimestamp(as_of, zone).date()
     before = today - timedelta(days=7)
     starts, starts_before = _hour_starts(today, zone), _hour_starts(before, zone)
-    conditions = ticket_filter_conditions(filters)
-    solved_conditions = [*conditions, col(Ticket.status).in_(RESOLVED_STATUSES)]
-    created, resolved = col(Ticket.created_at), col(Ticket.resolved_at)
-    arrivals = _per_hour(session, created, starts, as_of, conditions)
-    solved = _per_hour(session, resolved, starts, as_of, solved_conditions)
-    end_before = starts_before[-1] - 1
-    arrivals_before = _per_hour(session, created, starts_before, end_before, conditions)
-    solved_before = _per_hour(session, resolved, starts_before, end_before, solved_conditions)
+    # Today's hours that have begun, the last one ending with as_of.
+    begun = [start for start in starts[:-1] if start <= as_of]
+    today_hours, so_far = _hourly(session, [*begun, as_of + 1], as_of + 1, as_of, filters)
     # The same local time of day a week ago (a clock change between shifts the instant).
     same_time_before = local_midnight(before, zone) + (as_of - local_midnight(today, zone))
-    so_far_before = tuple(
-        session.exec(
-            select(func.count()).where(
-                column >= starts_before[0], column <= same_time_before, *extra
-            )
-        ).one()
-        for column, extra in ((created, conditions), (resolved, solved_conditions))
+    week_ago, so_far_before = _hourly(
+        session, starts_before, starts_before[-1], same_time_before, filters
     )
-    not_yet = [start > as_of for start in starts[:-1]]
+    to_come: list[int | None] = [None] * (len(starts) - 1 - len(begun))
     return Intraday(
         day=today.isoformat(),
         last_week_day=before.isoformat(),
         hours=tuple(datetime.fromtimestamp(s, zone).hour for s in starts[:-1]),
-        arrivals=tuple(None if late else n for n, late in zip(arrivals, not_yet, strict=True)),
-        solved=tuple(None if late else n for n, late in zip(solved, not_yet, strict=True)),
-        arrivals_last_week=tuple(arrivals_before),
-        solved_last_week=tuple(solved_before),
-        so_far=(sum(arrivals), sum(solved)),
-        so_far_last_week=(so_far_before[0], so_far_before[1]),
+        arrivals=(*(created for created, _ in today_hours), *to_come),
+        solved=(*(solved for _, solved in today_hours), *to_come),
+        arrivals_last_week=tuple(created for created, _ in week_ago),
+        solved_last_week=tuple(solved for _, solved in week_ago),
+        so_far=so_far,
+        so_far_last_week=so_far_before,
     )
