@@ -21,12 +21,13 @@ from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_
+from sqlalchemy import and_, case, func
 from sqlmodel import Session, col, select
 
 from cxtui import aggregates
 from cxtui.business_hours import BusinessHours, day_starts
 from cxtui.models import OPEN_STATUSES, PRIORITIES, QuarantinedRow, Ticket
+from cxtui.sla import at_risk_sql, awaiting_first_reply, breached_sql
 from cxtui.tallies import (
     NO_FILTERS,
     ChannelTally,
@@ -238,7 +239,6 @@ CLOCKS = ("calendar", "business")
 LIVE_CHANNELS = ("phone", "chat")
 """The channels where a customer waits on the line; the config's `live_channels` default."""
 Z_95 = 1.96
-AT_RISK_SECONDS = HOUR
 UNKNOWN = "unknown"
 
 AGE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
@@ -259,16 +259,10 @@ def queue_snapshot(session: Session, as_of: int, filters: Filters = NO_FILTERS) 
         *ticket_filter_conditions(filters),
     )
     age = as_of - col(Ticket.created_at)
-    awaiting = _awaiting_first_response(as_of)
-    breached = or_(
-        and_(awaiting, col(Ticket.first_response_due_at) < as_of),
-        col(Ticket.resolution_due_at) < as_of,
-    )
-    soon = (as_of, as_of + AT_RISK_SECONDS)
-    at_risk = or_(
-        and_(awaiting, col(Ticket.first_response_due_at).between(*soon)),
-        col(Ticket.resolution_due_at).between(*soon),
-    )
+    awaiting = awaiting_first_reply(as_of)
+    # The one SLA verdict (cxtui.sla), as SQL: the lists and the ticket screen judge alike.
+    breached = breached_sql(as_of)
+    at_risk = at_risk_sql(as_of)
     bucket_counts = [
         count_where(age >= low if high is None else and_(age >= low, age < high))
         for _, low, high in AGE_BUCKETS
@@ -791,14 +785,6 @@ def _span(window: Window) -> Span:
 def _driver(session: Session) -> sqlite3.Connection:
     """The session's own driver connection, so every query runs in its transaction."""
     return session.connection().connection.driver_connection  # type: ignore[return-value]
-
-
-def _awaiting_first_response(as_of: int) -> ColumnElement[bool]:
-    """No reply yet as of as_of: none recorded, or the recorded one came later."""
-    return or_(
-        col(Ticket.first_response_at).is_(None),
-        col(Ticket.first_response_at) > as_of,
-    )
 
 
 def _ordered(counts: Counter[str], natural: Sequence[str] = ()) -> dict[str, int]:

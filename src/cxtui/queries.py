@@ -26,18 +26,19 @@ from cxtui.models import (
     Survey,
     Ticket,
 )
+from cxtui.sla import SlaVerdict, next_due_sql, verdict
 
-# Same hour as metrics.AT_RISK_SECONDS: a due time this close counts as at risk.
-AT_RISK_SECONDS = 3_600
 ABANDONED = "abandoned"
 
 LIST_KINDS = ("open", "first_response", "unresolved", "all")
 SORTS: dict[str, tuple[str, ...]] = {
     "open": ("oldest", "sla", "priority", "newest"),
-    "first_response": ("slowest", "fastest", "newest"),
-    "unresolved": ("oldest", "reopens", "newest"),
-    "all": ("newest", "oldest"),
+    "first_response": ("slowest", "sla", "fastest", "newest"),
+    "unresolved": ("oldest", "sla", "reopens", "newest"),
+    "all": ("newest", "sla", "oldest"),
 }
+"""Sort orders per list, the default first. "sla" is next breach first: the nearest due time
+still to be met (cxtui.sla), overdue ones most overdue first, tickets with none last."""
 
 # Survey score cut-offs, inclusive upper bounds of the unhappy and middle bands; anything higher
 # is the happy band. CES is the 1-7 "the company made it easy" scale, so a high score is easy.
@@ -51,7 +52,7 @@ UNKNOWN_CATEGORY = "unknown"
 
 @dataclass
 class TicketRow:
-    """One ticket as stored, plus where it stands against its SLA at the list's as_of."""
+    """One ticket as stored, plus its SLA verdict at the list's as_of."""
 
     id: str
     created_at: int
@@ -68,7 +69,7 @@ class TicketRow:
     reopens: int | None
     first_response_due_at: int | None
     resolution_due_at: int | None
-    sla_state: str
+    sla: SlaVerdict
 
 
 @dataclass(frozen=True)
@@ -148,53 +149,6 @@ class QuarantineRow:
     seen_at: int
 
 
-# --- SLA state ---------------------------------------------------------------------------
-
-
-def sla_state(
-    *,
-    status: str | None,
-    first_response_at: int | None,
-    resolved_at: int | None,
-    first_response_due_at: int | None,
-    resolution_due_at: int | None,
-    as_of: int,
-) -> str:
-    """Where one ticket stands against its due times at as_of: breached, at_risk, ok or none.
-
-    Open tickets follow the queue pane exactly: breached when still awaiting a first reply
-    past its due time, or past the resolution due time; at risk when such a due time is at
-    most an hour away. Other tickets have nothing left to risk, so they are breached when a
-    due time was missed (no reply by the reply due time, or solved after the resolution due
-    time) and ok otherwise.
-    """
-    dues = (first_response_due_at, resolution_due_at)
-    if all(due is None for due in dues):
-        return "none"
-    awaiting = first_response_at is None or first_response_at > as_of
-    if status in OPEN_STATUSES:
-        outstanding = [resolution_due_at]
-        if awaiting:
-            outstanding.append(first_response_due_at)
-        due_times = [due for due in outstanding if due is not None]
-        if any(due < as_of for due in due_times):
-            return "breached"
-        if any(due <= as_of + AT_RISK_SECONDS for due in due_times):
-            return "at_risk"
-        return "ok"
-    reply_missed = first_response_due_at is not None and (
-        (first_response_at is None and first_response_due_at < as_of)
-        or (first_response_at is not None and first_response_at > first_response_due_at)
-    )
-    solved_late = (
-        status in RESOLVED_STATUSES
-        and resolution_due_at is not None
-        and resolved_at is not None
-        and resolved_at > resolution_due_at
-    )
-    return "breached" if reply_missed or solved_late else "ok"
-
-
 # --- ticket lists ------------------------------------------------------------------------
 
 _TICKET_COLUMNS = (
@@ -216,17 +170,20 @@ _TICKET_COLUMNS = (
 )
 
 
+_TICKET_FIELDS = tuple(column.key for column in _TICKET_COLUMNS)
+
+
 def _ticket_row(values: Any, as_of: int) -> TicketRow:
-    row = TicketRow(*values, sla_state="none")
-    row.sla_state = sla_state(
-        status=row.status,
-        first_response_at=row.first_response_at,
-        resolved_at=row.resolved_at,
-        first_response_due_at=row.first_response_due_at,
-        resolution_due_at=row.resolution_due_at,
+    fields = dict(zip(_TICKET_FIELDS, values, strict=True))
+    judged = verdict(
+        status=fields["status"],
+        first_response_at=fields["first_response_at"],
+        resolved_at=fields["resolved_at"],
+        first_response_due_at=fields["first_response_due_at"],
+        resolution_due_at=fields["resolution_due_at"],
         as_of=as_of,
     )
-    return row
+    return TicketRow(**fields, sla=judged)
 
 
 def _like_pattern(text: str) -> str:
@@ -272,19 +229,6 @@ def _ticket_conditions(q: TicketQuery) -> list[ColumnElement[bool]]:
     ]
 
 
-def _earliest_outstanding_due(as_of: int) -> ColumnElement[Any]:
-    """The nearest due time an open ticket still has to meet (NULL when it has none)."""
-    awaiting = or_(col(Ticket.first_response_at).is_(None), col(Ticket.first_response_at) > as_of)
-    reply_due = case((awaiting, col(Ticket.first_response_due_at)), else_=None)
-    resolution_due = col(Ticket.resolution_due_at)
-    return case(
-        (reply_due.is_(None), resolution_due),
-        (resolution_due.is_(None), reply_due),
-        (reply_due < resolution_due, reply_due),
-        else_=resolution_due,
-    )
-
-
 def _ticket_order(q: TicketQuery) -> list[Any]:
     sort = q.sort or SORTS[q.kind][0]
     if sort not in SORTS[q.kind]:
@@ -301,7 +245,7 @@ def _ticket_order(q: TicketQuery) -> list[Any]:
     if sort == "newest":
         return [created.desc(), ticket_id.desc()]
     if sort == "sla":
-        due = _earliest_outstanding_due(q.window.as_of)
+        due = next_due_sql(q.window.as_of)
         return [due.is_(None).asc(), due.asc(), *oldest]
     if sort == "priority":
         urgent_first = reversed(PRIORITIES)

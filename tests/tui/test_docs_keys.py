@@ -14,7 +14,7 @@ from cxtui.tui.filters import FilterScreen
 from cxtui.tui.help import HelpScreen, key_name
 from cxtui.tui.lists import ListScreen
 from cxtui.tui.paged_list import PagedList
-from cxtui.tui.panes import Pane
+from cxtui.tui.panes import Pane, QueuePane
 from cxtui.tui.quarantine import QuarantinedRowScreen
 from cxtui.tui.ticket import TicketScreen
 
@@ -29,6 +29,7 @@ BOUND = [
     ListScreen,
     PagedList,
     Pane,
+    QueuePane,
     QuarantinedRowScreen,
     TicketScreen,
 ]

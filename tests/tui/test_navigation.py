@@ -10,6 +10,7 @@ import threading
 
 import pytest
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from cxtui.tui.dashboard import DashboardScreen
 from cxtui.tui.journey import JourneyScreen
@@ -17,7 +18,7 @@ from cxtui.tui.lists import SurveyListScreen, TicketListScreen
 from cxtui.tui.paged_list import PagedList
 from cxtui.tui.ticket import TicketScreen
 from tests.tui.conftest import big_number, list_ids, press, settle
-from tests.tui.fixtures import make_app, screen_text
+from tests.tui.fixtures import DAY, HOUR, MIN, make_app, screen_text, ticket
 
 pytestmark = pytest.mark.anyio
 
@@ -166,3 +167,43 @@ async def test_q_quits_from_every_level(engine: Engine, keys: tuple[str, ...]) -
         await pilot.pause()
         assert not app.is_running
     assert app.return_code == 0
+
+
+async def test_list_row_and_ticket_screen_give_one_verdict(engine: Engine) -> None:
+    # Open, answered 42h 54m after its reply was due (46h 54m after creation, due at 4 h),
+    # resolution due in 2 days: once listed "ok" while its own screen said "missed by 42h 54m".
+    late = ticket("T-011", 3 * DAY, "open", replied_after=46 * HOUR + 54 * MIN,
+                  resolve_due_after=5 * DAY)  # fmt: skip
+    with Session(engine) as session:
+        session.add(late)
+        session.commit()
+    app = make_app(engine)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await press(pilot, "2", "enter")  # tickets by first reply, slowest first: T-011
+        assert list_ids(app)[0] == "T-011"
+        row = next(line for line in screen_text(app).splitlines() if " T-011 " in line)
+        assert row.split()[1:5] == ["missed", "in", "2d", "00h"]  # after the cursor mark
+        await press(pilot, "enter")
+        assert isinstance(app.screen, TicketScreen)
+        text = screen_text(app)
+        assert "missed (a due time was missed)" in text
+        assert "missed by 42h 54m" in text
+        assert "not yet, due in 2d 00h" in text
+
+
+async def test_r_on_the_queue_opens_the_list_by_next_breach(engine: Engine) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await press(pilot, "r")
+        assert isinstance(app.screen, TicketListScreen)
+        assert app.screen.sort == "sla"
+        # T-010's reply was due 9d 20h ago, T-001's 2d 20h ago, T-002's is due in 30 min;
+        # then the resolution due times: T-004 in 1d 22h, T-005 in 1d 19h... nearest first.
+        assert list_ids(app)[:3] == ["T-010", "T-001", "T-002"]
+        lines = screen_text(app).splitlines()
+        due = {t: next(line for line in lines if f" {t} " in line) for t in ("T-010", "T-002")}
+        assert "overdue 9d 20h" in due["T-010"]
+        assert "in 30m" in due["T-002"]
+        assert "next SLA breach first" in screen_text(app)

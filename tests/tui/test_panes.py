@@ -6,11 +6,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
-from textual.widgets import Digits, Sparkline, Static
+from textual.widgets import Digits
 
 from cxtui.config import Config, Thresholds
 from cxtui.models import Survey
-from tests.tui.conftest import settle
+from cxtui.tui.charts import DailyChart
+from tests.tui.conftest import press, settle
 from tests.tui.fixtures import AS_OF, DAY, WEEK, make_app, screen_text
 
 pytestmark = pytest.mark.anyio
@@ -70,20 +71,73 @@ async def test_queue_trend_is_daily_arrivals_and_ages_stay_as_text(engine: Engin
     app = make_app(engine)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        arrivals = app.dashboard.query_one("#queue .trend", Sparkline).data
-        label = app.dashboard.query_one("#queue .trend-label", Static).content
+        arrivals = app.dashboard.query_one("#queue .trend", DailyChart).series
         text = screen_text(app)
     # 30 days, 2024-04-02 to 2024-05-01 (fixtures.py); created days of T-001..T-010:
     # Apr 21 T-010 (10d), Apr 26 T-008, Apr 27 T-007, Apr 28 T-001, Apr 29 T-006,
     # Apr 30 T-003, May 1 (before 12:00) T-002, T-004, T-005, T-009
-    expected = [0.0] * 30
+    expected = [0] * 30
     for day, count in {21: 1, 26: 1, 27: 1, 28: 1, 29: 1, 30: 1}.items():
         expected[day - 2] = count
     expected[29] = 4
-    assert list(arrivals or []) == expected
-    assert str(label) == "daily arrivals, 30 days"
+    assert arrivals is not None
+    assert list(arrivals.values) == expected
+    assert (arrivals.days[0], arrivals.days[-1]) == ("2024-04-02", "2024-05-01")
+    assert "min 0 max 4 · arrivals per day, 30 days" in text
     # open T-001..T-005 and T-010, by age 3d, 3.5h, 1d, 2h, 5h, 10d; oldest first
     assert "age >7d 1 · 1-7d 2 · 4-24h 1 · 1-4h 2 · <1h 0" in text
+
+
+async def test_every_trend_spans_the_same_30_days_with_gaps(engine: Engine) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        charts = list(app.dashboard.query(DailyChart))
+        response = app.dashboard.query_one("#response .trend", DailyChart).series
+        text = screen_text(app)
+    assert len(charts) == 4
+    assert {chart.series.days for chart in charts if chart.series} == {
+        (*(f"2024-04-{d:02d}" for d in range(2, 31)), "2024-05-01")
+    }
+    # Response medians exist only on the days a ticket created then was answered: T-008
+    # (Apr 26, 30 m), T-007 (Apr 27, 2 h), T-006 (Apr 29, 10 m), T-003 (Apr 30, 20 m),
+    # T-005 (May 1, 1 h). The other 25 days are gaps, not zeros.
+    assert response is not None
+    assert [v for v in response.values if v is not None] == [1800, 7200, 600, 1200, 3600]
+    assert response.values.count(None) == 25
+    # One line of bars, a slot per day, gaps as dots, then the last day.
+    # Axis 0 to 2h: 30m is 2/8, 2h full, 10m and 20m round to 1/8, 1h is 4/8.
+    assert "·" * 24 + "▂█·▁▁▄ 05-01" in text
+    assert "min 10m max 2h 00m · median first r" in text
+
+
+async def test_a_tall_dashboard_draws_charts_with_axes_dates_and_today(engine: Engine) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        intraday = app.dashboard.query_one("#queue .intraday")
+        assert intraday.display and intraday.size.height >= 6
+    # The response chart's axis runs from 0 to 2h 00m, dates under it.
+    assert "2h 00m ┤" in text and "    0s ┤" in text
+    assert "04-02" in text and "04-16" in text and "05-01" in text
+    assert "└──" in text
+    assert "today vs last Wed 04-24, per hour" in text
+    # Today up to 12:00: T-002 (08:30), T-004 (10:00), T-005 (07:00), T-009 (06:00) arrived.
+    assert "in 4 " in text
+
+
+async def test_h_shows_today_by_the_hour_in_a_short_queue_pane(engine: Engine) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        intraday = app.dashboard.query_one("#queue .intraday")
+        assert not intraday.display
+        await press(pilot, "h")
+        assert intraday.display
+        assert "today vs last Wed 04-24" in screen_text(app)
+        await press(pilot, "h")
+        assert not intraday.display
 
 
 async def test_csat_shows_its_interval(engine: Engine) -> None:

@@ -50,3 +50,20 @@ def test_screen_snapshot(
     snap_compare: Callable[..., bool], engine: Engine, steps: Steps, size: tuple[int, int]
 ) -> None:
     assert snap_compare(make_app(engine), terminal_size=size, run_before=steps)
+
+
+async def today_by_the_hour(pilot: Pilot[object]) -> None:
+    await settle(pilot)
+    await press(pilot, "h")
+
+
+@pytest.mark.parametrize(
+    ("steps", "size"),
+    [(dashboard, (200, 50)), (today_by_the_hour, (80, 24))],
+    ids=["dashboard-200x50", "today_by_the_hour-80x24"],
+)
+def test_chart_snapshot(
+    snap_compare: Callable[..., bool], engine: Engine, steps: Steps, size: tuple[int, int]
+) -> None:
+    """The charts: axes and dates with today beside them when tall; hourly on `h` when short."""
+    assert snap_compare(make_app(engine), terminal_size=size, run_before=steps)

@@ -382,12 +382,13 @@ class CxApp(App[int]):
 
     @on(Pane.OpenList)
     def _open_pane_list(self, message: Pane.OpenList) -> None:
-        self.open_list(message.kind)
+        self.open_list(message.kind, message.sort)
 
-    def open_list(self, kind: str) -> None:
+    def open_list(self, kind: str, sort: str = "") -> None:
+        """Push the list of `kind`, in `sort` order (the list's default when empty)."""
         from cxtui.tui.lists import SurveyListScreen, TicketListScreen
 
-        self.push_screen(SurveyListScreen() if kind == "surveys" else TicketListScreen(kind))
+        self.push_screen(SurveyListScreen() if kind == "surveys" else TicketListScreen(kind, sort))
 
     def open_ticket(self, ticket_id: str) -> None:
         from cxtui.tui.ticket import TicketScreen

@@ -20,6 +20,7 @@ from cxtui.queries import SORTS, SurveyRow, TicketQuery, TicketRow
 from cxtui.tui import formatting as fmt
 from cxtui.tui.base import DrillScreen
 from cxtui.tui.paged_list import Cell, Column, PagedList, RowSource
+from cxtui.tui.sla_text import STATE_CELLS, due_cell
 from cxtui.tui.status_line import StatusLine
 
 LIST_TITLES = {
@@ -32,17 +33,11 @@ LIST_TITLES = {
 SORT_NAMES = {
     "oldest": "oldest first",
     "newest": "newest first",
-    "sla": "nearest SLA due first",
+    "sla": "next SLA breach first",
     "priority": "most urgent first",
     "slowest": "slowest first reply first",
     "fastest": "fastest first reply first",
     "reopens": "most reopened first",
-}
-SLA_CELLS: dict[str, Cell] = {
-    "breached": ("BREACH", "bad"),
-    "at_risk": ("risk", "warn"),
-    "ok": ("ok", "dim"),
-    "none": ("", ""),
 }
 
 
@@ -154,10 +149,10 @@ class ListScreen(DrillScreen):
 class TicketListScreen(ListScreen):
     """Tickets of one list kind (see queries.LIST_KINDS); Enter opens the ticket."""
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: str, sort: str = "") -> None:
         super().__init__()
         self.kind = kind
-        self.sort = SORTS[kind][0]
+        self.sort = sort or SORTS[kind][0]
 
     def source(self) -> RowSource[TicketRow]:
         query = TicketQuery(
@@ -190,7 +185,10 @@ class TicketListScreen(ListScreen):
         zone = self.cx.zone
 
         def sla(row: TicketRow) -> Cell:
-            return SLA_CELLS.get(row.sla_state, ("", ""))
+            return STATE_CELLS[row.sla.state]
+
+        def due(row: TicketRow) -> Cell:
+            return due_cell(row.sla, self.as_of)
 
         def age(row: TicketRow) -> Cell:
             return fmt.duration(self.as_of - row.created_at), ""
@@ -217,6 +215,7 @@ class TicketListScreen(ListScreen):
             when.append(Column("Reop", 4, lambda row: (fmt.data(row.reopens), "warn"), right=True))
         return [
             Column("SLA", 6, sla),
+            Column("Due", 15, due),
             Column("Ticket", 12, text("id", "strong")),
             *when,
             Column("Status", 8, text("status")),

@@ -10,7 +10,7 @@ each headline shows its target and its change against the window before.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Digits, Sparkline, Static
+from textual.widgets import Digits, Static
 
 from cxtui.config import Thresholds
 from cxtui.metrics import (
@@ -35,7 +35,9 @@ from cxtui.metrics import (
     ServiceLevel,
 )
 from cxtui.queries import SurveyRow
+from cxtui.trends import Intraday, Series, daily
 from cxtui.tui import formatting as fmt
+from cxtui.tui.charts import DailyChart, IntradayChart
 from cxtui.tui.source import Snapshot
 
 GRADE_STYLE = {
@@ -68,11 +70,6 @@ def breakdown(counts: dict[str, int], names: dict[str, str] | None = None) -> st
     )
 
 
-def trend(values: Iterable[float | None]) -> list[float]:
-    """The days that have a value; a day with no data is left out rather than drawn as zero."""
-    return [value for value in values if value is not None]
-
-
 class Pane(Vertical, can_focus=True):
     """A focusable pane; Enter opens the list of tickets (or responses) behind its numbers."""
 
@@ -82,13 +79,16 @@ class Pane(Vertical, can_focus=True):
     number: ClassVar[int]
     list_kind: ClassVar[str]
     trend_label: ClassVar[str]
+    trend_zero_based: ClassVar[bool] = True
+    """Bars from 0 (counts, rates, durations); False draws from the lowest day (NPS)."""
 
     class OpenList(Message):
-        """The supervisor asked for the list behind a pane."""
+        """The supervisor asked for the list behind a pane, in `sort` order ("" for default)."""
 
-        def __init__(self, kind: str) -> None:
+        def __init__(self, kind: str, sort: str = "") -> None:
             super().__init__()
             self.kind = kind
+            self.sort = sort
 
     def __init__(self, thresholds: Thresholds, *, mask_pii: bool, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -103,8 +103,20 @@ class Pane(Vertical, can_focus=True):
             yield Static(classes="caption")
         yield Static(classes="details")
         yield from self.compose_more()
-        yield Sparkline([], classes="trend")
-        yield Static(self.trend_label, classes="trend-label")
+        yield from self.compose_trend()
+
+    def compose_trend(self) -> ComposeResult:
+        yield self.daily_chart()
+
+    def daily_chart(self) -> DailyChart:
+        return DailyChart(
+            self.trend_label, self.trend_value, zero_based=self.trend_zero_based, classes="trend"
+        )
+
+    @staticmethod
+    def trend_value(value: float) -> str:
+        """A day's value as the chart's scale labels show it."""
+        return f"{value:,.0f}"
 
     def compose_more(self) -> ComposeResult:
         yield from ()
@@ -151,14 +163,15 @@ class Pane(Vertical, can_focus=True):
         self.query_one(".caption", Static).update(Content("\n").join(caption))
         self.query_one(".details", Static).update(Content("\n").join(details))
 
-    def set_trend(self, values: list[float]) -> None:
-        self.query_one(".trend", Sparkline).data = values
+    def set_trend(self, series: Series) -> None:
+        self.query_one(".trend", DailyChart).series = series
 
 
 @dataclass
 class _QueuePart:
     queue: QueueSnapshot
-    arrivals: list[float]
+    arrivals: Series
+    today: Intraday | None
 
 
 @dataclass
@@ -167,7 +180,7 @@ class _ResponsePart:
     service_level: ServiceLevel
     abandonment: Abandonment
     clock: str
-    trend: list[float]
+    trend: Series
     replies_before_created: int = 0
     live: FirstResponse | None = None
     other: FirstResponse | None = None
@@ -179,7 +192,7 @@ class _ResolutionPart:
     resolution: Resolution
     handle_time: HandleTime
     clock: str
-    trend: list[float]
+    trend: Series
     resolved_before_created: int = 0
 
     changes: dict[str, Change] | None = None
@@ -205,7 +218,7 @@ class _ExperiencePart:
     csat: Csat
     ces: Ces
     comments: list[SurveyRow]
-    trend: list[float]
+    trend: Series
     changes: dict[str, Change] | None = None
     before: tuple[int, int] = (0, 0)
     """NPS and CSAT answers in the window before, to judge the change on enough of them."""
@@ -215,12 +228,34 @@ class QueuePane(Pane):
     title = "Queue"
     number = 1
     list_kind = "open"
-    trend_label = "daily arrivals, 30 days"
+    trend_label = "arrivals per day, 30 days"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "open_at_risk", "At risk"),
+        Binding("h", "toggle_hourly", "Today by hour", show=False),
+    ]
+
+    def compose_trend(self) -> ComposeResult:
+        # Side by side when tall: the daily chart and today hour by hour share the space.
+        with Horizontal(classes="charts"):
+            yield self.daily_chart()
+            yield IntradayChart(classes="intraday")
+
+    def action_toggle_hourly(self) -> None:
+        """Today hour by hour in place of the breakdowns and the daily chart (a short pane has
+        no room for all three)."""
+        self.toggle_class("-hourly")
+
+    def action_open_at_risk(self) -> None:
+        """The open tickets by next SLA breach: the overdue, then the at-risk, lead."""
+        self.post_message(self.OpenList(self.list_kind, sort="sla"))
 
     def show(self, snapshot: Snapshot) -> bool:
         # Every day is drawn, quiet ones too: no tickets arriving is news, not missing data.
         board = snapshot.board
-        drawing = _QueuePart(board.queue, [float(p.created) for p in board.daily])
+        drawing = _QueuePart(
+            board.queue, daily(board.daily, lambda p: p.created), snapshot.intraday
+        )
         if not self.changed(drawing):
             return False
         part = drawing.queue
@@ -251,6 +286,7 @@ class QueuePane(Pane):
             ],
         )
         self.set_trend(drawing.arrivals)
+        self.query_one(".intraday", IntradayChart).day = drawing.today
         return True
 
 
@@ -258,7 +294,11 @@ class ResponsePane(Pane):
     title = "Response time"
     number = 2
     list_kind = "first_response"
-    trend_label = "daily median first reply, 30 days"
+    trend_label = "median first reply per day, 30 days"
+
+    @staticmethod
+    def trend_value(value: float) -> str:
+        return fmt.duration(value)
 
     def show(self, snapshot: Snapshot) -> bool:
         board = snapshot.board
@@ -267,7 +307,7 @@ class ResponsePane(Pane):
             board.service_level,
             board.abandonment,
             board.clock,
-            trend(p.first_response_median_seconds for p in board.daily),
+            daily(board.daily, lambda p: p.first_response_median_seconds),
             board.data_quality.first_response_before_created,
             board.first_response_live,
             board.first_response_async,
@@ -365,7 +405,11 @@ class ResolutionPane(Pane):
     title = "Resolution"
     number = 3
     list_kind = "unresolved"
-    trend_label = "daily resolution rate, 30 days"
+    trend_label = "resolution rate per day, 30 days"
+
+    @staticmethod
+    def trend_value(value: float) -> str:
+        return fmt.percent(value)
 
     def show(self, snapshot: Snapshot) -> bool:
         board = snapshot.board
@@ -373,7 +417,7 @@ class ResolutionPane(Pane):
             board.resolution,
             board.handle_time,
             board.clock,
-            trend(p.resolution_rate for p in board.daily),
+            daily(board.daily, lambda p: p.resolution_rate),
             board.data_quality.resolved_before_created,
             board.changes,
         )
@@ -420,7 +464,12 @@ class ExperiencePane(Pane):
     title = "Experience"
     number = 4
     list_kind = "surveys"
-    trend_label = "daily NPS, 30 days"
+    trend_label = "NPS per day, 30 days"
+    trend_zero_based = False
+
+    @staticmethod
+    def trend_value(value: float) -> str:
+        return fmt.nps(value)
 
     def compose_more(self) -> ComposeResult:
         yield Static(classes="comments")
@@ -433,7 +482,7 @@ class ExperiencePane(Pane):
             board.csat,
             board.ces,
             snapshot.comments,
-            trend(p.nps for p in board.daily),
+            daily(board.daily, lambda p: p.nps),
             board.changes,
             (0, 0) if before is None else (before.nps.responses, before.csat.responses),
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
@@ -19,6 +20,7 @@ from cxtui import queries, store
 from cxtui.config import Config
 from cxtui.metrics import NO_FILTERS, Dashboard, Filters, Window, dashboard
 from cxtui.models import Survey, Ticket
+from cxtui.trends import Intraday, intraday
 
 LATEST_COMMENTS = 8
 
@@ -40,6 +42,7 @@ class Snapshot:
     board: Dashboard
     comments: list[queries.SurveyRow]
     rows_loaded: int
+    intraday: Intraday | None = None
 
 
 def read(engine: Engine, work: Callable[[Session], T]) -> T:
@@ -68,6 +71,7 @@ def snapshot(engine: Engine, window: Window, filters: Filters, config: Config) -
             ),
             comments=queries.latest_comments(session, window, filters, LATEST_COMMENTS),
             rows_loaded=rows_loaded(session),
+            intraday=intraday(session, window.as_of, ZoneInfo(config.timezone), filters),
         )
 
 

@@ -15,9 +15,10 @@ from textual.message import Message
 from textual.widgets import Footer, Static
 
 from cxtui import queries
-from cxtui.queries import AT_RISK_SECONDS, SurveyRow, TicketDetail
+from cxtui.queries import SurveyRow, TicketDetail
 from cxtui.tui import formatting as fmt
 from cxtui.tui.base import DrillScreen
+from cxtui.tui.sla_text import STATE_CELLS, STATE_WORDS, due_cell, promise_text
 from cxtui.tui.source import read
 from cxtui.tui.status_line import StatusLine
 
@@ -33,20 +34,6 @@ def field(label: str, value: str | Content, style: str = "") -> Content:
 
 def heading(text: str) -> Content:
     return Content.styled(text, "bold underline")
-
-
-def against_due(done_at: int | None, due_at: int | None, as_of: int) -> tuple[str, str]:
-    """How a first reply or a resolution stands against its due time, and its role colour."""
-    if due_at is None:
-        return "no due time", "dim"
-    if done_at is not None and done_at <= as_of:
-        if done_at <= due_at:
-            return f"met, {fmt.duration(due_at - done_at)} before due", "ok"
-        return f"missed by {fmt.duration(done_at - due_at)}", "bad"
-    if as_of > due_at:
-        return f"not yet, overdue by {fmt.duration(as_of - due_at)}", "bad"
-    left = due_at - as_of
-    return f"not yet, due in {fmt.duration(left)}", "warn" if left <= AT_RISK_SECONDS else ""
 
 
 def survey_line(survey: SurveyRow, zone: ZoneInfo, mask: bool) -> Content:
@@ -136,7 +123,8 @@ class TicketScreen(DrillScreen):
         zone = self.cx.zone
         mask = self.cx.config.mask_pii
         t = detail.ticket
-        sla_role = {"breached": "bad", "at_risk": "warn", "ok": "ok"}.get(t.sla_state, "dim")
+        _, sla_role = STATE_CELLS[t.sla.state]
+        next_due, next_due_role = due_cell(t.sla, as_of)
         self.query_one(".screen-title", Static).update(
             Content.assemble(
                 ("Ticket ", "bold"),
@@ -149,7 +137,8 @@ class TicketScreen(DrillScreen):
             field("Ticket", fmt.data(t.id)),
             field("Subject", fmt.data(t.subject, mask=mask)),
             field("Status", fmt.data(t.status)),
-            field("SLA", t.sla_state.replace("_", " "), ROLE_STYLE[sla_role]),
+            field("SLA", STATE_WORDS[t.sla.state], ROLE_STYLE[sla_role]),
+            field("Due", next_due, ROLE_STYLE[next_due_role]),
             field("Priority", fmt.data(t.priority)),
             field("Channel", fmt.data(t.channel)),
             field("Queue", fmt.data(t.queue)),
@@ -164,8 +153,8 @@ class TicketScreen(DrillScreen):
         ]
         self.query_one("#fields", Static).update(Content("\n").join(fields))
 
-        reply, reply_role = against_due(t.first_response_at, t.first_response_due_at, as_of)
-        solved, solved_role = against_due(t.resolved_at, t.resolution_due_at, as_of)
+        reply, reply_role = promise_text(t.sla.first_reply, as_of)
+        solved, solved_role = promise_text(t.sla.resolution, as_of)
         sla = [
             heading("Against SLA"),
             field("First reply", self.when(t.first_response_at, detail.first_response_seconds)),
