@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sqlite3
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from platformdirs import user_cache_dir
-from sqlalchemy import event
+from sqlalchemy import Column, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.schema import CreateColumn
 from sqlmodel import Session, SQLModel, create_engine
 
 from cxtui import aggregates, models  # noqa: F401  (models registers the tables)
@@ -88,10 +90,36 @@ def open_engine(db_path: Path, *, create: bool = True) -> Engine:
                 index.create(engine, checkfirst=True)
         raw = engine.raw_connection()
         try:
+            _add_new_columns(raw.driver_connection, engine)
             aggregates.install(raw.driver_connection)
         finally:
             raw.close()
     return engine
+
+
+def _missing_columns(db: sqlite3.Connection) -> list[tuple[str, Column[object]]]:
+    found = []
+    for table in SQLModel.metadata.sorted_tables:
+        have = {row[1] for row in db.execute(f'PRAGMA table_info("{table.name}")')}
+        found += [(table.name, c) for c in table.columns if c.name not in have]
+    return found
+
+
+def _add_new_columns(db: sqlite3.Connection, engine: Engine) -> None:
+    """A database made by an earlier version gains the columns added since (each has a
+    server default for the rows already there). In one write transaction, so two processes
+    opening one old database add them once."""
+    if not _missing_columns(db):
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        for table, column in _missing_columns(db):
+            ddl = CreateColumn(column).compile(dialect=engine.dialect)
+            db.execute(f'ALTER TABLE "{table}" ADD COLUMN {ddl}')
+        db.commit()
+    except BaseException:
+        db.rollback()
+        raise
 
 
 @contextmanager

@@ -1,17 +1,17 @@
 """Load every new byte of every data file into the database, exactly once.
 
-Per file the database keeps its identity (inode, size, a fingerprint of its first bytes) and
-how far it has been read. Rows and that offset are committed in one transaction, so a kill at
-any moment leaves either both or neither: a restart carries on from the last commit and no row
-is counted twice. A file that shrank, changed inode or changed its first bytes was replaced and
-is read again from the start; its rows upsert onto themselves, so nothing doubles.
+Per file the database keeps its identity (inode, size, fingerprints of its first bytes and of
+the bytes before the offset) and how far it has been read. Rows and that offset are committed
+in one transaction, so a kill at any moment leaves either both or neither: a restart carries
+on from the last commit and no row is counted twice. A file that was replaced, truncated or
+rewritten in place (see file_state.py) is read again from the start; its rows upsert onto
+themselves, so nothing doubles.
 """
 
 from __future__ import annotations
 
 import fcntl
 import gc
-import hashlib
 import os
 import pickle
 import signal
@@ -30,6 +30,7 @@ from sqlalchemy.engine import Engine
 
 from cxtui import aggregates
 from cxtui.ingest import native_csv, presets, store_sql
+from cxtui.ingest.file_state import FileState, read_at, replaced
 from cxtui.ingest.mapping import ExportMapping, FilePlan
 from cxtui.ingest.normalise import (
     RowError,
@@ -53,7 +54,6 @@ from cxtui.ingest.readers import (
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json"}
 BLOCK_BYTES = 1 << 20
 MAX_LINE_BYTES = 32 << 20
-FINGERPRINT_BYTES = 1024
 TEXT_SNIFF_BYTES = 4096
 MAX_JSON_DOCUMENT_BYTES = 256 << 20
 UNKNOWN_KIND = presets.UNKNOWN_KIND
@@ -120,29 +120,6 @@ class Progress:
 
 
 @dataclass
-class FileState:
-    """The source_file row of one data file."""
-
-    path: str
-    inode: int
-    size: int
-    mtime_ns: int
-    offset: int = 0
-    line: int = 0
-    fingerprint: str = ""
-    kind: str | None = None
-    csv_header: str | None = None
-    reset: bool = False
-
-    @property
-    def fingerprint_length(self) -> int:
-        return int(self.fingerprint.split(":", 1)[0] or 0)
-
-    def as_row(self) -> tuple[object, ...]:
-        return tuple(getattr(self, c) for c in store_sql.SOURCE_FILE_ROW)
-
-
-@dataclass
 class _Batch:
     tickets: list[tuple[object, ...]] = field(default_factory=list)
     changes: list[tuple[object, ...]] = field(default_factory=list)
@@ -159,21 +136,6 @@ def not_text(head: bytes) -> str | None:
     return None
 
 
-def _fingerprint(head: bytes) -> str:
-    return f"{len(head)}:{hashlib.sha1(head).hexdigest()}"
-
-
-def _read_at(fd: int, size: int, position: int) -> bytes:
-    """Up to size bytes from position (fewer only at the end of the file)."""
-    data = os.pread(fd, size, position)
-    while 0 < len(data) < size:
-        more = os.pread(fd, size - len(data), position + len(data))
-        if not more:
-            break
-        data += more
-    return data
-
-
 def _skip_long_line(fd: int, pending: bytes, position: int, line: int) -> tuple[Chunk, bytes, int]:
     """The chunk quarantining a line too long to be a record, which starts pending (read up
     to position), what follows its newline, and where reading goes on."""
@@ -185,7 +147,7 @@ def _skip_long_line(fd: int, pending: bytes, position: int, line: int) -> tuple[
             skipped -= len(pending) - newline - 1
             rest = pending[newline + 1 :]
             break
-        pending = _read_at(fd, BLOCK_BYTES, position)
+        pending = read_at(fd, BLOCK_BYTES, position)
         position += len(pending)
         if not pending:
             break
@@ -314,7 +276,7 @@ class Loader:
             return
         try:
             with open(path, "rb") as handle:
-                if state is None or self._replaced(state, info, handle):
+                if state is None or replaced(state, info, handle.fileno()):
                     state = FileState(name, *identity, reset=True)
                     handle.seek(0)
                     why = not_text(handle.read(TEXT_SNIFF_BYTES))
@@ -334,12 +296,6 @@ class Loader:
         columns = ", ".join(f'"{c}"' for c in store_sql.SOURCE_FILE_ROW)
         row = db.execute(f"SELECT {columns} FROM source_file WHERE path = ?", (name,)).fetchone()
         return FileState(*row) if row else None
-
-    def _replaced(self, state: FileState, info: os.stat_result, handle: BinaryIO) -> bool:
-        if info.st_ino != state.inode or info.st_size < state.offset:
-            return True
-        head = handle.read(state.fingerprint_length)
-        return _fingerprint(head) != state.fingerprint
 
     def _load_lines(
         self,
@@ -396,7 +352,7 @@ class Loader:
         fd = handle.fileno()
         position, pending = offset, b""
         while True:
-            block = _read_at(fd, BLOCK_BYTES, position)
+            block = read_at(fd, BLOCK_BYTES, position)
             position += len(block)
             at_end = len(block) < BLOCK_BYTES
             buf = pending + block
@@ -436,7 +392,7 @@ class Loader:
         commit, commit them with the file's offset after them."""
         state.offset += consumed
         state.line += lines
-        self._refresh_fingerprint(state, handle)
+        state.mark_read(handle.fileno())
         self._write(db, state, batch, total, commit=commit)
 
     def _worth_parsing_ahead(self, state: FileState) -> bool:
@@ -526,15 +482,6 @@ class Loader:
         finally:
             os._exit(status)
 
-    def _refresh_fingerprint(self, state: FileState, handle: BinaryIO) -> None:
-        """Fingerprint the first bytes read so far, up to FINGERPRINT_BYTES."""
-        length = min(state.offset, FINGERPRINT_BYTES)
-        if state.fingerprint_length < length:
-            position = handle.tell()
-            handle.seek(0)
-            state.fingerprint = _fingerprint(handle.read(length))
-            handle.seek(position)
-
     def _load_json(
         self,
         db: sqlite3.Connection,
@@ -564,8 +511,7 @@ class Loader:
             self._skip(state.path, self._unusable(state.path), total)
             return
         state.reset = True
-        state.offset = len(data)
-        state.fingerprint = _fingerprint(data[:FINGERPRINT_BYTES])
+        state.mark_read_whole(data)
         self._write(db, state, self._batch(state, records), total)
 
     def _batch(self, state: FileState, records: Sequence[Record | PlainRow]) -> _Batch:
