@@ -207,7 +207,7 @@ def ingest(
     data_dir: str, db: str | None, config_path: str | None, watch: bool, quiet: bool
 ) -> None:
     """Load DATA_DIR into the database once (or keep loading with --watch)."""
-    from cxtui.ingest.loader import IngestBusy, Loader
+    from cxtui.ingest.loader import SETTLE_SECONDS, IngestBusy, Loader
 
     folder = _data_dir(data_dir)
     config = _config(folder, config_path)
@@ -216,6 +216,7 @@ def ingest(
         engine,
         folder,
         timezone=config.timezone,
+        settle_seconds=SETTLE_SECONDS if watch else 0,
         progress=None if quiet else _progress_printer(),
         mappings=config.mappings,
     )
@@ -282,7 +283,9 @@ def report(
     window_seconds = _window_seconds(window or config.default_window)
     moment = _as_of(as_of, config)
     engine = _open_engine(_db_path(folder, db))
-    loader = Loader(engine, folder, timezone=config.timezone, mappings=config.mappings)
+    loader = Loader(
+        engine, folder, timezone=config.timezone, settle_seconds=0, mappings=config.mappings
+    )
     try:
         result = loader.load_all()
         for message in result.skipped:

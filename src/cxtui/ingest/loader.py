@@ -52,6 +52,10 @@ from cxtui.ingest.readers import (
 )
 
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json"}
+SETTLE_SECONDS = 2.0
+"""How long a watched file stays unchanged before a last line without a newline is read: its
+writer may be half way through it. A one-shot load reads it at once (settle_seconds=0), and
+should the line then go on, it is read again (file_state.py)."""
 BLOCK_BYTES = 1 << 20
 MAX_LINE_BYTES = 32 << 20
 TEXT_SNIFF_BYTES = 4096
@@ -166,7 +170,7 @@ class Loader:
         data_dir: Path,
         *,
         timezone: str = "UTC",
-        settle_seconds: float = 2.0,
+        settle_seconds: float = SETTLE_SECONDS,
         on_commit: Callable[[LoadResult], None] | None = None,
         progress: Callable[[Progress], None] | None = None,
         clock: Callable[[], float] = time.time,
@@ -284,7 +288,8 @@ class Loader:
                         self._skip(name, why, total)
                         return
                 state.inode, state.size, state.mtime_ns = identity
-                settled = self.clock() - info.st_mtime_ns / 1e9 >= self.settle_seconds
+                age = self.clock() - info.st_mtime_ns / 1e9
+                settled = self.settle_seconds <= 0 or age >= self.settle_seconds
                 if FORMATS[path.suffix.lower()] == "json":
                     self._load_json(db, path, handle, state, settled, total)
                 else:
