@@ -98,9 +98,9 @@ def replaced(state: FileState, info: os.stat_result, fd: int) -> bool:
     head = read_at(fd, state.fingerprint_length, 0)
     if fingerprint(head) != state.fingerprint:
         return True
+    if not state.tail_fingerprint:
+        return False  # saved by an older version: checked from the file's next read on
     length = _length(state.tail_fingerprint)
-    if not state.tail_fingerprint or length > state.offset:
-        return False  # kept by an older version: checked from the next read on
     before = read_at(fd, length + 1, state.offset - length)
     if fingerprint(before[:length]) != state.tail_fingerprint:
         return True
