@@ -312,7 +312,7 @@ def ingest(
     """Load DATA_DIR into the database once (or keep loading with --watch)."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from cxtui.ingest.loader import IngestBusy, Loader
+    from cxtui.ingest.loader import SETTLE_SECONDS, IngestBusy, Loader
 
     folder = _data_dir(data_dir)
     config = _config(folder, config_path)
@@ -322,6 +322,7 @@ def ingest(
         engine,
         folder,
         timezone=config.timezone,
+        settle_seconds=SETTLE_SECONDS if watch else 0,
         progress=None if quiet else _progress_printer(),
         mappings=config.mappings,
         encoding=config.encoding,
@@ -393,6 +394,7 @@ def report(
         engine,
         folder,
         timezone=config.timezone,
+        settle_seconds=0,
         mappings=config.mappings,
         encoding=config.encoding,
         ignore=config.ignore,

@@ -114,6 +114,7 @@ class SourceFile(SQLModel, table=True):
     fingerprint: str = ""
     kind: str | None = None
     csv_header: str | None = None
+    tail_fingerprint: str = Field(default="", sa_column_kwargs={"server_default": ""})
 
 
 class TicketHour(SQLModel, table=True):

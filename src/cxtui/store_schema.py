@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy.dialects import sqlite as sqlite_dialect
-from sqlalchemy.schema import CreateIndex, CreateTable
+from sqlalchemy.schema import CreateColumn, CreateIndex, CreateTable
 from sqlmodel import SQLModel
 
 from cxtui import aggregates, models  # noqa: F401  (models registers the tables)
@@ -65,7 +65,11 @@ def new_private_file(path: Path) -> None:
 
 
 def missing_schema(db: sqlite3.Connection) -> list[str]:
-    """The CREATE statements for every table and index this database does not have yet."""
+    """The statements that add every table, index and column this database does not have yet.
+
+    A column is added to an existing table only when it has a default for the rows already
+    there (a server default, or it may be NULL); the hourly tally tables, whose columns have
+    neither, are made afresh by aggregates.install when what they hold changes."""
     present = {
         name
         for (name,) in db.execute(
@@ -77,6 +81,15 @@ def missing_schema(db: sqlite3.Connection) -> list[str]:
     for table in SQLModel.metadata.sorted_tables:
         if table.name not in present:
             statements.append(str(CreateTable(table).compile(dialect=dialect)))
+        else:
+            have = {row[1] for row in db.execute(f'PRAGMA table_info("{table.name}")')}
+            statements += [
+                f'ALTER TABLE "{table.name}" ADD COLUMN '
+                + str(CreateColumn(column).compile(dialect=dialect))
+                for column in table.columns
+                if column.name not in have
+                and (column.server_default is not None or column.nullable)
+            ]
         for index in table.indexes:
             if index.name not in present:
                 statements.append(str(CreateIndex(index).compile(dialect=dialect)))

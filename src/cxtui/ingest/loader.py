@@ -1,17 +1,17 @@
 """Load every new byte of every data file into the database, exactly once.
 
-Per file the database keeps its identity (inode, size, a fingerprint of its first bytes) and
-how far it has been read. Rows and that offset are committed in one transaction, so a kill at
-any moment leaves either both or neither: a restart carries on from the last commit and no row
-is counted twice. A file that shrank, changed inode or changed its first bytes was replaced and
-is read again from the start; its rows upsert onto themselves, so nothing doubles.
+Per file the database keeps its identity (inode, size, fingerprints of its first bytes and of
+the bytes before the offset) and how far it has been read. Rows and that offset are committed
+in one transaction, so a kill at any moment leaves either both or neither: a restart carries
+on from the last commit and no row is counted twice. A file that was replaced, truncated or
+rewritten in place (see file_state.py) is read again from the start; its rows upsert onto
+themselves, so nothing doubles.
 """
 
 from __future__ import annotations
 
 import fcntl
 import gc
-import hashlib
 import logging
 import os
 import pickle
@@ -31,6 +31,13 @@ from sqlalchemy.engine import Engine
 
 from cxtui import aggregates, store, store_schema
 from cxtui.ingest import encodings, native_csv, presets, store_sql
+from cxtui.ingest.file_state import (
+    FINGERPRINT_BYTES,
+    FileState,
+    fingerprint,
+    read_at,
+    replaced,
+)
 from cxtui.ingest.mapping import ExportMapping, FilePlan
 from cxtui.ingest.normalise import (
     RowError,
@@ -52,9 +59,12 @@ from cxtui.ingest.readers import (
 )
 
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json"}
+SETTLE_SECONDS = 2.0
+"""How long a watched file stays unchanged before a last line without a newline is read: its
+writer may be half way through it. A one-shot load reads it at once (settle_seconds=0), and
+should the line then go on, it is read again (file_state.py)."""
 BLOCK_BYTES = 1 << 20
 MAX_LINE_BYTES = 32 << 20
-FINGERPRINT_BYTES = 1024
 TEXT_SNIFF_BYTES = 4096
 MAX_JSON_DOCUMENT_BYTES = 256 << 20
 UNKNOWN_KIND = presets.UNKNOWN_KIND
@@ -129,29 +139,6 @@ class Progress:
 
 
 @dataclass
-class FileState:
-    """The source_file row of one data file."""
-
-    path: str
-    inode: int
-    size: int
-    mtime_ns: int
-    offset: int = 0
-    line: int = 0
-    fingerprint: str = ""
-    kind: str | None = None
-    csv_header: str | None = None
-    reset: bool = False
-
-    @property
-    def fingerprint_length(self) -> int:
-        return int(self.fingerprint.split(":", 1)[0] or 0)
-
-    def as_row(self) -> tuple[object, ...]:
-        return tuple(getattr(self, c) for c in store_sql.SOURCE_FILE_ROW)
-
-
-@dataclass
 class _Batch:
     tickets: list[tuple[object, ...]] = field(default_factory=list)
     changes: list[tuple[object, ...]] = field(default_factory=list)
@@ -177,21 +164,6 @@ def _is_utf8(name: str) -> bool:
     return True
 
 
-def _fingerprint(head: bytes) -> str:
-    return f"{len(head)}:{hashlib.sha1(head).hexdigest()}"
-
-
-def _read_at(fd: int, size: int, position: int) -> bytes:
-    """Up to size bytes from position (fewer only at the end of the file)."""
-    data = os.pread(fd, size, position)
-    while 0 < len(data) < size:
-        more = os.pread(fd, size - len(data), position + len(data))
-        if not more:
-            break
-        data += more
-    return data
-
-
 def _skip_long_line(fd: int, pending: bytes, position: int, line: int) -> tuple[Chunk, bytes, int]:
     """The chunk quarantining a line too long to be a record, which starts pending (read up
     to position), what follows its newline, and where reading goes on."""
@@ -203,7 +175,7 @@ def _skip_long_line(fd: int, pending: bytes, position: int, line: int) -> tuple[
             skipped -= len(pending) - newline - 1
             rest = pending[newline + 1 :]
             break
-        pending = _read_at(fd, BLOCK_BYTES, position)
+        pending = read_at(fd, BLOCK_BYTES, position)
         position += len(pending)
         if not pending:
             break
@@ -222,7 +194,7 @@ class Loader:
         data_dir: Path,
         *,
         timezone: str = "UTC",
-        settle_seconds: float = 2.0,
+        settle_seconds: float = SETTLE_SECONDS,
         on_commit: Callable[[LoadResult], None] | None = None,
         progress: Callable[[Progress], None] | None = None,
         clock: Callable[[], float] = time.time,
@@ -390,7 +362,7 @@ class Loader:
                     self.encodings[name] = encoding
                 if state is not None and not self._same_encoding(state, encoding):
                     state = None  # the encoding setting changed: read it afresh
-                if state is None or self._replaced(state, info, handle):
+                if state is None or replaced(state, info, handle.fileno()):
                     state = FileState(name, *identity, reset=True)
                     self.header_changes.pop(name, None)
                     handle.seek(0)
@@ -399,7 +371,8 @@ class Loader:
                         self._skip(name, why, total)
                         return
                 state.inode, state.size, state.mtime_ns = identity
-                settled = self.clock() - info.st_mtime_ns / 1e9 >= self.settle_seconds
+                age = self.clock() - info.st_mtime_ns / 1e9
+                settled = self.settle_seconds <= 0 or age >= self.settle_seconds
                 if fmt == "json":
                     self._load_json(db, path, handle, state, settled, total, encoding)
                 else:
@@ -428,12 +401,6 @@ class Loader:
         columns = ", ".join(f'"{c}"' for c in store_sql.SOURCE_FILE_ROW)
         row = db.execute(f"SELECT {columns} FROM source_file WHERE path = ?", (name,)).fetchone()
         return FileState(*row) if row else None
-
-    def _replaced(self, state: FileState, info: os.stat_result, handle: BinaryIO) -> bool:
-        if info.st_ino != state.inode or info.st_size < state.offset:
-            return True
-        head = handle.read(state.fingerprint_length)
-        return _fingerprint(head) != state.fingerprint
 
     def _load_lines(
         self,
@@ -500,7 +467,7 @@ class Loader:
         if not state.reset:
             return
         state.kind, state.csv_header = None, header.dumps()
-        state.fingerprint = _fingerprint(_read_at(handle.fileno(), FINGERPRINT_BYTES, 0))
+        state.fingerprint = fingerprint(read_at(handle.fileno(), FINGERPRINT_BYTES, 0))
         batch = _Batch()
         self._add(batch, state, record)
         self._write(db, state, batch, total)
@@ -529,7 +496,7 @@ class Loader:
         position, pending = offset, b""
         decoder = None if encoding == encodings.UTF8 else encodings.Transcoder(encoding)
         while True:
-            block = _read_at(fd, BLOCK_BYTES, position)
+            block = read_at(fd, BLOCK_BYTES, position)
             position += len(block)
             at_end = len(block) < BLOCK_BYTES
             if decoder is not None:
@@ -588,7 +555,7 @@ class Loader:
                 rest = pending[newline + 1 :]
                 break
             skipped += decoder.source_length(pending)
-            block = _read_at(fd, BLOCK_BYTES, position)
+            block = read_at(fd, BLOCK_BYTES, position)
             position += len(block)
             pending = decoder.feed(block)
             if not block:
@@ -614,7 +581,7 @@ class Loader:
         commit, commit them with the file's offset after them."""
         state.offset += consumed
         state.line += lines
-        self._refresh_fingerprint(state, handle)
+        state.mark_read(handle.fileno())
         self._write(db, state, batch, total, commit=commit)
 
     def _worth_parsing_ahead(self, state: FileState) -> bool:
@@ -759,15 +726,6 @@ class Loader:
         self._header_problems[key] = problem
         return problem
 
-    def _refresh_fingerprint(self, state: FileState, handle: BinaryIO) -> None:
-        """Fingerprint the first bytes read so far, up to FINGERPRINT_BYTES."""
-        length = min(state.offset, FINGERPRINT_BYTES)
-        if state.fingerprint_length < length:
-            position = handle.tell()
-            handle.seek(0)
-            state.fingerprint = _fingerprint(handle.read(length))
-            handle.seek(position)
-
     def _load_json(
         self,
         db: sqlite3.Connection,
@@ -800,8 +758,7 @@ class Loader:
             self._skip(state.path, self._unusable(state.path), total)
             return
         state.reset = True
-        state.offset = len(source)
-        state.fingerprint = _fingerprint(source[:FINGERPRINT_BYTES])
+        state.mark_read_whole(source)
         self._write(db, state, self._batch(state, records), total)
 
     def _batch(self, state: FileState, records: Sequence[Record | PlainRow]) -> _Batch:

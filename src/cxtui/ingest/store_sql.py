@@ -28,6 +28,7 @@ SOURCE_FILE_ROW = (
     "fingerprint",
     "kind",
     "csv_header",
+    "tail_fingerprint",
 )
 
 
