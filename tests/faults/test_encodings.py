@@ -206,3 +206,18 @@ def test_the_config_reads_encoding_top_level_and_per_mapping(tmp_path: Path) -> 
         (tmp_path / "cxtui.toml").write_text(f"encoding = {bad}\n")
         with pytest.raises(ConfigError, match="encoding"):
             load_config(tmp_path)
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be", "utf-32-le"])
+def test_an_append_to_a_utf16_file_is_read_on_not_read_again(tmp_path: Path, codec: str) -> None:
+    """The in-place-rewrite check looks at the byte before the offset: in UTF-16 LE a line
+    ends in b"\\n\\x00", which must still count as a whole line, not a line that went on."""
+    path = tmp_path / "tickets.csv"
+    path.write_bytes(("\ufeff" + TICKETS).encode(codec))
+    assert make_loader(tmp_path).load_all().tickets == 3
+    more = "T4,2026-11-20T10:09:00Z,open,later\nT5,2026-11-20T10:10:00Z,open,later\n"
+    with open(path, "ab") as out:
+        out.write(more.encode(codec))
+    loader = make_loader(tmp_path)
+    assert loader.load_all().tickets == 2  # only the new rows, not the whole file again
+    assert rows(loader, "SELECT count(*) FROM ticket") == [(5,)]
