@@ -61,5 +61,13 @@ class DashboardScreen(CxScreen):
         self.panes[index].focus()
 
     def show(self, snapshot: Snapshot) -> list[str]:
-        """Redraw the panes whose numbers changed; returns the ids of those redrawn."""
+        """Redraw the panes whose numbers changed; returns the ids of those redrawn.
+
+        Provisional figures are dimmed and ungraded; when they stop being provisional every
+        pane is redrawn, since the same numbers now get their grades."""
+        panes = self.query_one("#panes", Grid)
+        if panes.has_class("-provisional") != snapshot.provisional:
+            panes.set_class(snapshot.provisional, "-provisional")
+            for pane in self.panes:
+                pane.shown = None
         return [pane.id or "" for pane in self.panes if pane.show(snapshot)]

@@ -3,12 +3,13 @@
 Each pane draws one slice of a Snapshot. It keeps the slice it last drew and returns early
 when the new one is equal, so a refresh that changed nothing sends nothing to the terminal
 (over SSH every byte counts). Colour follows the configured thresholds, and the grade is also
-spelt out in words so it survives NO_COLOR and 16-colour terminals.
+spelt out in words so it survives NO_COLOR and 16-colour terminals. Provisional figures (the
+backlog still loading) get no grade at all: every grade goes through Pane.grading.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -39,6 +40,10 @@ GRADE_STYLE = {"ok": "$success", "warn": "$warning", "bad": "$error", "none": ""
 GRADE_WORD = {"ok": "", "warn": " (watch)", "bad": " (act)", "none": ""}
 AGE_NAMES = {"lt_1h": "<1h", "1h_4h": "1-4h", "4h_24h": "4-24h", "1d_7d": "1-7d", "gt_7d": ">7d"}
 SEPARATOR = " · "
+
+
+def ungraded(_metric: str, _value: float | None) -> str:
+    return "none"
 
 
 def graded(text: str, grade: str) -> tuple[str, str]:
@@ -105,6 +110,13 @@ class Pane(Vertical, can_focus=True):
     def show(self, snapshot: Snapshot) -> bool:
         """Draw the pane's slice of `snapshot`; returns False (drawing nothing) if unchanged."""
         return False
+
+    def grading(self, snapshot: Snapshot) -> Callable[[str, float | None], str]:
+        """The grade of a figure: by the thresholds, or none while the figures are provisional
+        (they still move as the backlog loads, so red now may mean nothing)."""
+        if snapshot.provisional:
+            return ungraded
+        return self.thresholds.grade
 
     def changed(self, part: object) -> bool:
         """Remember `part` and say whether it differs from what the pane shows now."""
@@ -176,10 +188,10 @@ class QueuePane(Pane):
         if not self.changed(drawing):
             return False
         part = drawing.queue
-        grade = self.thresholds.grade
+        grade = self.grading(snapshot)
         breached = grade("sla_breached", part.sla_breached)
         oldest = grade("oldest_open", part.oldest_open_age_seconds)
-        at_risk = "warn" if part.sla_at_risk else "none"
+        at_risk = "warn" if part.sla_at_risk and not snapshot.provisional else "none"
         self.set_headline(
             fmt.count(part.open),
             breached,
@@ -223,7 +235,7 @@ class ResponsePane(Pane):
         )
         if not self.changed(part):
             return False
-        grade = self.thresholds.grade
+        grade = self.grading(snapshot)
         first = part.first_response
         median = grade("first_response_median", first.median_seconds)
         value, unit = fmt.headline_duration(first.median_seconds)
@@ -327,7 +339,7 @@ class ExperiencePane(Pane):
         )
         if not self.changed(part):
             return False
-        grade = self.thresholds.grade
+        grade = self.grading(snapshot)
         nps = grade("nps", part.nps.score)
         csat = grade("csat", part.csat.score_pct)
         self.set_headline(
