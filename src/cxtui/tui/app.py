@@ -126,9 +126,9 @@ class CxApp(App[int]):
         Binding("w", "cycle_window", "Window"),
         Binding("f", "filters", "Filters"),
         Binding("x", "quarantine", "Quarantine", show=False),
-        # One key, two meanings: only the one that applies is active (see check_action), so
-        # the footer offers "L Live" exactly when the numbers are pinned.
-        Binding("l,L", "go_live", "Live", key_display="L"),
+        # One key, two meanings: only the one that applies is active (see check_action). The
+        # dashboard's footer offers "L Live" while the numbers are pinned.
+        Binding("l,L", "go_live", "Live", key_display="L", show=False),
         Binding("l,L", "pin_latest", "Latest data", key_display="L", show=False),
     ]
 

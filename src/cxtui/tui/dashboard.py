@@ -32,6 +32,8 @@ class DashboardScreen(CxScreen):
         Binding("4", "focus_pane(3)", "Experience", show=False),
         # Shown here only: on the other screens the footer has no room for it at 80 columns.
         Binding("x", "app.quarantine", "Quarantine"),
+        # Offered only while the numbers are pinned (the app's check_action hides it when live).
+        Binding("l,L", "app.go_live", "Live", key_display="L"),
     ]
 
     def __init__(self, config: Config) -> None:

@@ -123,9 +123,10 @@ class StatusLine(Horizontal):
         parts: list[str | tuple[str, str]] = []
         if status.problem:
             parts += [(f"⚠ {fmt.data(status.problem, max_len=60)}", "$error bold"), " │ "]
-        if status.quarantined:
+        loading = status.loading is not None
+        if status.quarantined and not (loading and short == 2):  # the x screen still counts
             parts += [(f"{status.quarantined:,} quarantined", "$warning"), " │ "]
-        if status.loading is not None:
+        if loading:
             parts += [("figures provisional" if short < 1 else "provisional", "$warning"), " │ "]
         parts += [(fmt.window_name(status.window_seconds), "bold"), " │ "]
         filters = describe_filters(status.filters, mask=status.mask_pii)
