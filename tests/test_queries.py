@@ -25,6 +25,7 @@ from cxtui.queries import (
     count_tickets,
     customer_journey,
     filter_choices,
+    latest_activity,
     latest_comments,
     quarantine_page,
     survey_category,
@@ -655,3 +656,25 @@ def test_ticket_detail_carries_work_counts_and_where_it_was_read(tmp_path: Path)
     assert detail is not None
     assert (detail.agent_replies, detail.handle_seconds) == (3, 420)
     assert (detail.source_file, detail.source_line) == ("tickets.csv", 17)
+
+
+def test_latest_activity_is_the_newest_of_every_kind_of_moment(session: Session) -> None:
+    assert latest_activity(session) is None
+    add(session, ticket("A", AS_OF - 5 * D))
+    assert latest_activity(session) == AS_OF - 5 * D
+    # Each later moment in turn: an update, a resolution, a survey.
+    add(session, ticket("B", AS_OF - 4 * D, updated_at=AS_OF - 3 * D))
+    assert latest_activity(session) == AS_OF - 3 * D
+    add(
+        session,
+        ticket(
+            "C",
+            AS_OF - 4 * D,
+            updated_at=AS_OF - 4 * D,
+            resolved_at=AS_OF - 2 * D,
+            status="solved",
+        ),
+    )
+    assert latest_activity(session) == AS_OF - 2 * D
+    add(session, survey("S", AS_OF - D, "nps", 9))
+    assert latest_activity(session) == AS_OF - D

@@ -20,7 +20,9 @@ from cxtui.models import OPEN_STATUSES, PRIORITIES, SCORE_RANGES, TICKET_STATUSE
 from cxtui.simulate import (
     SURVEYS_FILE,
     TICKETS_FILE,
+    _next_arrival,
     follow,
+    go_live,
     simulate,
     write_history,
     write_sample_data,
@@ -298,6 +300,54 @@ def test_follow_writes_a_header_into_an_empty_folder_once(tmp_path: Path) -> Non
     text = (empty / TICKETS_FILE).read_text()
     assert text.count("id,created_at,") == 1 and text.startswith("id,created_at,")
     assert len(ticket_rows(empty)) > 0
+
+
+NIGHT = datetime(2026, 12, 3, 0, 31, tzinfo=UTC)  # a Thursday, 00:31 UTC
+NIGHT_EPOCH = int(NIGHT.timestamp())
+
+
+def test_a_demo_started_at_night_writes_its_first_live_row_within_two_seconds(
+    tmp_path: Path,
+) -> None:
+    state = write_history(tmp_path, days=1, rate=40, seed=11, end=NIGHT)
+    go_live(state, 720, min_rate=600)
+    assert state.next_arrival - NIGHT_EPOCH <= 2
+    rows_before = len(ticket_rows(tmp_path))
+    stop = threading.Event()
+    readings = iter([0.0, 2.0])
+
+    def clock() -> float:
+        """Start, then two seconds later; every further call is after the stop."""
+        moment = next(readings, None)
+        if moment is None:
+            stop.set()
+            return 2.0
+        return moment
+
+    follow(tmp_path, state, stop=stop, clock=clock)
+    new = ticket_rows(tmp_path)[rows_before:]
+    assert new, "no row written in the first two seconds"
+    assert NIGHT_EPOCH <= min(epoch(r["created_at"]) or 0 for r in new) <= NIGHT_EPOCH + 2
+
+
+def test_a_live_floor_keeps_a_quiet_night_moving(tmp_path: Path) -> None:
+    """At 00:31 the curve gives 720/h * 0.15 / 0.82, about 130 arrivals an hour; a floor of
+    600 an hour means about 600 (Poisson, sd about 25), never fewer than 500."""
+    state = write_history(tmp_path, days=0, rate=40, seed=12, end=NIGHT)
+    go_live(state, 720, min_rate=600)
+    arrivals = []
+    moment = state.next_arrival
+    while moment < NIGHT_EPOCH + 3_600:
+        arrivals.append(moment)
+        moment = _next_arrival(state, moment)
+    assert 500 <= len(arrivals) <= 700
+    quiet = write_history(tmp_path / "quiet", days=0, rate=40, seed=12, end=NIGHT)
+    go_live(quiet, 720)
+    moment, unfloored = quiet.next_arrival, 0
+    while moment < NIGHT_EPOCH + 3_600:
+        unfloored += 1
+        moment = _next_arrival(quiet, moment)
+    assert 60 <= unfloored <= 220
 
 
 def test_simulate_stops_after_the_history_when_stop_is_already_set(tmp_path: Path) -> None:

@@ -247,6 +247,8 @@ class SimulationState:
     surveys_made: int = 0
     sequence: int = 0
     pending: list[tuple[int, int, int, object]] = field(default_factory=list)
+    min_rate: float = 0.0
+    """Arrivals per hour never fall below this, however quiet the hour (0: no floor)."""
 
     def schedule(self, at: int, kind: int, payload: object) -> None:
         self.sequence += 1
@@ -288,7 +290,7 @@ def _next_arrival(state: SimulationState, after: float) -> float:
         hour_start = math.floor(moment / HOUR) * HOUR
         # 1970-01-01 was a Thursday, weekday 3 when Monday is 0.
         week_hour = (hour_start // HOUR + 3 * 24) % (7 * 24)
-        per_second = state.rate * _WEEK_RATES[week_hour] / HOUR
+        per_second = max(state.rate * _WEEK_RATES[week_hour], state.min_rate) / HOUR
         moment += draw(per_second)
         if moment < hour_start + HOUR:
             return moment
@@ -619,6 +621,22 @@ def follow(
                     surveys.write(b"".join(survey_lines))
                     surveys.flush()
             stop.wait(min(POLL_SECONDS, max(0.0, (_next_due(state) - target) / speed)))
+
+
+def go_live(
+    state: SimulationState, rate: float, *, min_rate: float = 0.0, first_within: float = 1.0
+) -> None:
+    """Carry on from the history at a live `rate`, for someone watching from now on.
+
+    The history drew its next arrival at its own pace on the daily curve, which at night can
+    be many minutes away. Drawing it again at the live rate (never below `min_rate` an hour)
+    and bringing it to within `first_within` seconds means the screen moves as soon as it is
+    up, at any hour; the arrivals after it follow the curve.
+    """
+    state.rate = rate
+    state.min_rate = min_rate
+    drawn = _next_arrival(state, float(state.now))
+    state.next_arrival = min(drawn, state.now + first_within)
 
 
 def _next_due(state: SimulationState) -> float:

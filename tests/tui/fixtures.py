@@ -20,6 +20,8 @@ from cxtui.tui.app import CxApp
 
 AS_OF = 1_714_564_800  # 2024-05-01 12:00:00 UTC
 MIN = 60
+NOW = AS_OF + 10 * MIN
+"""The wall clock the tests run at: the status line shows it, the numbers are as of AS_OF."""
 HOUR = 3_600
 DAY = 86_400
 WEEK = 7 * DAY
@@ -224,13 +226,15 @@ def build_database(db_path: Path) -> Engine:
 
 
 def make_app(engine: Engine, **options: object) -> CxApp:
-    """The app on `engine` with the clock frozen at AS_OF and no folder watcher."""
+    """The app on `engine` with the numbers as of AS_OF, the wall clock stopped at NOW and no
+    folder watcher."""
     settings: dict[str, object] = {
         "config": Config(),
         "window_seconds": WEEK,
         "as_of": AS_OF,
         "data_dir": FOLDER,
         "ingest": False,
+        "now": lambda: NOW,
     }
     settings.update(options)
     return CxApp(engine=engine, **settings)  # type: ignore[arg-type]

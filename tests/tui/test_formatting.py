@@ -69,7 +69,7 @@ def test_times_are_shown_in_the_configured_zone() -> None:
     as_of = 1_714_564_800  # 2024-05-01 12:00:00 UTC; London is on BST (UTC+1) in May
     assert fmt.moment(as_of, ZoneInfo("UTC")) == "2024-05-01 12:00"
     assert fmt.moment(as_of, ZoneInfo("Europe/London")) == "2024-05-01 13:00"
-    assert fmt.clock(as_of, ZoneInfo("Europe/London")) == "2024-05-01 13:00 BST"
+    assert fmt.time_of_day(as_of, ZoneInfo("Europe/London")) == "13:00 BST"
 
 
 def test_data_is_made_visible_and_masked_on_request() -> None:

@@ -49,7 +49,7 @@ async def test_rows_appended_to_a_watched_file_reach_the_queue_pane(tmp_path: Pa
         + f"L-2,{an_hour_ago},new,high,chat,Second\n"
     )
     engine = open_engine(folder / ".cxtui" / "cxtui.db")
-    app = make_app(engine, as_of=None, data_dir=folder, ingest=True)
+    app = make_app(engine, as_of=None, data_dir=folder, ingest=True, now=time.time)
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for(pilot, lambda: queue_number(app) == "2", LIVE_TIMEOUT)
         with tickets_csv.open("a") as handle:

@@ -8,6 +8,10 @@ least twice as long as the last refresh took, so refreshing never takes more tha
 core however fast rows land. A slow query delays the next refresh instead of stacking a
 queue of them; a quick one (the usual case) keeps the screen within a tenth of a second of
 the data.
+
+The numbers are as of now (live), as of --as-of, or as of the latest data: a folder whose
+rows all predate the window opens there instead of on an empty screen (see pinning.py), and L
+switches between live and the latest data.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 from typing import ClassVar
@@ -38,11 +42,12 @@ from cxtui.ingest.loader import LoadResult
 from cxtui.metrics import Filters, Window
 from cxtui.store import open_engine
 from cxtui.tui import formatting as fmt
-from cxtui.tui import live, source
+from cxtui.tui import live, pinning, source
 from cxtui.tui.base import CxScreen
 from cxtui.tui.commands import JumpProvider
 from cxtui.tui.dashboard import DashboardScreen
 from cxtui.tui.panes import Pane
+from cxtui.tui.pinning import AsOf
 from cxtui.tui.source import Snapshot, View
 from cxtui.tui.status_line import Status
 
@@ -51,6 +56,8 @@ REFRESH_GAP = 0.1
 REFRESH_SHARE = 0.5
 """The most of the time between two refresh starts that refreshing may take."""
 TICK_SECONDS = 60.0
+CLOCK_SECONDS = 1.0
+"""How often the status line's wall clock looks at the time (it redraws once a minute)."""
 HANGUP_EXIT_CODE = 128 + signal.SIGHUP
 HANGUP_GRACE_SECONDS = 1.0
 
@@ -76,6 +83,18 @@ class DatabaseNotice(Message):
         self.notice = notice
 
 
+class LoadProgressed(Message):
+    """The backlog (first load or catch-up) has got this far."""
+
+    def __init__(self, loading: live.Loading) -> None:
+        super().__init__()
+        self.loading = loading
+
+
+class BacklogRead(Message):
+    """The first pass over the folder is over: the figures stop being provisional."""
+
+
 class BackgroundFailed(Message):
     """A background thread stopped; the status line says why."""
 
@@ -93,12 +112,15 @@ class FilesSkipped(Message):
 
 
 class SnapshotReady(Message):
-    """A refresh finished; `view` is what it was computed for (the view may have moved on)."""
+    """A refresh finished; `view` and `as_of` are what it was computed for (either may have
+    moved on since)."""
 
-    def __init__(self, snapshot: Snapshot, view: View) -> None:
+    def __init__(self, snapshot: Snapshot, view: View, as_of: AsOf, with_latest: bool) -> None:
         super().__init__()
         self.snapshot = snapshot
         self.view = view
+        self.as_of = as_of
+        self.with_latest = with_latest
 
 
 class SnapshotFailed(Message):
@@ -121,6 +143,10 @@ class CxApp(App[int]):
         Binding("w", "cycle_window", "Window"),
         Binding("f", "filters", "Filters"),
         Binding("x", "quarantine", "Quarantine", show=False),
+        # One key, two meanings: only the one that applies is active (see check_action). The
+        # dashboard's footer offers "L Live" while the numbers are pinned.
+        Binding("l,L", "go_live", "Live", key_display="L", show=False),
+        Binding("l,L", "pin_latest", "Latest data", key_display="L", show=False),
     ]
 
     status: reactive[Status | None] = reactive(None)
@@ -135,6 +161,7 @@ class CxApp(App[int]):
         data_dir: Path | None = None,
         ingest: bool = False,
         handle_hangup: bool = False,
+        now: Callable[[], float] = time.time,
     ) -> None:
         super().__init__()
         if "TEXTUAL_ANIMATIONS" not in os.environ:
@@ -143,9 +170,20 @@ class CxApp(App[int]):
         self.engine = engine
         self.config = config
         self.zone = ZoneInfo(config.timezone)
-        self.fixed_as_of = as_of
+        self.now = now
+        self.moment: AsOf = pinning.LIVE if as_of is None else pinning.given(as_of)
+        self.latest: int | None = None
+        """The newest moment in the data, when last read (only while it matters)."""
+        self.arriving = False
+        """Rows newer than the pinned moment are landing in the live window."""
+        self.opened = False
+        """The backlog is read and the moment to open at decided."""
+        self._latest_wanted = False
         self.data_dir = data_dir
         self.ingest = ingest
+        self.loading: live.Loading | None = (
+            live.Loading() if ingest and data_dir is not None else None
+        )
         self.handle_hangup = handle_hangup
         self.view = View(window_seconds)
         self.generation = 0
@@ -168,8 +206,10 @@ class CxApp(App[int]):
     # --- the clock and the view ---------------------------------------------------------
 
     def as_of(self) -> int:
-        """The moment the numbers are for: the frozen --as-of, or now."""
-        return self.fixed_as_of if self.fixed_as_of is not None else int(time.time())
+        """The moment the numbers are for: the pinned moment, or now."""
+        if self.moment.at is not None:
+            return self.moment.at
+        return int(self.now())
 
     def window(self) -> Window:
         return Window(as_of=self.as_of(), seconds=self.view.window_seconds)
@@ -204,6 +244,7 @@ class CxApp(App[int]):
         self.show_status()
         self.request_refresh()
         self.set_interval(TICK_SECONDS, self._tick)
+        self.set_interval(CLOCK_SECONDS, self._clock_tick)
         report = self._from_thread
         if self.ingest and self.data_dir is not None:
             live.start_ingest(
@@ -215,6 +256,8 @@ class CxApp(App[int]):
                 on_error=lambda error: report(BackgroundFailed(error)),
                 on_notice=lambda notice: report(DatabaseNotice(notice)),
                 on_skipped=lambda skipped: report(FilesSkipped(skipped)),
+                on_loading=lambda loading: report(LoadProgressed(loading)),
+                on_loaded=lambda: report(BacklogRead()),
             )
         # Also with ingest on: when another cxtui already loads this folder, ours stands
         # aside and that process's commits are only seen here.
@@ -286,24 +329,38 @@ class CxApp(App[int]):
         self._refresh_wanted = False
         self.refreshing = True
         self._last_refresh_started = time.monotonic()
-        self._compute(self.window(), self.view)
+        # The newest moment costs a scan on a big database: read it only while it matters.
+        with_latest = not self.opened or self.moment.pinned or self._latest_wanted
+        self._compute(self.window(), self.view, self.moment, with_latest, self.loading is not None)
 
     @work(thread=True, group="dashboard", exit_on_error=False)
-    def _compute(self, window: Window, view: View) -> None:
+    def _compute(
+        self, window: Window, view: View, moment: AsOf, with_latest: bool, provisional: bool
+    ) -> None:
         try:
             self.commits.mark_read()
-            snapshot = source.snapshot(self.engine, window, view.filters, self.config)
+            snapshot = source.snapshot(
+                self.engine,
+                window,
+                view.filters,
+                self.config,
+                provisional=provisional,
+                with_latest=with_latest,
+            )
         except Exception as exc:  # shown in the status line; the next refresh tries again
             self._from_thread(SnapshotFailed(str(exc)))
             return
-        self._from_thread(SnapshotReady(snapshot, view))
+        self._from_thread(SnapshotReady(snapshot, view, moment, with_latest))
 
     @on(SnapshotReady)
     def _snapshot_ready(self, message: SnapshotReady) -> None:
         self.refreshing = False
         self._last_refresh_seconds = time.monotonic() - self._last_refresh_started
         self.refreshes += 1
-        if message.view == self.view:
+        current = message.view == self.view and message.as_of == self.moment
+        if current and message.with_latest and self._follow_data(message.snapshot):
+            current = False  # computed for the moment just left: show the next one instead
+        if current:
             self.snapshot = message.snapshot
             self.problem = None
             self.dashboard.show(message.snapshot)
@@ -332,7 +389,7 @@ class CxApp(App[int]):
         self._data_moved()
 
     def _data_moved(self) -> None:
-        self.last_change = int(time.time())
+        self.last_change = int(self.now())
         self.generation += 1
         self.request_refresh()
 
@@ -340,6 +397,68 @@ class CxApp(App[int]):
     def _database_notice(self, message: DatabaseNotice) -> None:
         self.notice = message.notice
         self.show_status()
+
+    def _follow_data(self, snapshot: Snapshot) -> bool:
+        """Decide the moment from the newest data; True when it moved (the snapshot is stale).
+
+        Called only for snapshots that read the newest moment."""
+        latest = self.latest = snapshot.latest_activity
+        now, seconds = int(self.now()), self.view.window_seconds
+        if self._latest_wanted:
+            self._latest_wanted = False
+            moment = self.moment if latest is None else AsOf("latest", latest, chosen=True)
+        else:
+            moment = pinning.follow_data(self.moment, latest, now, seconds, opening=not self.opened)
+        if not snapshot.provisional:
+            self.opened = True
+        arriving = pinning.arriving(moment, latest, now, seconds)
+        if arriving != self.arriving:
+            self.arriving = arriving
+            self.show_status()
+        if moment == self.moment:
+            return False
+        self.moment = moment
+        self._moment_moved()
+        return True
+
+    def _moment_moved(self) -> None:
+        """Every pane and the list in front follow a new moment, as they follow new data."""
+        self.refresh_bindings()
+        self.generation += 1
+        self.show_status()
+        self.request_refresh()
+        if isinstance(self.screen, CxScreen):
+            self.screen.catch_up()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "go_live":
+            return self.moment.pinned
+        if action == "pin_latest":
+            return not self.moment.pinned
+        return True
+
+    def action_go_live(self) -> None:
+        """L while pinned: the numbers follow the clock again, and stay live."""
+        self.moment = AsOf("live", chosen=True)
+        self.arriving = False
+        self._moment_moved()
+
+    def action_pin_latest(self) -> None:
+        """L while live: pin the numbers at the latest data, once a refresh has read it."""
+        self._latest_wanted = True
+        self.request_refresh()
+
+    @on(LoadProgressed)
+    def _load_progressed(self, message: LoadProgressed) -> None:
+        if self.loading is not None:
+            self.loading = message.loading
+            self.show_status()
+
+    @on(BacklogRead)
+    def _backlog_read(self) -> None:
+        self.loading = None
+        self.show_status()
+        self.request_refresh()
 
     @on(BackgroundFailed)
     def _background_failed(self, message: BackgroundFailed) -> None:
@@ -352,10 +471,16 @@ class CxApp(App[int]):
         self.show_status()
 
     def _tick(self) -> None:
-        """Once a minute ages and windows move on with the clock (unless it is frozen)."""
-        if self.fixed_as_of is None:
+        """Once a minute ages and windows move on with the clock (unless it is pinned)."""
+        if not self.moment.pinned:
             self.generation += 1
             self.request_refresh()
+
+    def _clock_tick(self) -> None:
+        """The wall clock in the status line shows minutes: redraw when the minute turns."""
+        status = self.status
+        if status is not None and int(self.now()) // 60 != status.wall_clock // 60:
+            self.show_status()
 
     def show_status(self) -> None:
         snapshot = self.snapshot
@@ -370,7 +495,10 @@ class CxApp(App[int]):
             rows_loaded=None if snapshot is None else snapshot.rows_loaded,
             last_change=self.last_change,
             quarantined=None if snapshot is None else snapshot.board.quarantine_rows,
-            clock=None if snapshot is None else snapshot.board.as_of,
+            wall_clock=int(self.now()),
+            as_of=self.moment,
+            arriving=self.arriving,
+            loading=self.loading,
             problem=self.problem or self.notice,
             skipped=tuple(self.skipped.items()),
             mask_pii=self.config.mask_pii,

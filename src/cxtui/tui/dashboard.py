@@ -32,6 +32,8 @@ class DashboardScreen(CxScreen):
         Binding("4", "focus_pane(3)", "Experience", show=False),
         # Shown here only: on the other screens the footer has no room for it at 80 columns.
         Binding("x", "app.quarantine", "Quarantine"),
+        # Offered only while the numbers are pinned (the app's check_action hides it when live).
+        Binding("l,L", "app.go_live", "Live", key_display="L"),
     ]
 
     def __init__(self, config: Config) -> None:
@@ -61,5 +63,13 @@ class DashboardScreen(CxScreen):
         self.panes[index].focus()
 
     def show(self, snapshot: Snapshot) -> list[str]:
-        """Redraw the panes whose numbers changed; returns the ids of those redrawn."""
+        """Redraw the panes whose numbers changed; returns the ids of those redrawn.
+
+        Provisional figures are dimmed and ungraded; when they stop being provisional every
+        pane is redrawn, since the same numbers now get their grades."""
+        panes = self.query_one("#panes", Grid)
+        if panes.has_class("-provisional") != snapshot.provisional:
+            panes.set_class(snapshot.provisional, "-provisional")
+            for pane in self.panes:
+                pane.shown = None
         return [pane.id or "" for pane in self.panes if pane.show(snapshot)]

@@ -125,9 +125,9 @@ def moment_seconds(epoch: int | None, zone: ZoneInfo) -> str:
     return datetime.fromtimestamp(epoch, zone).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def clock(epoch: int, zone: ZoneInfo) -> str:
-    """The status-line clock: 2024-05-01 14:05 UTC."""
-    return datetime.fromtimestamp(epoch, zone).strftime("%Y-%m-%d %H:%M %Z")
+def time_of_day(epoch: int, zone: ZoneInfo) -> str:
+    """The status line's wall clock: 14:05 UTC."""
+    return datetime.fromtimestamp(epoch, zone).strftime("%H:%M %Z")
 
 
 def window_name(seconds: int) -> str:

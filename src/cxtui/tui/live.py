@@ -8,23 +8,116 @@ data_version changes on every commit by another connection).
 Both are daemon threads rather than Textual workers: Textual waits for its worker threads when
 it exits, and a first load of a large folder must not hold up `q` or a dropped SSH session.
 SQLite commits atomically, so stopping mid-load loses nothing that was committed.
+
+The watcher's first pass reads the backlog (everything on a first run, what changed while
+cxtui was closed on a later one). Until it ends the figures are provisional, so the ingest
+thread reports how far it has got and when it is done.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.engine import Connection, Engine
 
 from cxtui import store
 from cxtui.config import Config
-from cxtui.ingest.loader import Loader, LoadResult
+from cxtui.ingest.loader import Loader, LoadResult, Progress
 from cxtui.ingest.watcher import watch_folder
 
 POLL_SECONDS = 1.0
 READ_ONLY_NOTICE = "read-only database: not loading"
+PROGRESS_SECONDS = 0.2
+"""Progress reaches the screen at most this often: enough for a moving bar, cheap to draw."""
+
+
+@dataclass(frozen=True)
+class Loading:
+    """How far the backlog has been read: files in folder order, rows, share of the bytes."""
+
+    files_done: int = 0
+    files_total: int | None = None
+    rows: int = 0
+    share: float = 0.0
+
+
+class _Backlog:
+    """Turns the loader's per-file progress into progress over the whole folder.
+
+    The loader reads the files in data_files() order, so every file before the current one
+    is read (now, or on an earlier run).
+    """
+
+    def __init__(self, loader: Loader) -> None:
+        files = loader.data_files()
+        self.names = [path.relative_to(loader.data_dir).as_posix() for path in files]
+        self.sizes = [_size(path) for path in files]
+        self.total_bytes = sum(self.sizes)
+
+    def at(self, progress: Progress) -> Loading:
+        try:
+            index = self.names.index(progress.file)
+        except ValueError:  # a file that appeared since the listing
+            index = len(self.names)
+        finished = progress.bytes_total and progress.bytes_done >= progress.bytes_total
+        done_bytes = sum(self.sizes[:index]) + progress.bytes_done
+        share = min(1.0, done_bytes / self.total_bytes) if self.total_bytes else 1.0
+        return Loading(
+            files_done=min(len(self.names), index + (1 if finished else 0)),
+            files_total=len(self.names),
+            rows=progress.rows,
+            share=share,
+        )
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+class _BacklogLoader(Loader):
+    """A loader that reports its first pass: progress as it goes, then that it is over."""
+
+    def __init__(
+        self,
+        *args: object,
+        on_loading: Callable[[Loading], None],
+        on_loaded: Callable[[], None],
+        **kwargs: object,
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.on_loading = on_loading
+        self.on_loaded = on_loaded
+        self.backlog: _Backlog | None = None
+        self.first_pass_over = False
+        self._last_report = 0.0
+        self.progress = self._progressed
+
+    def _progressed(self, progress: Progress) -> None:
+        now = time.monotonic()
+        if self.backlog is None or now - self._last_report < PROGRESS_SECONDS:
+            return
+        self._last_report = now
+        self.on_loading(self.backlog.at(progress))
+
+    def load_all(self) -> LoadResult:
+        if self.first_pass_over:
+            return super().load_all()
+        self.backlog = _Backlog(self)
+        self.on_loading(Loading(files_total=len(self.backlog.names)))
+        try:
+            return super().load_all()
+        finally:
+            # Over even when it failed: the status line then shows why, not "loading" forever.
+            self.backlog = None
+            self.first_pass_over = True
+            self.on_loaded()
 
 
 def start_ingest(
@@ -36,19 +129,24 @@ def start_ingest(
     on_error: Callable[[str], None],
     on_notice: Callable[[str], None],
     on_skipped: Callable[[dict[str, str]], None] | None = None,
+    on_loading: Callable[[Loading], None] = lambda _loading: None,
+    on_loaded: Callable[[], None] = lambda: None,
 ) -> threading.Thread | None:
-    """Load the folder and keep loading it as files change, until `stop` is set;
-    `on_skipped` hears which files cannot be loaded, and why, whenever that changes.
+    """Load the folder and keep loading it as files change, until `stop` is set.
 
-    Not started when this process may not write the database: `on_notice` says so once,
-    and the screens show what the database holds.
+    `on_skipped` hears which files cannot be loaded, and why, whenever that changes;
+    `on_loading` how far the first pass (the backlog) has got, `on_loaded` that it is over.
+    Not started when this process may not write the database: `on_notice` says so once, the
+    backlog counts as read (nothing here will load it), and the screens show what the
+    database holds.
     """
     if store.read_only(engine):
         on_notice(READ_ONLY_NOTICE)
+        on_loaded()
         return None
 
     def run() -> None:
-        loader = Loader(
+        loader = _BacklogLoader(
             engine,
             data_dir,
             timezone=config.timezone,
@@ -56,6 +154,8 @@ def start_ingest(
             encoding=config.encoding,
             ignore=config.ignore,
             on_commit=on_commit,
+            on_loading=on_loading,
+            on_loaded=on_loaded,
         )
         try:
             watch_folder(loader, stop, on_error, on_skipped)

@@ -5,7 +5,8 @@ when the new one is equal, so a refresh that changed nothing sends nothing to th
 (over SSH every byte counts). Colour follows the configured thresholds, and the grade is also
 spelt out in words so it survives NO_COLOR and 16-colour terminals. A figure on fewer answers
 or contacts than the configured minimum is dimmed and says "(low n)" instead of a grade, and
-each headline shows its target and its change against the window before.
+each headline shows its target and its change against the window before. Provisional figures
+(the backlog still loading) get no grade at all: every grade goes through Pane.grading.
 """
 
 from __future__ import annotations
@@ -51,6 +52,10 @@ GRADE_WORD = {"ok": "", "warn": " (watch)", "bad": " (act)", "none": "", "low": 
 """Grades in words; "low" is a figure on too few answers or contacts to judge (dimmed)."""
 AGE_NAMES = {"lt_1h": "<1h", "1h_4h": "1-4h", "4h_24h": "4-24h", "1d_7d": "1-7d", "gt_7d": ">7d"}
 SEPARATOR = " · "
+
+
+def ungraded(_metric: str, _value: float | None, _n: int | None = None) -> str:
+    return "none"
 
 
 def graded(text: str, grade: str) -> tuple[str, str]:
@@ -128,10 +133,13 @@ class Pane(Vertical, can_focus=True):
         """Draw the pane's slice of `snapshot`; returns False (drawing nothing) if unchanged."""
         return False
 
-    def grade(self, metric: str, value: float | None, n: int | None = None) -> str:
-        """The one place a pane grades a figure: the configured thresholds, and "low" (no
-        grade) below the minimum sample. A switch that grades nothing goes here."""
-        return self.thresholds.grade(metric, value, n)
+    def grading(self, snapshot: Snapshot) -> Callable[[str, float | None, int | None], str]:
+        """The one place a pane grades a figure: by the configured thresholds, "low" (no
+        grade) below the minimum sample, and no grade at all while the figures are
+        provisional (they still move as the backlog loads, so red now may mean nothing)."""
+        if snapshot.provisional:
+            return ungraded
+        return self.thresholds.grade
 
     def target(self, metric: str, show: Callable[[float], str]) -> str:
         """ "target 80%": the metric's amber line, written by `show` in the figure's unit."""
@@ -259,10 +267,10 @@ class QueuePane(Pane):
         if not self.changed(drawing):
             return False
         part = drawing.queue
-        grade = self.grade
+        grade = self.grading(snapshot)
         breached = grade("sla_breached", part.sla_breached)
         oldest = grade("oldest_open", part.oldest_open_age_seconds)
-        at_risk = "warn" if part.sla_at_risk else "none"
+        at_risk = "warn" if part.sla_at_risk and not snapshot.provisional else "none"
         self.set_headline(
             fmt.count(part.open),
             breached,
@@ -315,12 +323,13 @@ class ResponsePane(Pane):
         )
         if not self.changed(part):
             return False
+        grade = self.grading(snapshot)
         first, level, gave_up = part.first_response, part.service_level, part.abandonment
         changes = part.changes or {}
-        median = self.grade("first_response_median", first.median_seconds, first.count)
+        median = grade("first_response_median", first.median_seconds, first.count)
         value, unit = fmt.headline_duration(first.median_seconds)
-        sl = self.grade("service_level", level.rate, level.offered)
-        abandoned = self.grade("abandonment_rate", gave_up.rate, gave_up.offered)
+        sl = grade("service_level", level.rate, level.offered)
+        abandoned = grade("abandonment_rate", gave_up.rate, gave_up.offered)
         channels = ", ".join(fmt.data(name) for name in level.channels) or "no channel"
         median_change = changes.get("first_response_median_seconds")
         self.set_headline(
@@ -488,10 +497,11 @@ class ExperiencePane(Pane):
         )
         if not self.changed(part):
             return False
+        grade = self.grading(snapshot)
         changes = part.changes or {}
         score, satisfied = part.nps, part.csat
-        nps = self.grade("nps", score.score, score.responses)
-        csat = self.grade("csat", satisfied.score_pct, satisfied.responses)
+        nps = grade("nps", score.score, score.responses)
+        csat = grade("csat", satisfied.score_pct, satisfied.responses)
         self.set_headline(
             fmt.nps(score.score),
             nps,

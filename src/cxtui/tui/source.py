@@ -37,12 +37,19 @@ class View:
 
 @dataclass
 class Snapshot:
-    """One refresh of the dashboard: the metrics, the latest comments and the row total."""
+    """One refresh of the dashboard: the metrics, the latest comments and the row total.
+
+    `provisional` marks figures computed while the backlog is still being read: they will
+    move as it loads, so the panes grade none of them. `latest_activity` is the newest moment
+    in the data, read only when asked (`with_latest`): on a million tickets it costs a scan.
+    """
 
     board: Dashboard
     comments: list[queries.SurveyRow]
     rows_loaded: int
     intraday: Intraday | None = None
+    provisional: bool = False
+    latest_activity: int | None = None
 
 
 def read(engine: Engine, work: Callable[[Session], T]) -> T:
@@ -51,7 +58,15 @@ def read(engine: Engine, work: Callable[[Session], T]) -> T:
         return work(session)
 
 
-def snapshot(engine: Engine, window: Window, filters: Filters, config: Config) -> Snapshot:
+def snapshot(
+    engine: Engine,
+    window: Window,
+    filters: Filters,
+    config: Config,
+    *,
+    provisional: bool = False,
+    with_latest: bool = False,
+) -> Snapshot:
     """Everything the dashboard shows, read in one transaction so the panes agree: a load
     committing half-way through cannot leave one pane a batch ahead of another.
 
@@ -72,6 +87,8 @@ def snapshot(engine: Engine, window: Window, filters: Filters, config: Config) -
             comments=queries.latest_comments(session, window, filters, LATEST_COMMENTS),
             rows_loaded=rows_loaded(session),
             intraday=intraday(session, window.as_of, ZoneInfo(config.timezone), filters),
+            provisional=provisional,
+            latest_activity=queries.latest_activity(session) if with_latest else None,
         )
 
 

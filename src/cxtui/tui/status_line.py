@@ -1,23 +1,33 @@
 """The status line at the foot of every screen: where the data comes from and what is shown.
 
 Left: rows loaded, when a change was last seen and the folder (cut short from the end on a
-narrow terminal, so the folder goes first). Right, never cut: problems, quarantined rows, the
-window, the filters and the clock.
-The clock is the as_of the numbers were computed for, so a frozen --as-of shows that time.
+narrow terminal, so the folder goes first); while the backlog loads, a bar, rows and files
+instead. Right, never cut: problems, quarantined rows, "provisional" while loading, the
+window, the filters, the moment the numbers are for when it is pinned (--as-of, or the latest
+data) and the wall clock, which ticks whatever the numbers are pinned to. On a narrow
+terminal the right side picks shorter wordings rather than squeeze the left side out.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
+from textual.events import Resize
 from textual.widgets import Static
 
 from cxtui.metrics import NO_FILTERS, Filters
 from cxtui.tui import formatting as fmt
+from cxtui.tui.live import Loading
+from cxtui.tui.pinning import LIVE, AsOf
+
+BAR_CELLS = 6
+LEFT_AT_LEAST = 12
+"""Columns the right side leaves the left one, when a shorter wording makes that possible
+(while loading: the whole progress line)."""
 
 
 @dataclass(frozen=True)
@@ -30,7 +40,10 @@ class Status:
     rows_loaded: int | None = None
     last_change: int | None = None
     quarantined: int | None = None
-    clock: int | None = None
+    wall_clock: int = 0
+    as_of: AsOf = field(default=LIVE)
+    arriving: bool = False
+    loading: Loading | None = None
     problem: str | None = None
     skipped: tuple[tuple[str, str], ...] = ()
     """Files the loader cannot load, with the reason: (file, reason)."""
@@ -55,12 +68,17 @@ def describe_filters(filters: Filters, *, mask: bool = False) -> str:
     return " ".join(chosen) if chosen else "all"
 
 
-def skipped_text(skipped: tuple[tuple[str, str], ...]) -> str:
+def skipped_text(skipped: tuple[tuple[str, str], ...], short: int = 0) -> str:
     """The first file not loaded and why, e.g. "⚠ users.csv skipped: not recognised as …";
-    with more than one, how many (`cxtui check` lists them all)."""
+    with more than one, how many (`cxtui check` lists them all). Shorter wordings (`short`
+    1 or 2) drop the reason, then the name, so a narrow terminal keeps the clock."""
     name, why = skipped[0]
+    if short >= 2:
+        return f"⚠ {len(skipped)} skipped"
     if len(skipped) > 1:
         return f"⚠ {len(skipped)} files skipped: {fmt.data(name, max_len=24)}, …"
+    if short == 1:
+        return f"⚠ {fmt.data(name, max_len=24)} skipped"
     return f"⚠ {fmt.data(name, max_len=24)} skipped: {fmt.data(why, max_len=32)}"
 
 
@@ -84,13 +102,18 @@ class StatusLine(Horizontal):
     def on_mount(self) -> None:
         self.watch(self.app, "status", self.show, init=True)
 
+    def on_resize(self, _event: Resize) -> None:
+        self.show(getattr(self.app, "status", None))
+
     def show(self, status: Status | None) -> None:
         if status is None:
             return
         self.query_one(".left", Static).update(self.left(status))
-        self.query_one(".right", Static).update(self.right(status))
+        self.query_one(".right", Static).update(self.right(status, self.size.width))
 
     def left(self, status: Status) -> Content:
+        if status.loading is not None:
+            return Content.assemble(" ", *loading_parts(status.loading))
         rows = "loading…" if status.rows_loaded is None else f"{status.rows_loaded:,} rows"
         change = (
             "no change yet"
@@ -99,20 +122,77 @@ class StatusLine(Horizontal):
         )
         return Content.assemble(" ", rows, " · ", change, " · ", fmt.data(status.folder))
 
-    def right(self, status: Status) -> Content:
+    def right(self, status: Status, width: int = 0) -> Content:
+        """The longest wording that leaves the left side room (or the shortest, on a
+        terminal too narrow even for that)."""
+        room = LEFT_AT_LEAST
+        if status.loading is not None:
+            room = self.left(status).cell_length
+        wordings = [self.right_side(status, short) for short in range(3)]
+        for wording in wordings:
+            if width <= 0 or wording.cell_length <= width - room:
+                return wording
+        return wordings[-1]
+
+    def right_side(self, status: Status, short: int) -> Content:
+        """The right side, worded at length 0 (in full) to 2 (shortest)."""
         parts: list[str | tuple[str, str]] = []
         if status.problem:
             parts += [(f"⚠ {fmt.data(status.problem, max_len=60)}", "$error bold"), " │ "]
+        loading = status.loading is not None
         if status.skipped:
-            parts += [(skipped_text(status.skipped), "$warning"), " │ "]
-        if status.quarantined:
+            parts += [(skipped_text(status.skipped, short), "$warning"), " │ "]
+        if status.quarantined and not (loading and short == 2):  # the x screen still counts
             parts += [(f"{status.quarantined:,} quarantined", "$warning"), " │ "]
-        parts += [
-            (fmt.window_name(status.window_seconds), "bold"),
-            " │ ",
-            describe_filters(status.filters, mask=status.mask_pii),
-            " │ ",
-            "—" if status.clock is None else fmt.clock(status.clock, self.zone),
-            " ",
-        ]
+        if loading:
+            parts += [("figures provisional" if short < 1 else "provisional", "$warning"), " │ "]
+        parts += [(fmt.window_name(status.window_seconds), "bold"), " │ "]
+        filters = describe_filters(status.filters, mask=status.mask_pii)
+        if short < 2 or status.filters != NO_FILTERS:  # "all" is the first thing to go
+            parts += [filters, " │ "]
+        moment = pinned_moment(status, self.zone, short)
+        if moment is not None:
+            parts += [moment, " │ "]
+        clock = "now" if status.as_of.pinned else "live"
+        parts += [(f"{clock} {fmt.time_of_day(status.wall_clock, self.zone)}", "bold"), " "]
         return Content.assemble(" ", *parts)
+
+
+def loading_parts(loading: Loading) -> list[str | tuple[str, str]]:
+    """loading… ██░░░░ 40% · file 2 of 3 · 12,345 rows."""
+    filled = round(BAR_CELLS * loading.share)
+    files = (
+        ""
+        if loading.files_total is None
+        else f"file {min(loading.files_done + 1, loading.files_total)} of {loading.files_total} · "
+    )
+    return [
+        ("loading… ", "bold"),
+        ("█" * filled, "$accent"),
+        ("░" * (BAR_CELLS - filled), "$foreground 40%"),
+        f" {100 * loading.share:.0f}% · {files}{loading.rows:,} rows",
+    ]
+
+
+def pinned_moment(status: Status, zone: ZoneInfo, short: int) -> tuple[str, str] | None:
+    """What a pinned moment means and how to leave it, worded at length `short` (0-2)."""
+    as_of = status.as_of
+    if not as_of.pinned or as_of.at is None:
+        return None
+    when = f"as of {fmt.moment(as_of.at, zone)}"
+    if status.arriving:
+        wordings = (
+            f"{when}; new rows arriving, press L for live",
+            f"{when}; new rows · L live",
+            f"{when} · new rows",
+        )
+        return wordings[short], "$warning bold"
+    if as_of.kind == "latest":
+        wordings = (
+            f"{when}, the latest data; press L for live",
+            f"{when}, latest data · L live",
+            f"{when}, latest data",
+        )
+    else:
+        wordings = (f"{when}; press L for live", f"{when} · L live", when)
+    return wordings[short], "bold"
