@@ -45,7 +45,7 @@ async def test_the_app_loads_the_folder_into_a_new_database_when_its_own_is_dele
     tickets_csv.write_text(HEADER + open_tickets(0, 4))
     db_path = folder / ".cxtui" / "cxtui.db"
     engine = open_engine(db_path)
-    app = make_app(engine, as_of=None, data_dir=folder, ingest=True)
+    app = make_app(engine, as_of=None, now=time.time, data_dir=folder, ingest=True)
     async with app.run_test(size=(160, 30)) as pilot:
         await wait_for(pilot, lambda: queue_number(app) == "4", LIVE_TIMEOUT)
         remove_database(db_path)
@@ -67,7 +67,7 @@ async def test_a_viewer_shows_the_database_put_in_place_of_its_own(tmp_path: Pat
         Loader(loading, folder, settle_seconds=0).load_all()
         loading.dispose()
     engine = open_engine(tmp_path / "first" / "x.db")
-    app = make_app(engine, as_of=None, data_dir=tmp_path / "first", ingest=False)
+    app = make_app(engine, as_of=None, now=time.time, data_dir=tmp_path / "first", ingest=False)
     async with app.run_test(size=(160, 30)) as pilot:
         await wait_for(pilot, lambda: queue_number(app) == "3", LIVE_TIMEOUT)
         os.replace(tmp_path / "second" / "x.db", tmp_path / "first" / "x.db")
