@@ -188,7 +188,7 @@ async def test_list_row_and_ticket_screen_give_one_verdict(engine: Engine) -> No
         assert isinstance(app.screen, TicketScreen)
         text = screen_text(app)
         assert "missed (a due time was missed)" in text
-        assert "missed by 42h 54m" in text
+        assert "missed by 1d 18h" in text  # 42 h 54 m
         assert "not yet, due in 2d 00h" in text
 
 

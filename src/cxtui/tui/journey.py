@@ -31,8 +31,11 @@ def plural(count: int, noun: str) -> str:
     return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
 
 
-def score_line(name: str, points: list[tuple[int, int]], kind: str, zone: ZoneInfo) -> Content:
-    """The latest few scores, oldest first, each dated: NPS  3 (03-01) → 8 (03-20) → 10 (04-02)."""
+def score_line(
+    name: str, points: list[tuple[int, int]], kind: str, zone: ZoneInfo, this_year: int
+) -> Content:
+    """The latest few scores, oldest first, each dated: NPS  3 (03-01) → 8 (03-20) → 10 (04-02),
+    with the year on the dates of other years (2025-12-30)."""
     if not points:
         return Content.assemble((f"{name:<5}", "bold"), ("no responses", "dim"))
     shown = points[-SCORES_SHOWN:]
@@ -41,7 +44,7 @@ def score_line(name: str, points: list[tuple[int, int]], kind: str, zone: ZoneIn
         parts.append(f"… {len(points) - len(shown)} earlier → ")
     for i, (at, score) in enumerate(shown):
         role = fmt.BAND_ROLES.get(queries.survey_category(kind, score), "")
-        parts += [(f"{score}", ROLE_STYLE[role]), (f" ({fmt.moment(at, zone)[5:10]})", "dim")]
+        parts += [(f"{score}", ROLE_STYLE[role]), (f" ({fmt.day(at, zone, this_year)})", "dim")]
         if i < len(shown) - 1:
             parts.append(" → ")
     return Content.assemble(*parts)
@@ -102,6 +105,7 @@ class JourneyScreen(DrillScreen):
         first = self.journey is None
         self.journey = journey
         mask = self.cx.config.mask_pii
+        this_year = fmt.year_now(self.cx.now(), self.cx.zone)
         title: list[str | tuple[str, str]] = [
             ("Customer ", "bold"),
             (fmt.data(journey.customer_id, mask=mask), "bold"),
@@ -114,8 +118,8 @@ class JourneyScreen(DrillScreen):
         self.query_one("#scores", Static).update(
             Content("\n").join(
                 [
-                    score_line("NPS", journey.nps_over_time, "nps", self.cx.zone),
-                    score_line("CSAT", journey.csat_over_time, "csat", self.cx.zone),
+                    score_line("NPS", journey.nps_over_time, "nps", self.cx.zone, this_year),
+                    score_line("CSAT", journey.csat_over_time, "csat", self.cx.zone, this_year),
                 ]
             )
         )
