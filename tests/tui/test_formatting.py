@@ -80,3 +80,20 @@ def test_data_is_made_visible_and_masked_on_request() -> None:
     assert fmt.data(None) == ""
     assert fmt.data("mail jane.doe@example.com", mask=True) == "mail j***@***.com"
     assert fmt.data("abcdef", max_len=4) == "abc…"
+
+
+def test_full_timestamps_say_their_zone() -> None:
+    as_of = 1_714_564_800  # 2024-05-01 12:00:00 UTC; London is on summer time (BST, +1)
+    assert fmt.moment_with_zone(as_of + 33, ZoneInfo("UTC")) == "2024-05-01 12:00:33 UTC"
+    assert fmt.moment_with_zone(as_of, ZoneInfo("Europe/London")) == "2024-05-01 13:00:00 BST"
+    assert fmt.moment_with_zone(None, ZoneInfo("UTC")) == "—"
+
+
+def test_short_dates_carry_the_year_only_from_other_years() -> None:
+    as_of = 1_714_564_800  # 2024-05-01 12:00 UTC
+    new_year_eve = 1_704_067_199  # 2023-12-31 23:59:59 UTC, already 2024 in Tokyo (+9)
+    utc, tokyo = ZoneInfo("UTC"), ZoneInfo("Asia/Tokyo")
+    assert fmt.day(as_of, utc, 2024) == "05-01"
+    assert fmt.day(new_year_eve, utc, 2024) == "2023-12-31"
+    assert fmt.day(new_year_eve, tokyo, 2024) == "01-01"
+    assert fmt.year_now(new_year_eve, utc) == 2023
