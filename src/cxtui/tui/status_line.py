@@ -29,6 +29,8 @@ from cxtui.tui.pinning import LIVE, AsOf
 BAR_CELLS = 6
 SHORTEST = 4
 """The shortest wording of the right side (0 is the longest)."""
+ABRIDGED = 3
+"""From this wording on, the moment loses its year and the filters their names."""
 FILTER_NAMES = (("channel", "ch"), ("queue", "q"), ("agent", "ag"), ("priority", "pri"))
 """Each filter as typed, and its short name for a narrow terminal."""
 LEFT_AT_LEAST = 12
@@ -69,7 +71,7 @@ def describe_filters(filters: Filters, *, mask: bool = False, short: int = 0) ->
         if value is None:
             continue
         shown = fmt.data(value, mask=mask, max_len=20)
-        label = name if short < 3 else abbreviation
+        label = name if short < ABRIDGED else abbreviation
         chosen.append(shown if short >= SHORTEST else f"{label}={shown}")
     return " ".join(chosen) if chosen else "all"
 
@@ -141,8 +143,9 @@ class StatusLine(Horizontal):
         wordings = [self.right_side(status, short) for short in range(SHORTEST + 1)]
         if width <= 0:
             return wordings[0]
-        for left_room in (room, 0):
-            for wording in wordings:
+        # The left side goes before the year of the moment and the names of the filters.
+        for left_room, shortest in ((room, ABRIDGED - 1), (0, SHORTEST)):
+            for wording in wordings[: shortest + 1]:
                 if wording.cell_length <= width - left_room:
                     return wording
         unfiltered = self.right_side(status, SHORTEST, filters_room=0).cell_length
