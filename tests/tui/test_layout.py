@@ -27,6 +27,7 @@ from cxtui.tui.fitted import breakdown, fit
 from cxtui.tui.journey import JourneyScreen
 from cxtui.tui.lists import SurveyListScreen
 from cxtui.tui.survey import SurveyScreen
+from tests.tui import fixtures
 from tests.tui.conftest import press, settle
 from tests.tui.fixtures import AS_OF, HOUR, MIN, make_app, screen_text
 
@@ -311,3 +312,21 @@ async def test_enter_on_a_survey_in_the_journey_opens_it_in_full(engine: Engine)
         assert LONG_COMMENT in words_in_order(screen_text(app))
         await press(pilot, "escape")
         assert app.screen is screen
+
+
+async def test_the_grade_word_stays_whole_beside_a_wide_headline(tmp_path: Path) -> None:
+    """1,200 open tickets past their reply time: four digits leave the caption 21 columns."""
+    engine = open_engine(tmp_path / "cxtui.db")
+    with Session(engine) as session:
+        session.add_all(
+            fixtures.ticket(f"B-{n:04d}", 3 * HOUR, "open", reply_due_after=HOUR)
+            for n in range(1_200)
+        )
+        session.commit()
+    app = make_app(engine)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+    engine.dispose()
+    assert "1,200 breached (act)" in text
+    assert "(ac…" not in text
