@@ -12,10 +12,12 @@ from cxtui.tui.base import CxModal, DrillScreen
 from cxtui.tui.dashboard import DashboardScreen
 from cxtui.tui.filters import FilterScreen
 from cxtui.tui.help import HelpScreen, key_name
+from cxtui.tui.journey import EventList
 from cxtui.tui.lists import ListScreen
 from cxtui.tui.paged_list import PagedList
 from cxtui.tui.panes import Pane, QueuePane
 from cxtui.tui.quarantine import QuarantinedRowScreen
+from cxtui.tui.survey import SurveyScreen
 from cxtui.tui.ticket import TicketScreen
 
 KEYS_DOC = Path(__file__).resolve().parents[2] / "docs" / "keys.md"
@@ -24,6 +26,7 @@ BOUND = [
     CxModal,
     DashboardScreen,
     DrillScreen,
+    EventList,
     FilterScreen,
     HelpScreen,
     ListScreen,
@@ -31,6 +34,7 @@ BOUND = [
     Pane,
     QueuePane,
     QuarantinedRowScreen,
+    SurveyScreen,
     TicketScreen,
 ]
 

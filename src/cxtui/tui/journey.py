@@ -1,30 +1,128 @@
 """One customer's journey: every ticket, status change and survey in time order.
 
 Service is one interaction; experience is the whole journey. The NPS and CSAT lines above the
-events show how this customer's scores moved, each score coloured by its band.
+events show how this customer's scores moved, each score coloured by its band. What the
+customer wrote is the point of the journey, so an event's text wraps under its own column
+instead of being cut; a journey is at most a few thousand events (queries.JOURNEY_LIMIT),
+so they are all held, not paged.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.content import Content
+from textual.events import Resize
 from textual.message import Message
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, OptionList, Static
 
 from cxtui import queries
 from cxtui.queries import Journey, JourneyEvent
 from cxtui.tui import formatting as fmt
 from cxtui.tui.base import DrillScreen
-from cxtui.tui.paged_list import Cell, Column, PagedList, RowSource
 from cxtui.tui.source import read
 from cxtui.tui.status_line import StatusLine
 from cxtui.tui.ticket import ROLE_STYLE
 
 SCORES_SHOWN = 8
 EVENT_NAMES = {"ticket_created": "opened", "status": "status", "survey": "survey"}
+TEXT_AT_LEAST = 20
+"""The narrowest the "What happened" column gets; the fixed columns give way first."""
+
+Cell = tuple[str, str]
+"""(text already made safe with formatting.data, style)."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """A fixed-width column of the events; the event's text takes the rest of the line."""
+
+    title: str
+    width: int
+    cell: Callable[[JourneyEvent], Cell]
+
+
+def event_lines(columns: Sequence[Column], text: Cell, event: JourneyEvent, width: int) -> Content:
+    """One event: its fixed columns, then its text wrapped to the room left, the lines after
+    the first indented under the text's column."""
+    indent = sum(column.width + 1 for column in columns)
+    room = max(TEXT_AT_LEAST, width - indent)
+    parts: list[Content | str] = []
+    for column in columns:
+        cell, style = column.cell(event)
+        parts += [Content.styled(fit_cell(cell, column.width), style), " "]
+    first = Content.assemble(*parts)
+    words, style = text
+    wrapped = Content.styled(words, style).wrap(room) if words else [Content("")]
+    lines = [first + wrapped[0], *(Content(" " * indent) + rest for rest in wrapped[1:])]
+    return Content("\n").join(lines)
+
+
+def fit_cell(text: str, width: int) -> str:
+    """A fixed column's text padded to its width (cut with "…" only if an id is longer)."""
+    shown = Content(text).truncate(width, ellipsis=True).plain
+    return shown + " " * (width - Content(shown).cell_length)
+
+
+class EventList(OptionList):
+    """The journey's events, each as tall as its text needs; `j`/`k` move as in the lists."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("g", "first", "Top", show=False),
+        Binding("G", "last", "Bottom", show=False),
+        Binding("enter", "select", "Open"),
+    ]
+
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        text: Callable[[JourneyEvent], Cell],
+        *,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id, markup=False, compact=True)
+        self.columns = list(columns)
+        self.text = text
+        self.events: list[JourneyEvent] = []
+        self.drawn_width = 0
+
+    def show_events(
+        self, events: Sequence[JourneyEvent], key: Callable[[JourneyEvent], object]
+    ) -> None:
+        """Show `events`, keeping the selected one selected when it is still there."""
+        selected = self.selected
+        self.events = list(events)
+        self.redraw()
+        keys = [key(event) for event in self.events]
+        wanted = key(selected) if selected is not None else None
+        self.highlighted = keys.index(wanted) if wanted in keys else (0 if keys else None)
+
+    def redraw(self) -> None:
+        highlighted = self.highlighted
+        width = self.scrollable_content_region.width
+        self.drawn_width = width
+        self.set_options(
+            event_lines(self.columns, self.text(event), event, width) for event in self.events
+        )
+        if highlighted is not None and highlighted < len(self.events):
+            self.highlighted = highlighted
+
+    def on_resize(self, _event: Resize) -> None:
+        if self.events and self.scrollable_content_region.width != self.drawn_width:
+            self.redraw()
+
+    @property
+    def selected(self) -> JourneyEvent | None:
+        index = self.highlighted
+        return None if index is None or index >= len(self.events) else self.events[index]
 
 
 def plural(count: int, noun: str) -> str:
@@ -71,12 +169,20 @@ class JourneyScreen(DrillScreen):
             classes="screen-title",
         )
         yield Static("loading…", id="scores")
-        yield PagedList(self.cx.engine, self.columns(), key=self.event_key, id="events")
+        columns = self.columns()
+        yield Static(
+            Content.assemble(
+                *(f"{column.title:<{column.width}} " for column in columns),
+                "What happened",
+            ),
+            classes="list-header",
+        )
+        yield EventList(columns, self.event_text, id="events")
         yield StatusLine(self.cx.zone)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#events", PagedList).focus()
+        self.query_one("#events", EventList).focus()
 
     def refresh_data(self) -> None:
         self.load(self.customer_id, self.cx.window().as_of)
@@ -99,7 +205,6 @@ class JourneyScreen(DrillScreen):
         journey = message.journey
         if journey == self.journey:
             return
-        first = self.journey is None
         self.journey = journey
         mask = self.cx.config.mask_pii
         title: list[str | tuple[str, str]] = [
@@ -119,38 +224,37 @@ class JourneyScreen(DrillScreen):
                 ]
             )
         )
-        events = list(journey.events)
-        self.query_one("#events", PagedList).load(
-            RowSource(
-                count=lambda session: len(events),
-                page=lambda session, offset, limit: events[offset : offset + limit],
-            ),
-            keep_position=not first,
-        )
+        self.query_one("#events", EventList).show_events(journey.events, self.event_key)
 
     @staticmethod
     def event_key(event: JourneyEvent) -> object:
         return (event.at, event.kind, event.ticket_id, event.text)
 
-    def columns(self) -> list[Column[JourneyEvent]]:
+    def columns(self) -> list[Column]:
         zone = self.cx.zone
-        mask = self.cx.config.mask_pii
 
         def what(event: JourneyEvent) -> Cell:
             if event.survey is not None:
-                return EVENT_NAMES[event.kind], fmt.BAND_ROLES.get(event.survey.category, "")
-            role = "" if event.kind == "status" else "strong"
-            return EVENT_NAMES.get(event.kind, event.kind), role
+                role = fmt.BAND_ROLES.get(event.survey.category, "")
+                return EVENT_NAMES[event.kind], ROLE_STYLE[role]
+            style = "" if event.kind == "status" else "bold"
+            return EVENT_NAMES.get(event.kind, event.kind), style
 
         return [
             Column("When", 16, lambda e: (fmt.moment(e.at, zone), "dim")),
             Column("Event", 7, what),
-            Column("Ticket", 12, lambda e: (fmt.data(e.ticket_id), "strong")),
-            Column("What happened", 0, lambda e: (fmt.data(e.text, mask=mask), "")),
+            Column("Ticket", 12, lambda e: (fmt.data(e.ticket_id), "bold")),
         ]
 
-    @on(PagedList.Chosen)
-    def _open(self, message: PagedList.Chosen) -> None:
-        event: JourneyEvent = message.row
-        if event.ticket_id:
+    def event_text(self, event: JourneyEvent) -> Cell:
+        return fmt.data(event.text, mask=self.cx.config.mask_pii), ""
+
+    @on(OptionList.OptionSelected, "#events")
+    def _open(self, message: OptionList.OptionSelected) -> None:
+        """A survey opens in full (its comment, who, when); any other event its ticket."""
+        events = self.query_one("#events", EventList).events
+        event = events[message.option_index]
+        if event.survey is not None:
+            self.cx.open_survey(event.survey)
+        elif event.ticket_id:
             self.cx.open_ticket(event.ticket_id)

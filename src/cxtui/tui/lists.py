@@ -229,7 +229,7 @@ class TicketListScreen(ListScreen):
 
 
 class SurveyListScreen(ListScreen):
-    """Survey responses in the window, unhappiest first; Enter opens the ticket or customer."""
+    """Survey responses in the window, unhappiest first; Enter opens the response in full."""
 
     kind = "surveys"
     search_hint = "filter: id, comment, customer, ticket"
@@ -248,13 +248,8 @@ class SurveyListScreen(ListScreen):
 
     @on(PagedList.Chosen)
     def _open(self, message: PagedList.Chosen) -> None:
-        survey: SurveyRow = message.row
-        if survey.ticket_id:
-            self.cx.open_ticket(survey.ticket_id)
-        elif survey.customer_id:
-            self.cx.open_journey(survey.customer_id)
-        else:
-            self.notify("This response names no ticket and no customer.", timeout=3)
+        """The response in full; its ticket and customer are a key away from there."""
+        self.cx.open_survey(message.row)
 
     def columns(self) -> list[Column[SurveyRow]]:
         mask = self.cx.config.mask_pii
