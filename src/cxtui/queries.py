@@ -44,10 +44,10 @@ PRESETS: dict[str, tuple[str, bool]] = {
     "oldest": ("created", False),
     "newest": ("created", True),
     "sla": ("due", False),
-    "priority": ("priority", True),
+    "priority": ("prio", True),
     "slowest": ("first_reply", True),
     "fastest": ("first_reply", False),
-    "reopens": ("reopens", True),
+    "reopens": ("reop", True),
 }
 """Each named sort order of SORTS as the column it sorts by, and whether descending."""
 
@@ -55,7 +55,7 @@ _COMMON_TICKET_SORTS = (
     "due",
     "id",
     "status",
-    "priority",
+    "prio",
     "agent",
     "channel",
     "queue",
@@ -65,11 +65,12 @@ _COMMON_TICKET_SORTS = (
 TICKET_SORT_COLUMNS: dict[str, tuple[str, ...]] = {
     "open": ("age", *_COMMON_TICKET_SORTS),
     "first_response": ("created", "first_reply", *_COMMON_TICKET_SORTS),
-    "unresolved": ("created", "reopens", *_COMMON_TICKET_SORTS),
+    "unresolved": ("created", "reop", *_COMMON_TICKET_SORTS),
     "all": ("created", *_COMMON_TICKET_SORTS),
 }
 """The columns each ticket list can be sorted by: the fixed whitelist ORDER BY is built from.
-The open queue shows an age where the others show the creation time."""
+The open queue shows an age where the others show the creation time. Column keys differ from
+the names of SORTS ("prio" is low to urgent, the named "priority" most urgent first)."""
 SURVEY_SORT_COLUMNS = ("band", "score", "submitted", "ticket", "customer", "comment")
 QUARANTINE_SORT_COLUMNS = ("file", "line", "reason", "raw")
 
@@ -314,7 +315,7 @@ def _ticket_order(q: TicketQuery) -> list[Any]:
     if column == "first_reply":
         waited = col(Ticket.first_response_at) - created
         return [*_ordered([waited.is_(None)], [waited], descending), *ties]
-    if column == "priority":
+    if column == "prio":
         rank = _rank(col(Ticket.priority), PRIORITIES)
         return [*_ordered([rank == len(PRIORITIES)], [rank], descending), *ties]
     if column == "status":
@@ -323,14 +324,14 @@ def _ticket_order(q: TicketQuery) -> list[Any]:
         return [*_ordered([status.is_(None)], [rank, status], descending), *ties]
     value: Any = {
         "id": ticket_id,
-        "reopens": col(Ticket.reopens),
+        "reop": col(Ticket.reopens),
         "agent": col(Ticket.agent),
         "channel": col(Ticket.channel),
         "queue": col(Ticket.queue),
         "customer": col(Ticket.customer_id),
         "subject": col(Ticket.subject),
     }[column]
-    if column != "reopens":
+    if column != "reop":
         value = value.collate("NOCASE")
     return [*_ordered([value.is_(None)], [value], descending), *ties]
 

@@ -43,10 +43,10 @@ SORT_NAMES = {
     ("age", True): "oldest first",
     ("age", False): "newest first",
     ("due", False): "next SLA breach first",
-    ("priority", True): "most urgent first",
+    ("prio", True): "most urgent first",
     ("first_reply", True): "slowest first reply first",
     ("first_reply", False): "fastest first reply first",
-    ("reopens", True): "most reopened first",
+    ("reop", True): "most reopened first",
     ("band", False): "unhappiest first",
 }
 
@@ -322,7 +322,7 @@ class TicketListScreen(ListScreen):
             when.append(Column("1st reply", 9, first_reply, right=True, sort="first_reply"))
         if self.kind == "unresolved":
             reopens = Column(
-                "Reop", 4, lambda row: (fmt.data(row.reopens), "warn"), right=True, sort="reopens"
+                "Reop", 4, lambda row: (fmt.data(row.reopens), "warn"), right=True, sort="reop"
             )
             when.append(reopens)
         return [
@@ -331,7 +331,7 @@ class TicketListScreen(ListScreen):
             Column("Ticket", 12, text("id", "strong"), sort="id"),
             *when,
             Column("Status", 8, text("status"), sort="status"),
-            Column("Prio", 6, text("priority"), sort="priority"),
+            Column("Prio", 6, text("priority"), sort="prio"),
             Column("Agent", 14, text("agent", masked=True), min_list_width=100, sort="agent"),
             Column("Channel", 7, text("channel"), min_list_width=120, sort="channel"),
             Column("Queue", 10, text("queue"), min_list_width=130, sort="queue"),
