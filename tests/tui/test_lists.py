@@ -7,6 +7,7 @@ expected orders are checked against the rows' own values, worked out independent
 from __future__ import annotations
 
 import csv
+import itertools
 import stat
 from collections.abc import Callable
 from pathlib import Path
@@ -59,7 +60,7 @@ TICKET_VALUES: dict[str, Callable[[TicketRow], object]] = {
 
 
 def is_sorted(values: list[object], descending: bool) -> bool:
-    pairs = list(zip(values, values[1:], strict=False))
+    pairs = list(itertools.pairwise(values))
     return all((b <= a) if descending else (a <= b) for a, b in pairs)  # type: ignore[operator]
 
 
