@@ -25,11 +25,6 @@ MAX_NUMBERED = 9
 class SortMenu(CxModal[str | None]):
     """Choose the column to sort by; returns its sort key, or None when closed."""
 
-    DEFAULT_CSS = """
-    SortMenu > .dialog { width: 40; max-width: 90%; }
-    SortMenu OptionList { height: auto; max-height: 16; border: none; padding: 0; }
-    """
-
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,backspace", "dismiss", "Close"),
     ]
@@ -54,7 +49,11 @@ class SortMenu(CxModal[str | None]):
             yield OptionList(*options)
 
     def on_mount(self) -> None:
+        # Set here, not in CSS: the app's .dialog rule (90% wide) outranks a widget's own CSS.
+        self.query_one(".dialog").styles.width = 44
         menu = self.query_one(OptionList)
+        menu.styles.border = ("none", "transparent")
+        menu.styles.max_height = 16
         keys = [key for key, _ in self.choices]
         menu.highlighted = keys.index(self.current) if self.current in keys else 0
         menu.focus()
