@@ -12,11 +12,11 @@ from cxtui.tui.base import CxModal, DrillScreen
 from cxtui.tui.dashboard import DashboardScreen
 from cxtui.tui.filters import FilterScreen
 from cxtui.tui.help import HelpScreen, key_name
-from cxtui.tui.journey import EventList
 from cxtui.tui.lists import ListScreen
 from cxtui.tui.paged_list import PagedList
 from cxtui.tui.panes import Pane, QueuePane
 from cxtui.tui.quarantine import QuarantinedRowScreen
+from cxtui.tui.sort_menu import SortMenu
 from cxtui.tui.survey import SurveyScreen
 from cxtui.tui.ticket import TicketScreen
 
@@ -26,7 +26,6 @@ BOUND = [
     CxModal,
     DashboardScreen,
     DrillScreen,
-    EventList,
     FilterScreen,
     HelpScreen,
     ListScreen,
@@ -34,6 +33,7 @@ BOUND = [
     Pane,
     QueuePane,
     QuarantinedRowScreen,
+    SortMenu,
     SurveyScreen,
     TicketScreen,
 ]

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from textual.content import Content
+from textual.widgets import Static
 
 from cxtui.cli import bundled_sample_data
 from cxtui.ingest.loader import Loader
@@ -246,26 +247,32 @@ def words_in_order(text: str) -> str:
     return " ".join(text.split())
 
 
-async def test_journey_comments_wrap_instead_of_being_cut(engine: Engine) -> None:
+async def test_the_selected_journey_event_is_shown_whole_under_the_list(engine: Engine) -> None:
+    """At 80 columns a row has room for the start of a comment; under the list the selected
+    event's text is wrapped whole."""
     await add_long_comment(engine)
     app = make_app(engine)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         app.open_journey("C-2")
         await settle(pilot)
-        assert isinstance(app.screen, JourneyScreen)
+        screen = app.screen
+        assert isinstance(screen, JourneyScreen) and screen.journey is not None
+        steps = next(
+            i
+            for i, event in enumerate(screen.journey.events)
+            if event.survey is not None and event.survey.id == "S-LONG"
+        )
+        await press(pilot, *(["j"] * steps))
+        await settle(pilot)
+        whole = screen.query_one("#event-text", Static)
+        shown = words_in_order(whole.render().plain)
         text = screen_text(app)
-    lines = text.splitlines()
-    start = next(i for i, line in enumerate(lines) if "NPS 1 (detractor) on T-007" in line)
-    column = lines[start].index("NPS 1 (detractor)")
-    said = [lines[start][column:]]
-    for line in lines[start + 1 :]:
-        if line[:column].strip():  # the next event
-            break
-        said.append(line[column:])
-    assert words_in_order(" ".join(said)) == f"NPS 1 (detractor) on T-007: {LONG_COMMENT}"
-    assert len(said) > 1
-    assert "…" not in above_status_line(text)
+        height, bottom = whole.size.height, whole.region.bottom
+    assert f"NPS 1 (detractor) on T-007: {LONG_COMMENT}" in shown
+    assert height > 1
+    assert words_in_order(LONG_COMMENT) in words_in_order(text)
+    assert bottom <= 22  # above the status line and the footer
 
 
 async def test_enter_on_a_survey_response_opens_it_in_full(engine: Engine) -> None:

@@ -2,127 +2,58 @@
 
 Service is one interaction; experience is the whole journey. The NPS and CSAT lines above the
 events show how this customer's scores moved, each score coloured by its band. What the
-customer wrote is the point of the journey, so an event's text wraps under its own column
-instead of being cut; a journey is at most a few thousand events (queries.JOURNEY_LIMIT),
-so they are all held, not paged.
+customer wrote is the point of the journey, so under the list the selected event is shown
+whole, its text wrapped, however narrow the terminal: a row only has room for its start.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.events import Resize
 from textual.message import Message
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import Static
 
 from cxtui import queries
 from cxtui.queries import Journey, JourneyEvent
 from cxtui.tui import formatting as fmt
-from cxtui.tui.base import DrillScreen
+from cxtui.tui.lists import ListScreen
+from cxtui.tui.paged_list import Cell, Column, PagedList, RowSource
 from cxtui.tui.source import read
-from cxtui.tui.status_line import StatusLine
 from cxtui.tui.ticket import ROLE_STYLE
 
 SCORES_SHOWN = 8
 EVENT_NAMES = {"ticket_created": "opened", "status": "status", "survey": "survey"}
-TEXT_AT_LEAST = 20
-"""The narrowest the "What happened" column gets; the fixed columns give way first."""
-
-Cell = tuple[str, str]
-"""(text already made safe with formatting.data, style)."""
 
 
-@dataclass(frozen=True)
-class Column:
-    """A fixed-width column of the events; the event's text takes the rest of the line."""
-
-    title: str
-    width: int
-    cell: Callable[[JourneyEvent], Cell]
-
-
-def event_lines(columns: Sequence[Column], text: Cell, event: JourneyEvent, width: int) -> Content:
-    """One event: its fixed columns, then its text wrapped to the room left, the lines after
-    the first indented under the text's column."""
-    indent = sum(column.width + 1 for column in columns)
-    room = max(TEXT_AT_LEAST, width - indent)
-    parts: list[Content | str] = []
-    for column in columns:
-        cell, style = column.cell(event)
-        parts += [Content.styled(fit_cell(cell, column.width), style), " "]
-    first = Content.assemble(*parts)
-    words, style = text
-    wrapped = Content.styled(words, style).wrap(room) if words else [Content("")]
-    lines = [first + wrapped[0], *(Content(" " * indent) + rest for rest in wrapped[1:])]
-    return Content("\n").join(lines)
-
-
-def fit_cell(text: str, width: int) -> str:
-    """A fixed column's text padded to its width (cut with "…" only if an id is longer)."""
-    shown = Content(text).truncate(width, ellipsis=True).plain
-    return shown + " " * (width - Content(shown).cell_length)
-
-
-class EventList(OptionList):
-    """The journey's events, each as tall as its text needs; `j`/`k` move as in the lists."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("k", "cursor_up", "Up", show=False),
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("g", "first", "Top", show=False),
-        Binding("G", "last", "Bottom", show=False),
-        Binding("enter", "select", "Open"),
-    ]
-
-    def __init__(
-        self,
-        columns: Sequence[Column],
-        text: Callable[[JourneyEvent], Cell],
-        *,
-        id: str | None = None,
-    ) -> None:
-        super().__init__(id=id, markup=False, compact=True)
-        self.columns = list(columns)
-        self.text = text
-        self.events: list[JourneyEvent] = []
-        self.drawn_width = 0
-
-    def show_events(
-        self, events: Sequence[JourneyEvent], key: Callable[[JourneyEvent], object]
-    ) -> None:
-        """Show `events`, keeping the selected one selected when it is still there."""
-        selected = self.selected
-        self.events = list(events)
-        self.redraw()
-        keys = [key(event) for event in self.events]
-        wanted = key(selected) if selected is not None else None
-        self.highlighted = keys.index(wanted) if wanted in keys else (0 if keys else None)
-
-    def redraw(self) -> None:
-        highlighted = self.highlighted
-        width = self.scrollable_content_region.width
-        self.drawn_width = width
-        self.set_options(
-            event_lines(self.columns, self.text(event), event, width) for event in self.events
+def arrange(
+    events: list[JourneyEvent], search: str, sort: str, descending: bool
+) -> list[JourneyEvent]:
+    """The events matching `search` (any case, in the ticket, event or text), sorted by a
+    column; ties, and the "when" order itself, keep the journey's time order."""
+    needle = search.strip().casefold()
+    chosen = [
+        (i, e)
+        for i, e in enumerate(events)
+        if not needle
+        or any(
+            needle in (text or "").casefold()
+            for text in (e.ticket_id, EVENT_NAMES.get(e.kind, e.kind), e.text)
         )
-        if highlighted is not None and highlighted < len(self.events):
-            self.highlighted = highlighted
+    ]
+    if sort == "when":
+        return [e for _, e in (reversed(chosen) if descending else chosen)]
 
-    def on_resize(self, _event: Resize) -> None:
-        if self.events and self.scrollable_content_region.width != self.drawn_width:
-            self.redraw()
+    def value(event: JourneyEvent) -> str:
+        if sort == "event":
+            return EVENT_NAMES.get(event.kind, event.kind)
+        return ((event.ticket_id if sort == "ticket" else event.text) or "").casefold()
 
-    @property
-    def selected(self) -> JourneyEvent | None:
-        index = self.highlighted
-        return None if index is None or index >= len(self.events) else self.events[index]
+    ordered = sorted(chosen, key=lambda pair: value(pair[1]), reverse=descending)
+    # sorted() is stable, and reverse=True keeps ties in their original order too.
+    return [e for _, e in ordered]
 
 
 def plural(count: int, noun: str) -> str:
@@ -145,10 +76,17 @@ def score_line(name: str, points: list[tuple[int, int]], kind: str, zone: ZoneIn
     return Content.assemble(*parts)
 
 
-class JourneyScreen(DrillScreen):
-    """All of one customer's contacts; Enter on an event opens its ticket."""
+class JourneyScreen(ListScreen):
+    """All of one customer's contacts; Enter on an event opens its ticket.
 
+    The journey is read once (at most JOURNEY_LIMIT tickets and surveys); searching and
+    sorting then work on the events in hand, in the list's worker thread.
+    """
+
+    kind = "journey"
     help_name = "Customer journey"
+    search_hint = "search: ticket, event, what happened"
+    default_sort = "when"
 
     class Loaded(Message):
         def __init__(self, journey: Journey) -> None:
@@ -160,32 +98,44 @@ class JourneyScreen(DrillScreen):
         self.customer_id = customer_id
         self.journey: Journey | None = None
 
-    def compose(self) -> ComposeResult:
-        mask = self.cx.config.mask_pii
-        yield Static(
-            Content.assemble(
-                ("Customer ", "bold"), (fmt.data(self.customer_id, mask=mask), "bold")
-            ),
-            classes="screen-title",
-        )
+    def above_rows(self) -> ComposeResult:
         yield Static("loading…", id="scores")
-        columns = self.columns()
-        yield Static(
-            Content.assemble(
-                *(f"{column.title:<{column.width}} " for column in columns),
-                "What happened",
-            ),
-            classes="list-header",
-        )
-        yield EventList(columns, self.event_text, id="events")
-        yield StatusLine(self.cx.zone)
-        yield Footer(compact=True)
 
-    def on_mount(self) -> None:
-        self.query_one("#events", EventList).focus()
+    def below_rows(self) -> ComposeResult:
+        yield Static("", id="event-text", markup=False)
+
+    def list_title(self) -> list[str | tuple[str, str]]:
+        mask = self.cx.config.mask_pii
+        title: list[str | tuple[str, str]] = [
+            ("Customer ", "bold"),
+            (fmt.data(self.customer_id, mask=mask), "bold"),
+        ]
+        journey = self.journey
+        if journey is not None:
+            title += [
+                f" · {plural(len(journey.tickets), 'ticket')}",
+                f" · {plural(len(journey.surveys), 'survey')}",
+            ]
+            if journey.truncated:
+                title.append((" · latest only", "$warning"))
+        return title
+
+    def all_time(self) -> bool:
+        return True
+
+    def sort_name(self) -> str:
+        return "" if (self.sort, self.descending) == ("when", False) else super().sort_name()
+
+    def refresh_view(self) -> None:
+        self.refresh_data()
 
     def refresh_data(self) -> None:
         self.load(self.customer_id, self.cx.window().as_of)
+
+    def reorder(self) -> None:
+        if self.journey is not None:
+            self.rows.load(self.source(), keep_position=False)
+        self.show_title()
 
     @work(thread=True, group="journey", exclusive=True, exit_on_error=False)
     def load(self, customer_id: str, as_of: int) -> None:
@@ -205,17 +155,9 @@ class JourneyScreen(DrillScreen):
         journey = message.journey
         if journey == self.journey:
             return
+        first = self.journey is None
         self.journey = journey
-        mask = self.cx.config.mask_pii
-        title: list[str | tuple[str, str]] = [
-            ("Customer ", "bold"),
-            (fmt.data(journey.customer_id, mask=mask), "bold"),
-            f" · {plural(len(journey.tickets), 'ticket')}",
-            f" · {plural(len(journey.surveys), 'survey')}",
-        ]
-        if journey.truncated:
-            title.append((" · latest only", "$warning"))
-        self.query_one(".screen-title", Static).update(Content.assemble(*title))
+        self.show_title()
         self.query_one("#scores", Static).update(
             Content("\n").join(
                 [
@@ -224,36 +166,74 @@ class JourneyScreen(DrillScreen):
                 ]
             )
         )
-        self.query_one("#events", EventList).show_events(journey.events, self.event_key)
+        self.rows.load(self.source(), keep_position=not first)
+
+    def source(self) -> RowSource[JourneyEvent]:
+        events = [] if self.journey is None else self.journey.events
+        search, sort, descending = self.search, self.sort, self.descending
+        shown: list[JourneyEvent] = []
+
+        def narrowed() -> list[JourneyEvent]:
+            # Worked out once per load, in the list's worker thread.
+            if not shown:
+                shown.extend(arrange(events, search, sort, descending))
+            return shown
+
+        return RowSource(
+            count=lambda session: len(narrowed()),
+            page=lambda session, offset, limit: narrowed()[offset : offset + limit],
+        )
+
+    def copy_text(self, row: object) -> str | None:
+        assert isinstance(row, JourneyEvent)
+        return row.ticket_id
 
     @staticmethod
     def event_key(event: JourneyEvent) -> object:
         return (event.at, event.kind, event.ticket_id, event.text)
 
-    def columns(self) -> list[Column]:
+    def row_key(self, row: object) -> object:
+        assert isinstance(row, JourneyEvent)
+        return self.event_key(row)
+
+    def columns(self) -> list[Column[JourneyEvent]]:
         zone = self.cx.zone
+        mask = self.cx.config.mask_pii
 
         def what(event: JourneyEvent) -> Cell:
             if event.survey is not None:
-                role = fmt.BAND_ROLES.get(event.survey.category, "")
-                return EVENT_NAMES[event.kind], ROLE_STYLE[role]
-            style = "" if event.kind == "status" else "bold"
-            return EVENT_NAMES.get(event.kind, event.kind), style
+                return EVENT_NAMES[event.kind], fmt.BAND_ROLES.get(event.survey.category, "")
+            role = "" if event.kind == "status" else "strong"
+            return EVENT_NAMES.get(event.kind, event.kind), role
 
         return [
-            Column("When", 16, lambda e: (fmt.moment(e.at, zone), "dim")),
-            Column("Event", 7, what),
-            Column("Ticket", 12, lambda e: (fmt.data(e.ticket_id), "bold")),
+            Column("When", 16, lambda e: (fmt.moment(e.at, zone), "dim"), sort="when"),
+            Column("Event", 7, what, sort="event"),
+            Column("Ticket", 12, lambda e: (fmt.data(e.ticket_id), "strong"), sort="ticket"),
+            Column("What happened", 0, lambda e: (fmt.data(e.text, mask=mask), ""), sort="text"),
         ]
 
-    def event_text(self, event: JourneyEvent) -> Cell:
-        return fmt.data(event.text, mask=self.cx.config.mask_pii), ""
+    @on(PagedList.Highlighted)
+    def _show_whole(self, message: PagedList.Highlighted) -> None:
+        event: JourneyEvent | None = message.row
+        shown = self.query_one("#event-text", Static)
+        if event is None or not event.text:
+            shown.update("")
+            return
+        what = EVENT_NAMES.get(event.kind, event.kind)
+        shown.update(
+            Content.assemble(
+                (f"{fmt.moment(event.at, self.cx.zone)} {what} ", "dim"),
+                (fmt.data(event.ticket_id), "bold"),
+                "  ",
+                fmt.data(event.text, mask=self.cx.config.mask_pii),
+            )
+        )
 
-    @on(OptionList.OptionSelected, "#events")
-    def _open(self, message: OptionList.OptionSelected) -> None:
+    @on(PagedList.Chosen)
+    def _open(self, message: PagedList.Chosen) -> None:
         """A survey opens in full (its comment, who, when); any other event its ticket."""
-        events = self.query_one("#events", EventList).events
-        event = events[message.option_index]
+        event: JourneyEvent = message.row
         if event.survey is not None:
             self.cx.open_survey(event.survey)
         elif event.ticket_id:
