@@ -247,6 +247,16 @@ def words_in_order(text: str) -> str:
     return " ".join(text.split())
 
 
+def steps_to_long_comment(screen: JourneyScreen) -> int:
+    """How many rows down the journey the survey with the long comment is."""
+    assert screen.journey is not None
+    return next(
+        i
+        for i, event in enumerate(screen.journey.events)
+        if event.survey is not None and event.survey.id == "S-LONG"
+    )
+
+
 async def test_the_selected_journey_event_is_shown_whole_under_the_list(engine: Engine) -> None:
     """At 80 columns a row has room for the start of a comment; under the list the selected
     event's text is wrapped whole."""
@@ -258,11 +268,7 @@ async def test_the_selected_journey_event_is_shown_whole_under_the_list(engine: 
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, JourneyScreen) and screen.journey is not None
-        steps = next(
-            i
-            for i, event in enumerate(screen.journey.events)
-            if event.survey is not None and event.survey.id == "S-LONG"
-        )
+        steps = steps_to_long_comment(screen)
         await press(pilot, *(["j"] * steps))
         await settle(pilot)
         whole = screen.query_one("#event-text", Static)
@@ -309,11 +315,7 @@ async def test_enter_on_a_survey_in_the_journey_opens_it_in_full(engine: Engine)
         screen = app.screen
         assert isinstance(screen, JourneyScreen) and screen.journey is not None
         kinds = [event.kind for event in screen.journey.events]
-        steps = next(
-            i
-            for i, event in enumerate(screen.journey.events)
-            if event.survey is not None and event.survey.id == "S-LONG"
-        )
+        steps = steps_to_long_comment(screen)
         await press(pilot, *(["j"] * steps), "enter")
         assert isinstance(app.screen, SurveyScreen), kinds
         assert LONG_COMMENT in words_in_order(screen_text(app))
