@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.ingest_helpers import table_dump
+from tests.ingest_helpers import table_dump, wait_until_it_writes
 
 FIRST_ROWS = 30_000
 # The backlog stays above 40,000 lines (a kill interrupts a load within 0.3 s, well before it
@@ -74,24 +74,6 @@ def ingest(folder: Path, db: Path) -> subprocess.Popen[bytes]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-
-
-def last_write(db: Path) -> tuple[int, int] | None:
-    """When the database's write-ahead log last changed (None before there is one)."""
-    try:
-        stat = Path(f"{db}-wal").stat()
-    except FileNotFoundError:
-        return None
-    return stat.st_mtime_ns, stat.st_size
-
-
-def wait_until_it_writes(process: subprocess.Popen[bytes], db: Path) -> None:
-    """Until the ingester has written to the database, or has ended."""
-    before = last_write(db)
-    deadline = time.monotonic() + 120
-    while process.poll() is None and last_write(db) == before:
-        assert time.monotonic() < deadline, "the ingester wrote nothing in 120 s"
-        time.sleep(0.002)
 
 
 def test_sigkill_mid_load_then_restart_holds_every_row_once(tmp_path: Path) -> None:
