@@ -8,6 +8,7 @@ that read the real ones would depend on the machine, and two tests sharing them 
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +19,16 @@ import pytest
 _UV_CACHE = os.environ.get("UV_CACHE_DIR") or str(
     Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "uv"
 )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Ctrl-C reaches the commands the tests start, as it does from a terminal.
+
+    A shell starts a background job (`uv run pytest &` in a script) with SIGINT ignored, and
+    an ignored signal stays ignored across exec: a `cxtui ingest --watch` a test stops with
+    SIGINT would run on. A handler in this process is reset to the default in each child."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(autouse=True)
