@@ -80,12 +80,14 @@ SCREENS = {
     "filter dialog": (("f",), ("Filter dialog",)),
     "keys dialog": (("question_mark",), ("Keys and quarantined-row dialogs",)),
     "quarantined row": (("x", "enter"), ("Keys and quarantined-row dialogs",)),
+    "sort menu": (("enter", "s"), ("Sort menu (`s` on a list)",)),
 }
-# The Lists table is checked on a ticket list, the list that has every key it names.
+# The Lists table is checked on a ticket list, the list that has every key it names; the sort
+# menu's digits are read from key presses, not bindings, and have their own pilot tests.
 TABLE_OF = {
     name: headings[0]
     for name, (_, headings) in SCREENS.items()
-    if name not in ("journey", "quarantine")
+    if name not in ("journey", "quarantine", "sort menu")
 }
 
 

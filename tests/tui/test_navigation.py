@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from cxtui.tui.dashboard import DashboardScreen
+from cxtui.tui.filters import FilterScreen
 from cxtui.tui.journey import JourneyScreen
 from cxtui.tui.lists import SurveyListScreen, TicketListScreen
 from cxtui.tui.paged_list import PagedList
@@ -152,9 +153,8 @@ async def test_journey_enter_opens_the_ticket_of_an_event(engine: Engine) -> Non
         ("x",),
         ("x", "enter"),
         ("question_mark",),
-        ("f",),
     ],
-    ids=["dashboard", "list", "ticket", "journey", "quarantine", "row", "help", "filters"],
+    ids=["dashboard", "list", "ticket", "journey", "quarantine", "row", "help"],
 )
 async def test_q_quits_from_every_level(engine: Engine, keys: tuple[str, ...]) -> None:
     app = make_app(engine)
@@ -164,6 +164,20 @@ async def test_q_quits_from_every_level(engine: Engine, keys: tuple[str, ...]) -
         depth = len(app.screen_stack)
         assert depth == len(keys) + 1
         await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+    assert app.return_code == 0
+
+
+async def test_in_the_filter_dialog_q_picks_and_ctrl_q_quits(engine: Engine) -> None:
+    """A focused picker takes letters (q jumps to a choice), so ctrl+q is the quit there."""
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "f", "q")
+        assert app.is_running
+        assert isinstance(app.screen, FilterScreen)
+        await pilot.press("ctrl+q")
         await pilot.pause()
         assert not app.is_running
     assert app.return_code == 0
@@ -198,7 +212,7 @@ async def test_r_on_the_queue_opens_the_list_by_next_breach(engine: Engine) -> N
         await settle(pilot)
         await press(pilot, "r")
         assert isinstance(app.screen, TicketListScreen)
-        assert app.screen.sort == "sla"
+        assert (app.screen.sort, app.screen.descending) == ("due", False)
         # T-010's reply was due 9d 20h ago, T-001's 2d 20h ago, T-002's is due in 30 min;
         # then the resolution due times: T-004 in 1d 22h, T-005 in 1d 19h... nearest first.
         assert list_ids(app)[:3] == ["T-010", "T-001", "T-002"]
