@@ -1,4 +1,5 @@
-"""Every test gets its own per-user folders, so tests can run side by side (pytest-xdist).
+"""Every test gets its own per-user folders (config, cache, state), so tests can run side
+by side (pytest-xdist).
 
 cxtui reads the user's config file (~/.config/cxtui/config.toml) when a folder has none, puts
 the database of a folder it may not write into the user's cache, and honours CXTUI_DB: a test
@@ -13,6 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from cxtui.user_state import STATE_DIR_VARIABLE
 
 # uv finds its cache through XDG_CACHE_HOME too: a test that runs `uv build` keeps the real
 # one (already holding the build backend) instead of downloading into an empty folder.
@@ -42,3 +45,12 @@ def _own_user_folders(
     monkeypatch.setenv("UV_CACHE_DIR", _UV_CACHE)
     monkeypatch.delenv("CXTUI_DB", raising=False)
     yield home
+
+
+@pytest.fixture(autouse=True)
+def state_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The state folder (theme, last window) of a test: a fresh temporary one."""
+    folder = tmp_path_factory.mktemp("state")
+    monkeypatch.setenv(STATE_DIR_VARIABLE, str(folder))
+    monkeypatch.setenv("XDG_STATE_HOME", str(folder))
+    return folder

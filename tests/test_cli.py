@@ -115,9 +115,9 @@ def test_ingest_then_second_ingest_finds_nothing_new(folder: Path, tmp_path: Pat
     db = str(tmp_path / "x.db")
     first = cxtui("ingest", str(folder), "--db", db)
     assert first.returncode == 0
-    assert "loaded 2 ticket rows and 1 survey rows from 2 file(s); 1 quarantined" in first.stderr
+    assert "loaded 2 ticket rows and 1 survey row from 2 files; 1 quarantined" in first.stderr
     second = cxtui("ingest", str(folder), "--db", db)
-    assert "loaded 0 ticket rows and 0 survey rows from 0 file(s); 0 quarantined" in second.stderr
+    assert "loaded 0 ticket rows and 0 survey rows from 0 files; 0 quarantined" in second.stderr
 
 
 @pytest.mark.parametrize(
@@ -128,7 +128,7 @@ def test_ingest_then_second_ingest_finds_nothing_new(folder: Path, tmp_path: Pat
         (725, "12m 05s"),
         (3840, "1h 04m"),
         (93_600, "1d 02h"),
-        (604_800, "7d"),
+        (604_800, "7d 00h"),
     ],
 )
 def test_durations_read_like_a_person_would_write_them(seconds: int | None, text: str) -> None:

@@ -53,7 +53,7 @@ def test_ingest_progress_summary_and_skipped_files_are_shown_inert(
     assert "skipped binary␛]52;c;aGFja2Vk␇⟨U+009D⟩0;t⟨U+009C⟩.csv: binary content" in (
         result.stderr
     )
-    assert "loaded 1 ticket rows and 0 survey rows from 1 file(s); 2 quarantined" in (result.stderr)
+    assert "loaded 1 ticket row and 0 survey rows from 1 file; 2 quarantined" in (result.stderr)
 
 
 def test_report_table_shows_values_and_names_inert(hostile: Path, tmp_path: Path) -> None:
@@ -122,7 +122,7 @@ def test_a_file_name_that_is_not_utf8_is_skipped_inert(tmp_path: Path) -> None:
     result = run_cli("ingest", str(data), "--db", str(tmp_path / "x.db"))
     assert result.code == 0, result.stderr
     _no_raw_controls(result.stderr.replace("\rloaded ", "loaded "))
-    assert "loaded 1 ticket rows and 0 survey rows from 1 file(s); 0 quarantined" in (result.stderr)
+    assert "loaded 1 ticket row and 0 survey rows from 1 file; 0 quarantined" in (result.stderr)
     assert (
         "skipped t⟨U+DC9B⟩␛]0;x␇.csv: the file name is not UTF-8; rename the file" in result.stderr
     )

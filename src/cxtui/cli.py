@@ -19,7 +19,6 @@ import sqlite3
 import sys
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,11 +31,17 @@ if TYPE_CHECKING:
 
     from cxtui.config import Config
     from cxtui.ingest.loader import LoadResult, Progress
+    from cxtui.simulate import SimulationState
+    from cxtui.user_state import UserState
 
 EXIT_USAGE = 2
 DEMO_HISTORY_RATE = 40.0
 DEMO_MIN_RATE = 600.0
 """Live arrivals an hour the demo never falls below: one every six seconds even at 3 a.m."""
+WINDOW_HELP = (
+    "How far back the numbers look: a whole number and a unit, s (seconds), m (minutes),"
+    " h (hours) or d (days), such as 90m, 4h, 24h, 7d or 30d."
+)
 SUBCOMMANDS = ("demo", "ingest", "report", "simulate", "open", "check")
 
 
@@ -106,6 +111,18 @@ def _window_seconds(text: str) -> int:
         return parse_duration(text)
     except ValueError as exc:
         raise CxtuiError(f"bad --window: {exc}") from None
+
+
+def _remembered_window(remembered: UserState, config: Config) -> int:
+    """The window chosen last time, else the config's default (a garbled memory is no error)."""
+    from cxtui.config import parse_duration
+
+    if remembered.window is not None:
+        try:
+            return parse_duration(remembered.window)
+        except ValueError:
+            pass
+    return _window_seconds(config.default_window)
 
 
 def _as_of(text: str | None, config: Config, option: str = "--as-of") -> int | None:
@@ -186,7 +203,7 @@ def _foreign_tables(db_path: Path, ours: set[str]) -> list[str]:
     return [] if ours.intersection(tables) else tables
 
 
-def _open_engine(db_path: Path) -> Engine:
+def _open_engine(db_path: Path, *, writable: bool = True) -> Engine:
     from sqlalchemy.exc import SQLAlchemyError
     from sqlmodel import SQLModel
 
@@ -198,7 +215,7 @@ def _open_engine(db_path: Path) -> Engine:
             f"{db_path} is not a cxtui database (it holds other tables: {', '.join(foreign[:5])})"
         )
     try:
-        return open_engine(db_path)
+        return open_engine(db_path, writable=writable)
     except (OSError, SQLAlchemyError, sqlite3.Error) as exc:
         problem = _database_problem(exc)
         cause = getattr(exc, "orig", None) or exc
@@ -207,30 +224,43 @@ def _open_engine(db_path: Path) -> Engine:
         raise CxtuiError(f"cannot open database {db_path}: {problem}") from None
 
 
-def _progress_printer() -> Callable[[Progress], None]:
-    """Counts on stderr at most twice a second, so a long first load shows it is moving."""
-    last = 0.0
+def plural(count: int, noun: str) -> str:
+    """ "1 row", "2 rows", "1,200 rows"."""
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
 
-    def show(progress: Progress) -> None:
-        nonlocal last
+
+class ProgressLine:
+    """One line on stderr, redrawn in place at most twice a second while a load runs.
+
+    Each redraw blanks whatever a longer line before it left, so a shorter file name or the
+    summary never ends in the tail of the last line ("100 %   %").
+    """
+
+    INTERVAL = 0.5
+
+    def __init__(self) -> None:
+        self.width = 0
+        self.last = 0.0
+
+    def progress(self, progress: Progress) -> None:
         now = time.monotonic()
-        if now - last >= 0.5:
-            last = now
+        if now - self.last >= self.INTERVAL:
+            self.last = now
             share = 100 * progress.bytes_done / progress.bytes_total if progress.bytes_total else 0
-            _echo(
-                f"loaded {progress.rows:,} rows — {progress.file} {share:.0f} %   ",
-                err=True,
-                nl=False,
-                overwrite=True,
-            )
+            self.show(f"loaded {plural(progress.rows, 'row')} — {progress.file} {share:.0f} %")
 
-    return show
+    def show(self, text: str, *, final: bool = False) -> None:
+        """Draw `text` over the line; `final` ends the line, so what follows starts anew."""
+        width = len(visible(text))
+        _echo(text + " " * max(0, self.width - width), err=True, nl=final, overwrite=True)
+        self.width = 0 if final else width
 
 
 def _summary(result: LoadResult) -> str:
     return (
-        f"loaded {result.tickets:,} ticket rows and {result.surveys:,} survey rows"
-        f" from {len(result.files_changed)} file(s); {result.quarantined:,} quarantined"
+        f"loaded {plural(result.tickets, 'ticket row')} and"
+        f" {plural(result.surveys, 'survey row')} from {plural(len(result.files_changed), 'file')};"
+        f" {result.quarantined:,} quarantined"
     )
 
 
@@ -262,9 +292,13 @@ clock_option = click.option(
 @click.argument("data_dir", required=False)
 @db_option
 @config_option
-@click.option("--window", default=None, help="24h, 7d, 30d, <N>h or <N>d.")
+@click.option("--window", default=None, help=WINDOW_HELP + " Default: the last window chosen.")
 @click.option("--as-of", default=None, help="Freeze the clock at this ISO time.")
-@click.option("--no-ingest", is_flag=True, help="Only read the database; another process loads.")
+@click.option(
+    "--no-ingest",
+    is_flag=True,
+    help="Only read the database, which must exist; another process loads. Creates nothing.",
+)
 @click.option("--mask-pii", is_flag=True, help="Hide customer e-mails and phone numbers.")
 @clock_option
 def open_app(
@@ -285,9 +319,17 @@ def open_app(
         config = dataclasses.replace(config, mask_pii=True)
     if clock is not None:
         config = dataclasses.replace(config, clock=clock)
-    window_seconds = _window_seconds(window or config.default_window)
+    from cxtui.user_state import load_state
+
+    remembered = load_state()
+    window_seconds = _window_seconds(window) if window else _remembered_window(remembered, config)
     frozen = _as_of(as_of, config)
-    _open_engine(db_path).dispose()
+    if no_ingest and not db_path.is_file():
+        raise CxtuiError(
+            f"no database at {db_path}: --no-ingest only reads one (leave it out to load the"
+            " folder)"
+        )
+    _open_engine(db_path, writable=not no_ingest).dispose()
     from cxtui.tui.app import run_app
 
     sys.exit(
@@ -298,6 +340,7 @@ def open_app(
             as_of=frozen,
             config=config,
             ingest=not no_ingest,
+            theme=remembered.theme,
         )
     )
 
@@ -320,12 +363,13 @@ def ingest(
     config = _config(folder, config_path)
     db_path = _db_path(folder, db)
     engine = _open_engine(db_path)
+    line = ProgressLine()
     loader = Loader(
         engine,
         folder,
         timezone=config.timezone,
         settle_seconds=SETTLE_SECONDS if watch else 0,
-        progress=None if quiet else _progress_printer(),
+        progress=None if quiet else line.progress,
         mappings=config.mappings,
         encoding=config.encoding,
         ignore=config.ignore,
@@ -347,7 +391,7 @@ def ingest(
     except (sqlite3.Error, SQLAlchemyError, OSError) as exc:
         raise CxtuiError(f"cannot load into {db_path}: {_database_problem(exc)}") from None
     if not quiet:
-        _echo(_summary(result) + " " * 10, err=True, overwrite=True)
+        line.show(_summary(result), final=True)
         for message in result.skipped:
             _echo(message, err=True)
 
@@ -357,7 +401,7 @@ def ingest(
 @db_option
 @config_option
 @click.option("--as-of", default=None, help="Report as of this ISO time (default now).")
-@click.option("--window", default=None, help="24h, 7d, 30d, <N>h or <N>d (default 7d).")
+@click.option("--window", default=None, help=WINDOW_HELP + " Default: the config's, 7d.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 @click.option("--sl-target", type=click.IntRange(min=0), default=None, help="Seconds.")
 @click.option("--channel", default=None)
@@ -460,10 +504,20 @@ def check(data_dir: str, config_path: str | None) -> None:
 @click.option("--seed", type=int, default=None)
 @click.option("--follow", is_flag=True, help="Keep appending in real time.")
 @click.option("--end", default=None, help="History ends here (ISO, default now).")
+@click.option("--force", is_flag=True, help="Overwrite tickets.csv and surveys.jsonl if there.")
 def simulate(
-    data_dir: str, days: int, rate: float, seed: int | None, follow: bool, end: str | None
+    data_dir: str,
+    days: int,
+    rate: float,
+    seed: int | None,
+    follow: bool,
+    end: str | None,
+    force: bool,
 ) -> None:
-    """Write realistic ticket and survey history into DATA_DIR (and keep going with --follow)."""
+    """Write realistic ticket and survey history into DATA_DIR (and keep going with --follow).
+
+    Refuses to overwrite the files of an earlier run (an app watching the folder would see
+    its history rewritten) unless --force is given."""
     from cxtui import simulate as simulator
     from cxtui.config import Config
 
@@ -476,13 +530,51 @@ def simulate(
     folder = Path(data_dir).expanduser()
     if folder.exists() and not folder.is_dir():
         raise CxtuiError(f"not a folder: {folder}")
+    in_the_way = simulator.files_in_the_way(folder)
+    if in_the_way and not force:
+        raise CxtuiError(
+            f"{' and '.join(in_the_way)} already in {folder}; --force overwrites"
+            f" {'it' if len(in_the_way) == 1 else 'them'}"
+        )
+
+    def written(state: simulator.SimulationState) -> None:
+        _echo(*_written_lines(folder, state, follow))
+
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        simulator.simulate(folder, days=days, rate=rate, seed=seed, follow_mode=follow, end=end_at)
+        simulator.simulate(
+            folder,
+            days=days,
+            rate=rate,
+            seed=seed,
+            follow_mode=follow,
+            end=end_at,
+            on_written=written,
+        )
     except KeyboardInterrupt:
         return
     except OSError as exc:
         raise CxtuiError(f"cannot write into {folder}: {exc.strerror or exc}") from None
+
+
+def _written_lines(folder: Path, state: SimulationState, follow: bool) -> list[str]:
+    """Which files, how many rows, and the span they cover."""
+    from datetime import UTC, datetime
+
+    from cxtui.simulate import SURVEYS_FILE, TICKETS_FILE
+
+    def moment(epoch: int) -> str:
+        return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d %H:%M")
+
+    lines = [
+        f"wrote {folder / TICKETS_FILE}: {plural(state.ticket_rows, 'row')}"
+        f" ({plural(state.tickets_made, 'ticket')})",
+        f"wrote {folder / SURVEYS_FILE}: {plural(state.survey_rows, 'row')}",
+        f"covering {moment(state.start)} to {moment(state.now)} UTC",
+    ]
+    if follow:
+        lines.append("appending live rows until Ctrl+C")
+    return lines
 
 
 @cli.command()

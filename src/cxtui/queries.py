@@ -568,6 +568,24 @@ def ticket_detail(session: Session, ticket_id: str, as_of: int) -> TicketDetail 
     )
 
 
+@dataclass(frozen=True)
+class IdKinds:
+    """What an id typed into the palette names: a ticket, a customer, both or neither."""
+
+    ticket: bool
+    customer: bool
+
+
+def id_kinds(session: Session, text: str) -> IdKinds:
+    """Whether `text` is a ticket id and whether it is a customer id (each one indexed lookup)."""
+    ticket = session.exec(select(Ticket.id).where(col(Ticket.id) == text).limit(1)).first()
+    customer = (
+        session.exec(select(Ticket.id).where(col(Ticket.customer_id) == text).limit(1)).first()
+        or session.exec(select(Survey.id).where(col(Survey.customer_id) == text).limit(1)).first()
+    )
+    return IdKinds(ticket=ticket is not None, customer=customer is not None)
+
+
 JOURNEY_LIMIT = 500
 _EVENT_ORDER = {"ticket_created": 0, "status": 1, "survey": 2}
 

@@ -10,7 +10,11 @@ from cxtui.safe_text import visible
 
 
 def duration(seconds: float | None) -> str:
-    """Seconds as a short human duration: 45s, 12m 05s, 1h 04m, 3d 02h."""
+    """A duration in its two largest units, the smaller one cut (not rounded) and two digits
+    wide: 45s, 4m 05s, 1h 44m, 1d 21h.
+
+    The one way cxtui writes a wait, an age or a gap, in this table and on every screen
+    (docs/metrics.md, "How durations are written")."""
     if seconds is None:
         return "—"
     total = round(seconds)
@@ -20,7 +24,7 @@ def duration(seconds: float | None) -> str:
     hours, rest = divmod(rest, 3_600)
     minutes, secs = divmod(rest, 60)
     if days:
-        return f"{sign}{days}d {hours:02d}h" if hours else f"{sign}{days}d"
+        return f"{sign}{days}d {hours:02d}h"
     if hours:
         return f"{sign}{hours}h {minutes:02d}m"
     if minutes:

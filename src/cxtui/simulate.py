@@ -249,6 +249,11 @@ class SimulationState:
     pending: list[tuple[int, int, int, object]] = field(default_factory=list)
     min_rate: float = 0.0
     """Arrivals per hour never fall below this, however quiet the hour (0: no floor)."""
+    start: int = 0
+    """Where the history began."""
+    ticket_rows: int = 0
+    survey_rows: int = 0
+    """Rows written so far (a ticket has a row for each change)."""
 
     def schedule(self, at: int, kind: int, payload: object) -> None:
         self.sequence += 1
@@ -523,8 +528,10 @@ def _advance(
             _, _, kind, payload = pop(pending)
             if kind == _TICKET:
                 write_ticket(payload)  # type: ignore[arg-type]
+                state.ticket_rows += 1
             else:
                 write_survey(payload)  # type: ignore[arg-type]
+                state.survey_rows += 1
 
     while True:
         created = int(state.next_arrival)
@@ -532,6 +539,7 @@ def _advance(
             break
         due_until(created)
         write_ticket(_open_ticket(state, created))
+        state.ticket_rows += 1
         state.next_arrival = _next_arrival(state, state.next_arrival)
     due_until(until)
     state.now = until
@@ -569,6 +577,7 @@ def write_history(
         customers=max(50, round(rate * 24 * 30 / 3)),
         now=start,
         next_arrival=float(start),
+        start=start,
     )
     state.next_arrival = _next_arrival(state, float(start))
     with (
@@ -653,11 +662,21 @@ def simulate(
     follow_mode: bool = False,
     end: datetime | None = None,
     stop: threading.Event | None = None,
+    on_written: Callable[[SimulationState], None] | None = None,
 ) -> None:
-    """`cxtui simulate`: write the history, then (with follow_mode) keep it growing live."""
+    """`cxtui simulate`: write the history, then (with follow_mode) keep it growing live.
+
+    `on_written` hears what the history wrote before any live row is appended."""
     state = write_history(data_dir, days=days, rate=rate, seed=seed, end=end)
+    if on_written is not None:
+        on_written(state)
     if follow_mode:
         follow(data_dir, state, stop=stop or threading.Event())
+
+
+def files_in_the_way(data_dir: Path) -> list[str]:
+    """The files `simulate` would overwrite in `data_dir`."""
+    return [name for name in (TICKETS_FILE, SURVEYS_FILE) if (Path(data_dir) / name).exists()]
 
 
 def write_sample_data(data_dir: Path) -> None:

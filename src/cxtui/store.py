@@ -204,19 +204,20 @@ def _wait_for_schema(engine: Engine, db_path: Path) -> None:
         engine.dispose()  # an immutable read would never see the tables arrive
 
 
-def open_engine(db_path: Path, *, create: bool = True) -> Engine:
+def open_engine(db_path: Path, *, create: bool = True, writable: bool = True) -> Engine:
     """An engine on db_path with WAL and the busy timeout set on every connection.
 
-    Read-only when this process may not write the database: then nothing is created.
+    Read-only when this process may not write the database, or when not `writable` (a
+    viewer beside another process that loads): then nothing is created.
     """
     db_path = Path(db_path)
     if not db_path.exists():
-        if not create:
+        if not create or not writable:
             raise FileNotFoundError(f"no database at {db_path}")
         if not _may_write(db_path):
             raise PermissionError("it does not exist, and this user may not create it")
         store_schema.create(db_path)
-    database = _DatabaseFile(db_path, writable=_may_write(db_path))
+    database = _DatabaseFile(db_path, writable=writable and _may_write(db_path))
     engine = create_engine(f"sqlite:///{db_path}", creator=database.connect)
     _files[engine] = database
     database.identity = database.current_identity()

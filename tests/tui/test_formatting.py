@@ -14,15 +14,18 @@ from cxtui.tui import formatting as fmt
     [
         (None, "—"),
         (0, "0s"),
-        (89, "89s"),
-        (90, "2m"),  # 1.5 min rounds to 2
-        (5_399, "90m"),  # 89.98 min rounds to 90, still under 90 min
-        (5_400, "1h 30m"),
-        (3 * 3_600 + 5 * 60, "3h 05m"),
-        (2 * 86_400 - 1, "48h 00m"),  # 2879.98 min rounds to 2880 = 48 h 00 m
+        (59, "59s"),
+        (59.6, "1m 00s"),  # rounds to 60 s first
+        (64, "1m 04s"),
+        (725, "12m 05s"),  # 12 * 60 + 5
+        (3_599, "59m 59s"),
+        (4_380, "1h 13m"),  # 73 min
+        (6_240, "1h 44m"),
+        (3 * 3_600 + 5 * 60 + 59, "3h 05m"),  # seconds are cut, not rounded
+        (45 * 3_600 + 20 * 60, "1d 21h"),  # 45 h 20 m: the day shows from 24 h
         (2 * 86_400, "2d 00h"),
-        (4 * 86_400 + 7 * 3_600 + 59 * 60, "4d 07h"),  # hours are cut, not rounded, past 2 d
-        (-600, "-10m"),
+        (4 * 86_400 + 7 * 3_600 + 59 * 60, "4d 07h"),
+        (-600, "-10m 00s"),
     ],
 )
 def test_duration(seconds: float | None, shown: str) -> None:
@@ -77,3 +80,20 @@ def test_data_is_made_visible_and_masked_on_request() -> None:
     assert fmt.data(None) == ""
     assert fmt.data("mail jane.doe@example.com", mask=True) == "mail j***@***.com"
     assert fmt.data("abcdef", max_len=4) == "abc…"
+
+
+def test_full_timestamps_say_their_zone() -> None:
+    as_of = 1_714_564_800  # 2024-05-01 12:00:00 UTC; London is on summer time (BST, +1)
+    assert fmt.moment_with_zone(as_of + 33, ZoneInfo("UTC")) == "2024-05-01 12:00:33 UTC"
+    assert fmt.moment_with_zone(as_of, ZoneInfo("Europe/London")) == "2024-05-01 13:00:00 BST"
+    assert fmt.moment_with_zone(None, ZoneInfo("UTC")) == "—"
+
+
+def test_short_dates_carry_the_year_only_from_other_years() -> None:
+    as_of = 1_714_564_800  # 2024-05-01 12:00 UTC
+    new_year_eve = 1_704_067_199  # 2023-12-31 23:59:59 UTC, already 2024 in Tokyo (+9)
+    utc, tokyo = ZoneInfo("UTC"), ZoneInfo("Asia/Tokyo")
+    assert fmt.day(as_of, utc, 2024) == "05-01"
+    assert fmt.day(new_year_eve, utc, 2024) == "2023-12-31"
+    assert fmt.day(new_year_eve, tokyo, 2024) == "01-01"
+    assert fmt.year_now(new_year_eve, utc) == 2023

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from cxtui.tui.dashboard import DashboardScreen
+from cxtui.tui.filters import FilterScreen
 from cxtui.tui.journey import JourneyScreen
 from cxtui.tui.lists import SurveyListScreen, TicketListScreen
 from cxtui.tui.paged_list import PagedList
@@ -152,9 +153,8 @@ async def test_journey_enter_opens_the_ticket_of_an_event(engine: Engine) -> Non
         ("x",),
         ("x", "enter"),
         ("question_mark",),
-        ("f",),
     ],
-    ids=["dashboard", "list", "ticket", "journey", "quarantine", "row", "help", "filters"],
+    ids=["dashboard", "list", "ticket", "journey", "quarantine", "row", "help"],
 )
 async def test_q_quits_from_every_level(engine: Engine, keys: tuple[str, ...]) -> None:
     app = make_app(engine)
@@ -164,6 +164,20 @@ async def test_q_quits_from_every_level(engine: Engine, keys: tuple[str, ...]) -
         depth = len(app.screen_stack)
         assert depth == len(keys) + 1
         await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+    assert app.return_code == 0
+
+
+async def test_in_the_filter_dialog_q_picks_and_ctrl_q_quits(engine: Engine) -> None:
+    """A focused picker takes letters (q jumps to a choice), so ctrl+q is the quit there."""
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "f", "q")
+        assert app.is_running
+        assert isinstance(app.screen, FilterScreen)
+        await pilot.press("ctrl+q")
         await pilot.pause()
         assert not app.is_running
     assert app.return_code == 0
@@ -188,7 +202,7 @@ async def test_list_row_and_ticket_screen_give_one_verdict(engine: Engine) -> No
         assert isinstance(app.screen, TicketScreen)
         text = screen_text(app)
         assert "missed (a due time was missed)" in text
-        assert "missed by 42h 54m" in text
+        assert "missed by 1d 18h" in text  # 42 h 54 m
         assert "not yet, due in 2d 00h" in text
 
 

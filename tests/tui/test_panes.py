@@ -108,7 +108,7 @@ async def test_every_trend_spans_the_same_30_days_with_gaps(engine: Engine) -> N
     # One line of bars, a slot per day, gaps as dots, then the last day.
     # Axis 0 to 2h: 30m is 2/8, 2h full, 10m and 20m round to 1/8, 1h is 4/8.
     assert "·" * 24 + "▂█·▁▁▄ 05-01" in text
-    assert "min 10m max 2h 00m · median/day, 30d │" in text
+    assert "│ 10m 00s to 2h 00m · median/day, 30d  │" in text
 
 
 async def test_a_tall_dashboard_draws_charts_with_axes_dates_and_today(engine: Engine) -> None:
@@ -220,6 +220,6 @@ async def test_headlines_show_their_target_and_change(
     # service level target 80%, abandonment 5%; no live contact the week before
     assert "target 80% · prev —" in response
     assert "target 5% · prev —" in response
-    assert "target 60m · prev —" in response
+    assert "target 1h 00m · prev —" in response
     # resolved: 3 of 9 now (T-006, T-007, T-008), 0 of 1 before (T-010): up 33 points
     assert "% resolved · ▲33 pts" in resolution

@@ -13,7 +13,8 @@ import pytest
 from sqlalchemy.engine import Engine
 from textual.pilot import Pilot
 
-from tests.tui.conftest import press, settle
+from cxtui.tui.filters import Picker
+from tests.tui.conftest import press, settle, wait_for
 from tests.tui.fixtures import make_app
 
 SIZES = [(80, 24), (160, 48)]
@@ -40,11 +41,19 @@ async def journey(pilot: Pilot[object]) -> None:
     await press(pilot, "c")
 
 
+async def agent_picker(pilot: Pilot[object]) -> None:
+    """The filter dialog with the agent picker opened by typing "b" (at Bob Agent)."""
+    await settle(pilot)
+    await press(pilot, "f", "tab", "tab", "b")
+    await wait_for(pilot, lambda: pilot.app.screen.query_one("#agent", Picker).expanded)
+    await pilot.pause()
+
+
 @pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
 @pytest.mark.parametrize(
     "steps",
-    [dashboard, ticket_list, ticket_screen, journey],
-    ids=["dashboard", "ticket_list", "ticket", "journey"],
+    [dashboard, ticket_list, ticket_screen, journey, agent_picker],
+    ids=["dashboard", "ticket_list", "ticket", "journey", "agent_picker"],
 )
 def test_screen_snapshot(
     snap_compare: Callable[..., bool], engine: Engine, steps: Steps, size: tuple[int, int]

@@ -37,6 +37,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 
+from cxtui import user_state
 from cxtui.config import Config
 from cxtui.ingest.loader import LoadResult
 from cxtui.metrics import Filters, Window
@@ -140,7 +141,7 @@ class CxApp(App[int]):
     COMMANDS: ClassVar = App.COMMANDS | {JumpProvider}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),
-        Binding("question_mark", "help", "Keys"),
+        Binding("question_mark,f1", "help", "Keys", key_display="?"),
         Binding("w", "cycle_window", "Window"),
         Binding("f", "filters", "Filters"),
         Binding("x", "quarantine", "Quarantine", show=False),
@@ -163,6 +164,8 @@ class CxApp(App[int]):
         ingest: bool = False,
         handle_hangup: bool = False,
         now: Callable[[], float] = time.time,
+        theme: str | None = None,
+        state_file: Path | None = None,
     ) -> None:
         super().__init__()
         if "TEXTUAL_ANIMATIONS" not in os.environ:
@@ -187,6 +190,11 @@ class CxApp(App[int]):
         )
         self.handle_hangup = handle_hangup
         self.view = View(window_seconds)
+        self.windows = tuple(sorted({*WINDOWS, window_seconds}))
+        """What `w` steps through: the usual windows and the one the app opened with."""
+        self.remembered_theme = theme
+        self.state_file = state_file
+        """Where the theme and window chosen are remembered (None: not remembered)."""
         self.generation = 0
         self.snapshot: Snapshot | None = None
         self.refreshing = False
@@ -227,6 +235,7 @@ class CxApp(App[int]):
 
     def set_window(self, seconds: int) -> None:
         self.set_view(View(seconds, self.view.filters))
+        self._remember(window=fmt.window_name(seconds))
 
     def set_filters(self, filters: Filters | None) -> None:
         if filters is not None:
@@ -242,6 +251,9 @@ class CxApp(App[int]):
         return next(s for s in self.screen_stack if isinstance(s, DashboardScreen))
 
     def on_mount(self) -> None:
+        if self.remembered_theme in self.available_themes:
+            self.theme = self.remembered_theme
+        self.theme_changed_signal.subscribe(self, lambda theme: self._remember(theme=theme.name))
         self.show_status()
         self.request_refresh()
         self.set_interval(TICK_SECONDS, self._tick)
@@ -271,6 +283,16 @@ class CxApp(App[int]):
         )
         if self.handle_hangup:
             asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.hang_up)
+
+    @work(thread=True, group="remember", exit_on_error=False)
+    def _remember(self, **changes: str) -> None:
+        """Write the theme or window chosen to the state file, off the event loop."""
+        if self.state_file is None:
+            return
+        try:
+            user_state.remember(self.state_file, **changes)
+        except OSError as exc:
+            self._from_thread(DatabaseNotice(f"cannot remember settings: {exc.strerror or exc}"))
 
     def _now_hhmm(self) -> str:
         return fmt.moment(int(time.time()), self.zone)[11:]
@@ -542,8 +564,8 @@ class CxApp(App[int]):
 
     def action_cycle_window(self) -> None:
         seconds = self.view.window_seconds
-        following = [w for w in WINDOWS if w > seconds]
-        self.set_window(following[0] if following else WINDOWS[0])
+        following = [w for w in self.windows if w > seconds]
+        self.set_window(following[0] if following else self.windows[0])
 
     def action_filters(self) -> None:
         from cxtui.tui.filters import FilterScreen
@@ -564,7 +586,7 @@ class CxApp(App[int]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         from cxtui.tui.lists import LIST_TITLES
 
-        for seconds in WINDOWS:
+        for seconds in self.windows:
             name = fmt.window_name(seconds)
             yield SystemCommand(
                 f"Window: last {name}",
@@ -584,9 +606,18 @@ class CxApp(App[int]):
                 "Open this list",
                 partial(self.open_list, kind),
             )
+        if self.moment.pinned:
+            yield SystemCommand("Live (now)", "The numbers follow the clock", self.action_go_live)
+        else:
+            yield SystemCommand(
+                "Latest data", "Pin the numbers at the latest data", self.action_pin_latest
+            )
         yield SystemCommand("Keys", "Every key on this screen", self.action_help)
-        yield SystemCommand("Theme", "Change the colours", self.action_change_theme)
-        yield SystemCommand("Quit", "Leave cxtui", self.action_quit)
+        # Textual's own (theme, quit, screenshot, maximize), but not its "Keys" panel: the
+        # Keys above is this app's help.
+        for command in super().get_system_commands(screen):
+            if command.title != "Keys":
+                yield command
 
     def clear_filters(self) -> None:
         self.set_filters(Filters())
@@ -628,13 +659,14 @@ def run_app(
     as_of: int | None,
     config: Config,
     ingest: bool = True,
+    theme: str | None = None,
 ) -> int:
     """Open the app full screen until the supervisor quits or the terminal goes away.
 
     Returns the exit status: 0 after `q`, 128+SIGHUP when the terminal hung up (or raises
     SystemExit with that status if Textual's own exit stalled on the dead terminal).
     """
-    engine = open_engine(db_path)
+    engine = open_engine(db_path, writable=ingest)
     app = CxApp(
         engine=engine,
         config=config,
@@ -643,6 +675,8 @@ def run_app(
         data_dir=data_dir,
         ingest=ingest,
         handle_hangup=True,
+        theme=theme,
+        state_file=user_state.state_path(),
     )
     try:
         app.run()

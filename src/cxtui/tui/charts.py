@@ -24,8 +24,8 @@ BAR_STYLE = "$accent"
 MARK_STYLE = "$warning bold"
 MUTED = "$text-muted"
 TALL_FROM = 5
-TOTALS = "totals so far at this time of day"
 """Rows from which a daily chart gets a value axis and dates instead of one line of bars."""
+TOTALS = "totals so far at this time of day"
 
 
 def short_day(day: str) -> str:

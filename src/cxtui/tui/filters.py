@@ -3,14 +3,19 @@
 The choices are the values present in the data, read in a worker when the dialog opens. An
 agent may be named by an e-mail address, so with PII masked the choices are shown masked too
 (the value chosen is still the real one).
+
+Each field is a bordered picker. With one focused, typing a letter opens its list at the choice
+that holds it earliest, one that begins with it first (Textual's list then keeps jumping as more
+is typed), so a long list of agents is a few letters away rather than many presses of down.
 """
 
 from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from sqlalchemy.engine import Engine
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -25,6 +30,28 @@ from cxtui.tui.base import CxModal
 from cxtui.tui.source import read
 
 FIELDS = ("channel", "queue", "agent", "priority")
+
+
+class Picker(Select[str]):
+    """A Select that opens on the first letter typed and jumps to the choice it begins."""
+
+    def check_consume_key(self, key: str, character: str | None = None) -> bool:
+        """Letters are for jumping while a picker is focused, not the dialog's `q` (quit)."""
+        return _jumps(character) or super().check_consume_key(key, character)
+
+    async def _on_key(self, event: events.Key) -> None:
+        if self.expanded or not _jumps(event.character):
+            return
+        event.stop()
+        event.prevent_default()
+        self.expanded = True
+        overlay = self.query_one("SelectOverlay")
+        # The open list searches what is typed; hand it this first letter once it has focus.
+        self.call_after_refresh(overlay.post_message, events.Key(event.key, event.character))
+
+
+def _jumps(character: str | None) -> bool:
+    return character is not None and character.isprintable() and not character.isspace()
 
 
 class FilterScreen(CxModal[Filters | None]):
@@ -53,14 +80,14 @@ class FilterScreen(CxModal[Filters | None]):
             for name in FIELDS:
                 with Horizontal(classes="filter-row"):
                     yield Label(name.capitalize(), classes="filter-label")
-                    yield Select[str]([], prompt=f"any {name}", id=name, compact=True)
+                    yield Picker([], prompt=f"any {name}", id=name)
             with Horizontal(classes="buttons"):
                 yield Button("Apply", id="apply", variant="primary", compact=True)
                 yield Button("Clear all", id="clear", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#channel", Select).focus()
+        self.query_one("#channel", Picker).focus()
         self.load_choices()
 
     @work(thread=True, exclusive=True, group="filter-choices", exit_on_error=False)
@@ -81,9 +108,11 @@ class FilterScreen(CxModal[Filters | None]):
             chosen = getattr(self.current, name)
             if chosen is not None and chosen not in values:
                 values.insert(0, chosen)
-            select = self.query_one(f"#{name}", Select)
+            select = self.query_one(f"#{name}", Picker)
             select.set_options(
-                (Content(fmt.data(value, mask=self.mask_pii, max_len=40)), value)
+                # A Rich Text, not Content: Textual's search as you type reads only Text and str
+                # prompts (and a str would be read as markup).
+                (Text(fmt.data(value, mask=self.mask_pii, max_len=40)), value)
                 for value in values
             )
             if chosen is not None:
@@ -93,7 +122,7 @@ class FilterScreen(CxModal[Filters | None]):
     def chosen(self) -> Filters:
         values: dict[str, str | None] = {}
         for name in FIELDS:
-            value = self.query_one(f"#{name}", Select).value
+            value = self.query_one(f"#{name}", Picker).value
             values[name] = value if isinstance(value, str) else None
         return Filters(**values)
 

@@ -9,30 +9,13 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from cxtui.report import duration as duration  # the one way durations are written
 from cxtui.safe_text import mask_pii, visible
 
 MISSING = "—"
 MINUTE = 60
 HOUR = 3_600
 DAY = 86_400
-
-
-def duration(seconds: float | None) -> str:
-    """A wait or an age in at most two units: 45s, 12m, 3h 05m, 4d 07h."""
-    if seconds is None:
-        return MISSING
-    total = round(seconds)
-    sign = "-" if total < 0 else ""
-    total = abs(total)
-    if total < 90:
-        return f"{sign}{total}s"
-    if total < 90 * MINUTE:
-        return f"{sign}{round(total / MINUTE)}m"
-    if total < 2 * DAY:
-        hours, minutes = divmod(round(total / MINUTE), 60)
-        return f"{sign}{hours}h {minutes:02d}m"
-    days, hours = divmod(total // HOUR, 24)
-    return f"{sign}{days}d {hours:02d}h"
 
 
 def headline_duration(seconds: float | None) -> tuple[str, str]:
@@ -123,6 +106,23 @@ def moment_seconds(epoch: int | None, zone: ZoneInfo) -> str:
     if epoch is None:
         return MISSING
     return datetime.fromtimestamp(epoch, zone).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def moment_with_zone(epoch: int | None, zone: ZoneInfo) -> str:
+    """A full timestamp that says its zone: 2024-05-01 14:05:33 BST."""
+    if epoch is None:
+        return MISSING
+    return datetime.fromtimestamp(epoch, zone).strftime("%Y-%m-%d %H:%M:%S %Z")
+
+
+def day(epoch: int, zone: ZoneInfo, this_year: int) -> str:
+    """A short date, with the year only when it is not `this_year`: 03-01, 2025-03-01."""
+    moment = datetime.fromtimestamp(epoch, zone)
+    return moment.strftime("%m-%d" if moment.year == this_year else "%Y-%m-%d")
+
+
+def year_now(epoch: float, zone: ZoneInfo) -> int:
+    return datetime.fromtimestamp(epoch, zone).year
 
 
 def time_of_day(epoch: int, zone: ZoneInfo) -> str:

@@ -60,8 +60,11 @@ def plural(count: int, noun: str) -> str:
     return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
 
 
-def score_line(name: str, points: list[tuple[int, int]], kind: str, zone: ZoneInfo) -> Content:
-    """The latest few scores, oldest first, each dated: NPS  3 (03-01) → 8 (03-20) → 10 (04-02)."""
+def score_line(
+    name: str, points: list[tuple[int, int]], kind: str, zone: ZoneInfo, this_year: int
+) -> Content:
+    """The latest few scores, oldest first, each dated: NPS  3 (03-01) → 8 (03-20) → 10 (04-02),
+    with the year on the dates of other years (2025-12-30)."""
     if not points:
         return Content.assemble((f"{name:<5}", "bold"), ("no responses", "dim"))
     shown = points[-SCORES_SHOWN:]
@@ -70,7 +73,7 @@ def score_line(name: str, points: list[tuple[int, int]], kind: str, zone: ZoneIn
         parts.append(f"… {len(points) - len(shown)} earlier → ")
     for i, (at, score) in enumerate(shown):
         role = fmt.BAND_ROLES.get(queries.survey_category(kind, score), "")
-        parts += [(f"{score}", ROLE_STYLE[role]), (f" ({fmt.moment(at, zone)[5:10]})", "dim")]
+        parts += [(f"{score}", ROLE_STYLE[role]), (f" ({fmt.day(at, zone, this_year)})", "dim")]
         if i < len(shown) - 1:
             parts.append(" → ")
     return Content.assemble(*parts)
@@ -157,12 +160,13 @@ class JourneyScreen(ListScreen):
             return
         first = self.journey is None
         self.journey = journey
+        this_year = fmt.year_now(self.cx.now(), self.cx.zone)
         self.show_title()
         self.query_one("#scores", Static).update(
             Content("\n").join(
                 [
-                    score_line("NPS", journey.nps_over_time, "nps", self.cx.zone),
-                    score_line("CSAT", journey.csat_over_time, "csat", self.cx.zone),
+                    score_line("NPS", journey.nps_over_time, "nps", self.cx.zone, this_year),
+                    score_line("CSAT", journey.csat_over_time, "csat", self.cx.zone, this_year),
                 ]
             )
         )

@@ -144,8 +144,8 @@ class TicketScreen(DrillScreen):
             field("Queue", fmt.data(t.queue)),
             field("Agent", fmt.data(t.agent, mask=mask)),
             field("Customer", fmt.data(t.customer_id, mask=mask)),
-            field("Created", fmt.moment_seconds(t.created_at, zone)),
-            field("Updated", fmt.moment_seconds(t.updated_at, zone)),
+            field("Created", fmt.moment_with_zone(t.created_at, zone)),
+            field("Updated", fmt.moment_with_zone(t.updated_at, zone)),
             field("Reopens", fmt.data(t.reopens)),
             field("Agent replies", fmt.data(detail.agent_replies)),
             field("Handle time", fmt.duration(detail.handle_seconds)),
@@ -158,10 +158,10 @@ class TicketScreen(DrillScreen):
         sla = [
             heading("Against SLA"),
             field("First reply", self.when(t.first_response_at, detail.first_response_seconds)),
-            field("  due", fmt.moment_seconds(t.first_response_due_at, zone)),
+            field("  due", fmt.moment_with_zone(t.first_response_due_at, zone)),
             field("  verdict", reply, ROLE_STYLE[reply_role]),
             field("Resolved", self.when(t.resolved_at, detail.resolution_seconds)),
-            field("  due", fmt.moment_seconds(t.resolution_due_at, zone)),
+            field("  due", fmt.moment_with_zone(t.resolution_due_at, zone)),
             field("  verdict", solved, ROLE_STYLE[solved_role]),
         ]
         self.query_one("#sla", Static).update(Content("\n").join(sla))
@@ -172,7 +172,7 @@ class TicketScreen(DrillScreen):
             gap = "" if previous is None else f"  (+{fmt.duration(at - previous)})"
             steps.append(
                 Content.assemble(
-                    (fmt.moment_seconds(at, zone), "dim"), "  ", (fmt.data(status), "bold"), gap
+                    (fmt.moment_with_zone(at, zone), "dim"), "  ", (fmt.data(status), "bold"), gap
                 )
             )
             previous = at
@@ -194,7 +194,7 @@ class TicketScreen(DrillScreen):
     def when(self, at: int | None, seconds: int | None) -> str:
         if at is None:
             return "not yet"
-        return f"{fmt.moment_seconds(at, self.cx.zone)}  after {fmt.duration(seconds)}"
+        return f"{fmt.moment_with_zone(at, self.cx.zone)}  after {fmt.duration(seconds)}"
 
     @staticmethod
     def source(detail: TicketDetail) -> str | None:
