@@ -385,6 +385,13 @@ def report(
     from cxtui.ingest.loader import IngestBusy, Loader
     from cxtui.metrics import Filters, Window, dashboard, report_dict
     from cxtui.report import report_table
+    from cxtui.staffing_now import (
+        demand,
+        staffing_dict,
+        staffing_goal,
+        staffing_now,
+        staffing_report_lines,
+    )
     from cxtui.store import snapshot
 
     folder = _data_dir(data_dir)
@@ -426,12 +433,22 @@ def report(
                 hours=config.business_hours,
                 live_channels=config.live_channels,
             )
+            floor = staffing_now(
+                demand(
+                    session,
+                    window_of.as_of,
+                    config.staffing_interval_seconds,
+                    filters,
+                    config.live_channels,
+                ),
+                staffing_goal(config, target),
+            )
     except (SQLAlchemyError, sqlite3.Error) as exc:
         raise CxtuiError(f"cannot read database: {_database_problem(exc)}") from None
     if fmt == "json":
-        _echo_json(report_dict(board))
+        _echo_json({**report_dict(board), "staffing": staffing_dict(floor)})
     else:
-        _echo(*report_table(board).removesuffix("\n").split("\n"))
+        _echo(*report_table(board).removesuffix("\n").split("\n"), *staffing_report_lines(floor))
 
 
 @cli.command()

@@ -17,8 +17,10 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from cxtui import staffing
+from cxtui.config import Config
 from cxtui.metrics import LIVE_CHANNELS, Filters, Window, ticket_filter_conditions
 from cxtui.models import StatusChange, Ticket
+from cxtui.report import duration, percent
 from cxtui.staffing import Staffing
 from cxtui.tallies import ABANDONED, NO_FILTERS, rows
 
@@ -311,3 +313,71 @@ def figures_lines(figures: Staffing, shrinkage: float, target_seconds: int) -> l
 
 def _seconds(value: float | None) -> str:
     return "no answer (the queue grows without end)" if value is None else f"{value:.1f} s"
+
+
+def staffing_goal(config: Config, target_seconds: int | None = None) -> StaffingGoal:
+    """The config's goal; `target_seconds` overrides its service-level target (--sl-target)."""
+    return StaffingGoal(
+        target_seconds=config.sl_target_seconds if target_seconds is None else target_seconds,
+        service_level=config.staffing_service_level,
+        max_occupancy=config.staffing_max_occupancy,
+        shrinkage=config.staffing_shrinkage,
+    )
+
+
+MODEL_NAMES = {"erlang_a": "Erlang A", "erlang_c": "Erlang C"}
+
+
+def staffing_report_lines(now: StaffingNow) -> list[str]:
+    """The staffing section of `cxtui report`'s table."""
+    found, goal = now.demand, now.goal
+    channels = ", ".join(found.channels) or "none"
+    rows = [
+        ("arrivals", f"{found.arrivals:,}"),
+        (
+            "mean handle time",
+            f"{duration(found.handle_mean_seconds)} (n {found.handle_count:,})",
+        ),
+        ("abandoned / patience", f"{found.abandoned:,} / {duration(found.patience_seconds)}"),
+        ("agents seen", f"{found.agents_seen:,}"),
+    ]
+    required = now.required
+    if required is None:
+        rows.append(("agents required", missing_reason(found)))
+    else:
+        rows += [
+            ("traffic", f"{required.traffic_erlangs:.2f} Erlangs"),
+            (
+                f"agents required ({MODEL_NAMES[now.model or 'erlang_c']})",
+                f"{required.agents:,} for {percent(goal.service_level)} in"
+                f" {goal.target_seconds}s (scheduled {now.scheduled_agents:,}"
+                f" at {percent(goal.shrinkage)} shrinkage)",
+            ),
+            ("difference", verdict(now.difference)),
+        ]
+        seen = now.at_agents_seen
+        if seen is not None:
+            rows.append(("with the agents seen", figures_summary(seen, goal.target_seconds)))
+    width = max(len(label) for label, _ in rows)
+    title = f"Staffing now ({channels}; last {found.interval_seconds // 60} min)"
+    return ["", title, *(f"  {label:<{width}}  {value}" for label, value in rows)]
+
+
+def missing_reason(found: Demand) -> str:
+    """Why there is no requirement: no arrivals, or no handle time to work one out."""
+    if found.arrivals == 0:
+        return "none: no live arrivals in the interval"
+    return "unknown: no handle time recorded in the interval"
+
+
+def figures_summary(figures: Staffing, target_seconds: int) -> str:
+    """One result on one line: service level, P(wait), ASA, occupancy, abandon rate."""
+    parts = [
+        f"SL {percent(figures.service_level)} in {target_seconds}s",
+        f"P(wait) {percent(figures.p_wait)}",
+        f"ASA {'none' if figures.asa_seconds is None else duration(figures.asa_seconds)}",
+        f"occupancy {percent(figures.occupancy)}",
+    ]
+    if figures.abandon_rate is not None:
+        parts.append(f"abandon {percent(figures.abandon_rate)}")
+    return ", ".join(parts)
