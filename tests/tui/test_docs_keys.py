@@ -16,6 +16,7 @@ from cxtui.tui.lists import ListScreen
 from cxtui.tui.paged_list import PagedList
 from cxtui.tui.panes import Pane, QueuePane
 from cxtui.tui.quarantine import QuarantinedRowScreen
+from cxtui.tui.staffing_screen import StaffingScreen
 from cxtui.tui.ticket import TicketScreen
 
 KEYS_DOC = Path(__file__).resolve().parents[2] / "docs" / "keys.md"
@@ -31,6 +32,7 @@ BOUND = [
     Pane,
     QueuePane,
     QuarantinedRowScreen,
+    StaffingScreen,
     TicketScreen,
 ]
 

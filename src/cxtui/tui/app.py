@@ -143,6 +143,7 @@ class CxApp(App[int]):
         Binding("w", "cycle_window", "Window"),
         Binding("f", "filters", "Filters"),
         Binding("x", "quarantine", "Quarantine", show=False),
+        Binding("S", "staffing", "Staffing", show=False),
         # One key, two meanings: only the one that applies is active (see check_action). The
         # dashboard's footer offers "L Live" while the numbers are pinned.
         Binding("l,L", "go_live", "Live", key_display="L", show=False),
@@ -533,6 +534,12 @@ class CxApp(App[int]):
 
         if not isinstance(self.screen, QuarantineScreen):
             self.push_screen(QuarantineScreen())
+
+    def action_staffing(self) -> None:
+        from cxtui.tui.staffing_screen import StaffingScreen
+
+        if not isinstance(self.screen, StaffingScreen):
+            self.push_screen(StaffingScreen())
 
     def action_cycle_window(self) -> None:
         seconds = self.view.window_seconds
