@@ -271,3 +271,12 @@ def test_scheduled_agents_cover_the_shrinkage(agents: int, shrinkage: float) -> 
     scheduled = scheduled_agents(agents, shrinkage)
     assert scheduled * (1 - shrinkage) >= agents - 1e-6
     assert (scheduled - 1) * (1 - shrinkage) < agents
+
+
+def test_an_overload_too_deep_for_erlang_a_is_refused_not_hung() -> None:
+    # 100 Erlangs on 5 agents with callers who wait 30 years: a queue of millions.
+    with pytest.raises(ValueError, match="patience too long"):
+        erlang_a_staffing(5, 100.0, AHT, TARGET, 1e9)
+    # The requirement search steps over such staffing: it is far below any target.
+    needed = agents_required(100.0, AHT, TARGET, 0.8, 0.85, patience_seconds=1e9)
+    assert needed.agents == agents_required(100.0, AHT, TARGET, 0.8, 0.85).agents

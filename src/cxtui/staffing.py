@@ -190,6 +190,8 @@ def erlang_a_staffing(
 def _queue_log_weights(arrivals: float, served_rate: float, theta: float) -> list[float]:
     """log w_j for j = 0, 1, … (w_0 = 1), until the weights fall for good below a negligible
     share of the largest."""
+    if served_rate + MAX_QUEUE_STATES * theta < arrivals:
+        raise _too_deep()
     weights = [0.0]
     peak = 0.0
     log_weight = 0.0
@@ -203,10 +205,14 @@ def _queue_log_weights(arrivals: float, served_rate: float, theta: float) -> lis
             return weights
         weights.append(log_weight)
         if j > MAX_QUEUE_STATES:
-            raise ValueError(
-                "patience too long for this overload: the queue would grow past"
-                f" {MAX_QUEUE_STATES:,} contacts"
-            )
+            raise _too_deep()
+
+
+def _too_deep() -> ValueError:
+    return ValueError(
+        "patience too long for this overload: the queue would grow past"
+        f" {MAX_QUEUE_STATES:,} contacts"
+    )
 
 
 def staffing_for(
@@ -244,7 +250,12 @@ def agents_required(
         return _erlang_c_required(traffic, aht_seconds, target_seconds, service_level, fewest)
 
     def meets(agents: int) -> Staffing | None:
-        figures = erlang_a_staffing(agents, traffic, aht_seconds, target_seconds, patience_seconds)
+        try:
+            figures = erlang_a_staffing(
+                agents, traffic, aht_seconds, target_seconds, patience_seconds
+            )
+        except ValueError:  # a queue past MAX_QUEUE_STATES is far below any target
+            return None
         enough = figures.service_level >= service_level and figures.occupancy <= max_occupancy
         return figures if enough else None
 

@@ -103,8 +103,12 @@ class StaffingNow:
 
     @property
     def at_agents_seen(self) -> Staffing | None:
-        """What the agents seen give for this traffic, under the same model."""
-        return self.what_if(agents=self.demand.agents_seen)
+        """What the agents seen give for this traffic, under the same model; None also when
+        the overload is too deep for Erlang A's sum (cxtui.staffing.MAX_QUEUE_STATES)."""
+        try:
+            return self.what_if(agents=self.demand.agents_seen)
+        except ValueError:
+            return None
 
     def what_if(
         self,

@@ -255,7 +255,10 @@ class StaffingScreen(DrillScreen):
         agents, arrivals, target = self._agents(), self._arrivals(), self._target()
         if agents is None or arrivals is None or target is None:
             return Content("")
-        figures = now.what_if(agents=agents, arrivals=arrivals, target_seconds=target)
+        try:
+            figures = now.what_if(agents=agents, arrivals=arrivals, target_seconds=target)
+        except ValueError as exc:  # an overload the model refuses: said, not a crash
+            return Content.styled(f"No figures for {agents:,} agents: {exc}", "$error")
         changed = self.what != WhatIf()
         heading = Content.assemble(
             ("What if" if changed else "With the agents seen", "bold underline"),
