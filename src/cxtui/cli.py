@@ -42,7 +42,7 @@ WINDOW_HELP = (
     "How far back the numbers look: a whole number and a unit, s (seconds), m (minutes),"
     " h (hours) or d (days), such as 90m, 4h, 24h, 7d or 30d."
 )
-SUBCOMMANDS = ("demo", "ingest", "report", "simulate", "open", "check")
+SUBCOMMANDS = ("demo", "ingest", "report", "simulate", "open", "check", "staffing")
 
 
 class CxtuiError(click.ClickException):
@@ -429,6 +429,13 @@ def report(
     from cxtui.ingest.loader import IngestBusy, Loader
     from cxtui.metrics import Filters, Window, dashboard, report_dict
     from cxtui.report import report_table
+    from cxtui.staffing_now import (
+        demand,
+        staffing_dict,
+        staffing_goal,
+        staffing_now,
+        staffing_report_lines,
+    )
     from cxtui.store import snapshot
 
     folder = _data_dir(data_dir)
@@ -470,12 +477,90 @@ def report(
                 hours=config.business_hours,
                 live_channels=config.live_channels,
             )
+            floor = staffing_now(
+                demand(
+                    session,
+                    window_of.as_of,
+                    config.staffing_interval_seconds,
+                    filters,
+                    config.live_channels,
+                ),
+                staffing_goal(config, target),
+            )
     except (SQLAlchemyError, sqlite3.Error) as exc:
         raise CxtuiError(f"cannot read database: {_database_problem(exc)}") from None
     if fmt == "json":
-        _echo_json(report_dict(board))
+        _echo_json({**report_dict(board), "staffing": staffing_dict(floor)})
     else:
-        _echo(*report_table(board).removesuffix("\n").split("\n"))
+        _echo(*report_table(board).removesuffix("\n").split("\n"), *staffing_report_lines(floor))
+
+
+@cli.command()
+@click.option("--contacts", type=click.IntRange(min=0), required=True, help="Arrivals.")
+@click.option("--interval", default="30m", show_default=True, help="Span of the arrivals.")
+@click.option("--aht", type=click.FloatRange(min=0, min_open=True), required=True, help="Seconds.")
+@click.option("--target-seconds", type=click.IntRange(min=0), default=20, show_default=True)
+@click.option(
+    "--service-level",
+    type=click.FloatRange(0, 1, max_open=True),
+    default=0.8,
+    show_default=True,
+    help="Share to answer within the target.",
+)
+@click.option(
+    "--max-occupancy",
+    type=click.FloatRange(0, 1, min_open=True),
+    default=0.85,
+    show_default=True,
+)
+@click.option(
+    "--shrinkage", type=click.FloatRange(0, 1, max_open=True), default=0.0, show_default=True
+)
+@click.option(
+    "--agents", type=click.IntRange(min=0), default=None, help="Figures for this many agents."
+)
+@click.option(
+    "--patience",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Mean seconds before a caller hangs up: Erlang A instead of Erlang C.",
+)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+def staffing(
+    contacts: int,
+    interval: str,
+    aht: float,
+    target_seconds: int,
+    service_level: float,
+    max_occupancy: float,
+    shrinkage: float,
+    agents: int | None,
+    patience: float | None,
+    fmt: str,
+) -> None:
+    """Agents needed for CONTACTS arrivals in INTERVAL (Erlang C, or Erlang A with --patience)."""
+    from cxtui import staffing as maths
+    from cxtui.config import parse_duration
+    from cxtui.staffing_now import figures_dict, figures_lines
+
+    try:
+        seconds = parse_duration(interval)
+    except ValueError as exc:
+        raise CxtuiError(f"bad --interval: {exc}") from None
+    try:
+        traffic = maths.traffic_erlangs(contacts, seconds, aht)
+        if agents is None:
+            figures = maths.agents_required(
+                traffic, aht, target_seconds, service_level, max_occupancy, patience
+            )
+        else:
+            figures = maths.staffing_for(agents, traffic, aht, target_seconds, patience)
+    except ValueError as exc:
+        raise CxtuiError(str(exc)) from None
+    if fmt == "json":
+        _echo_json(figures_dict(figures, shrinkage))
+    else:
+        _echo(*figures_lines(figures, shrinkage, target_seconds))
 
 
 @cli.command()

@@ -129,6 +129,17 @@ class Config:
     ignore: tuple[str, ...] = ()
     """File patterns (e.g. "users*.csv", "archive/*") never read: the other tables of a
     helpdesk export that sit beside the tickets."""
+    staffing_interval: str = "30m"
+    """The span of recent arrivals the staffing screen plans for: "30m" or "60m"."""
+    staffing_service_level: float = 0.8
+    """The share of live contacts to answer within `sl_target_seconds`."""
+    staffing_max_occupancy: float = 0.85
+    staffing_shrinkage: float = 0.3
+    """The share of paid time agents are not available (breaks, training, absence)."""
+
+    @property
+    def staffing_interval_seconds(self) -> int:
+        return parse_duration(self.staffing_interval)
 
     @property
     def default_window_seconds(self) -> int:
@@ -237,12 +248,40 @@ def _config_from(document: dict[str, object], source: Path) -> Config:
             raise ConfigError(f"{source}: business_hours: {error}") from None
     if "ignore" in document:
         config.ignore = _patterns(document["ignore"], source)
+    _staffing(document, config, source)
     if "mapping" in document:
         try:
             config.mappings = mappings_from_config(document["mapping"], source.name)
         except MappingError as error:
             raise ConfigError(f"{source}: {error}") from None
     return config
+
+
+STAFFING_INTERVALS = (30 * 60, 60 * 60)
+
+
+def _staffing(document: dict[str, object], config: Config, source: Path) -> None:
+    if "staffing_interval" in document:
+        value = document["staffing_interval"]
+        try:
+            seconds = parse_duration(value)  # type: ignore[arg-type]
+        except ValueError as error:
+            raise ConfigError(f"{source}: staffing_interval: {error}") from None
+        if seconds not in STAFFING_INTERVALS:
+            raise ConfigError(f"{source}: staffing_interval must be '30m' or '60m', not {value!r}")
+        config.staffing_interval = str(value)
+    if "staffing_service_level" in document:
+        config.staffing_service_level = _ranged(
+            document["staffing_service_level"], source, "staffing_service_level", 0.0, 0.999
+        )
+    if "staffing_max_occupancy" in document:
+        config.staffing_max_occupancy = _ranged(
+            document["staffing_max_occupancy"], source, "staffing_max_occupancy", 0.01, 1.0
+        )
+    if "staffing_shrinkage" in document:
+        config.staffing_shrinkage = _ranged(
+            document["staffing_shrinkage"], source, "staffing_shrinkage", 0.0, 0.95
+        )
 
 
 def _patterns(value: object, source: Path) -> tuple[str, ...]:

@@ -145,6 +145,7 @@ class CxApp(App[int]):
         Binding("w", "cycle_window", "Window"),
         Binding("f", "filters", "Filters"),
         Binding("x", "quarantine", "Quarantine", show=False),
+        Binding("S", "staffing", "Staffing", show=False),
         # One key, two meanings: only the one that applies is active (see check_action). The
         # dashboard's footer offers "L Live" while the numbers are pinned.
         Binding("l,L", "go_live", "Live", key_display="L", show=False),
@@ -562,6 +563,12 @@ class CxApp(App[int]):
         if not isinstance(self.screen, QuarantineScreen):
             self.push_screen(QuarantineScreen())
 
+    def action_staffing(self) -> None:
+        from cxtui.tui.staffing_screen import StaffingScreen
+
+        if not isinstance(self.screen, StaffingScreen):
+            self.push_screen(StaffingScreen())
+
     def action_cycle_window(self) -> None:
         seconds = self.view.window_seconds
         following = [w for w in self.windows if w > seconds]
@@ -612,6 +619,9 @@ class CxApp(App[int]):
             yield SystemCommand(
                 "Latest data", "Pin the numbers at the latest data", self.action_pin_latest
             )
+        yield SystemCommand(
+            "Staffing now", "Agents the live channels need, with what-if", self.action_staffing
+        )
         yield SystemCommand("Keys", "Every key on this screen", self.action_help)
         # Textual's own (theme, quit, screenshot, maximize), but not its "Keys" panel: the
         # Keys above is this app's help.
