@@ -29,9 +29,11 @@ from cxtui.safe_text import json_visible, visible
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
+    from sqlmodel import Session
 
     from cxtui.config import Config
     from cxtui.ingest.loader import LoadResult, Progress
+    from cxtui.metrics import Dashboard, Filters
 
 EXIT_USAGE = 2
 DEMO_HISTORY_RATE = 40.0
@@ -426,12 +428,39 @@ def report(
                 hours=config.business_hours,
                 live_channels=config.live_channels,
             )
+            alerts = _alert_states(session, config, board, filters, target, clock)
     except (SQLAlchemyError, sqlite3.Error) as exc:
         raise CxtuiError(f"cannot read database: {_database_problem(exc)}") from None
     if fmt == "json":
-        _echo_json(report_dict(board))
+        _echo_json({**report_dict(board), "alerts": alerts})
     else:
         _echo(*report_table(board).removesuffix("\n").split("\n"))
+
+
+def _alert_states(
+    session: Session,
+    config: Config,
+    board: Dashboard,
+    filters: Filters,
+    sl_target: int,
+    clock: str | None,
+) -> list[dict[str, object]]:
+    """Each `[[alert]]` rule evaluated once at the report's moment (docs/config.md): the
+    report's own figures serve a rule of the same scope and window."""
+    from cxtui.alert_readings import readings
+    from cxtui.alerts import evaluate_once
+
+    known = {(filters, board.window_seconds): board}
+    found = readings(
+        session,
+        config.alerts,
+        board.as_of,
+        config,
+        known,
+        sl_target_seconds=sl_target,
+        clock=clock,
+    )
+    return [state.as_json() for state in evaluate_once(config.alerts, found, board.as_of)]
 
 
 @cli.command()
