@@ -21,6 +21,7 @@ from textual.widgets import Static
 
 from cxtui.metrics import NO_FILTERS, Filters
 from cxtui.tui import formatting as fmt
+from cxtui.tui.alerting import Banner
 from cxtui.tui.live import Loading
 from cxtui.tui.pinning import LIVE, AsOf
 
@@ -48,6 +49,8 @@ class Status:
     skipped: tuple[tuple[str, str], ...] = ()
     """Files the loader cannot load, with the reason: (file, reason)."""
     mask_pii: bool = False
+    alert: Banner | None = None
+    """The most urgent firing alert (or an on_alert failure), worded at three lengths."""
 
 
 def describe_filters(filters: Filters, *, mask: bool = False) -> str:
@@ -139,10 +142,13 @@ class StatusLine(Horizontal):
         parts: list[str | tuple[str, str]] = []
         if status.problem:
             parts += [(f"⚠ {fmt.data(status.problem, max_len=60)}", "$error bold"), " │ "]
+        if status.alert is not None:
+            parts += [(status.alert.wordings[short], status.alert.style), " │ "]
         loading = status.loading is not None
         if status.skipped:
             parts += [(skipped_text(status.skipped, short), "$warning"), " │ "]
-        if status.quarantined and not (loading and short == 2):  # the x screen still counts
+        # At the shortest, a load's progress or a firing alert matters more (x still counts).
+        if status.quarantined and not ((loading or status.alert) and short == 2):
             parts += [(f"{status.quarantined:,} quarantined", "$warning"), " │ "]
         if loading:
             parts += [("figures provisional" if short < 1 else "provisional", "$warning"), " │ "]
