@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from textual.binding import Binding
 
+from cxtui.tui.alerts_screen import AlertsScreen
 from cxtui.tui.app import CxApp
 from cxtui.tui.base import CxModal, DrillScreen
 from cxtui.tui.dashboard import DashboardScreen
@@ -20,6 +21,7 @@ from cxtui.tui.ticket import TicketScreen
 
 KEYS_DOC = Path(__file__).resolve().parents[2] / "docs" / "keys.md"
 BOUND = [
+    AlertsScreen,
     CxApp,
     CxModal,
     DashboardScreen,

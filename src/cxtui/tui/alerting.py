@@ -172,7 +172,7 @@ class AlertWatch:
             more = f" (+{len(waiting) - 1} more)" if len(waiting) > 1 else ""
             word = first.rule.severity.upper()
             full = f"⚠ {word} {describe(first, first.latest)}{more} · ! alerts"
-            count = f"⚠ {len(waiting)} alert{'s' if len(waiting) > 1 else ''}"
+            count = f"⚠ {word}{f' +{len(waiting) - 1}' if len(waiting) > 1 else ''}"
             wordings = (
                 f"{full}{' · ' + failed if failed else ''}",
                 f"⚠ {word} {fmt.data(first.rule.name, max_len=24)}{more}",
@@ -197,13 +197,14 @@ class AlertWatch:
             pane = alert.rule.figure.pane
             if pane in marks:
                 continue
-            ack = " (ack)" if alert.acknowledged_at is not None else ""
             rule = alert.rule
+            # Acknowledged: seen, so the words calm down; the colour still gives the severity.
+            mark = "⚠ " + rule.severity if alert.acknowledged_at is None else "✓ ack"
             scope = " ".join(fmt.data(v, max_len=16) for v in (rule.queue, rule.channel) if v)
             text = (
-                f"⚠ {rule.severity}: {scope + ' ' if scope else ''}{rule.figure.label}"
+                f"{mark}: {scope + ' ' if scope else ''}{rule.figure.label}"
                 f" {figure_text(rule, alert.latest)}"
-                f" {rule.comparison} {figure_text(rule, rule.threshold)}{ack}"
+                f" {rule.comparison} {figure_text(rule, rule.threshold)}"
             )
             marks[pane] = (text, alert.rule.severity)
         return marks

@@ -31,6 +31,7 @@ KEY_NAMES = {
     "shift+tab": "Shift+Tab",
     "slash": "/",
     "question_mark": "?",
+    "exclamation_mark": "!",
     "ctrl+p": "Ctrl+P",
     "ctrl+s": "Ctrl+S",
     "ctrl+q": "Ctrl+Q",
