@@ -183,6 +183,31 @@ def test_report_json_gains_the_rules_states(tmp_path: Path) -> None:
     assert (first["threshold"], first["clear"], first["severity"]) == (1.0, 0.0, "critical")
 
 
+def test_report_table_ends_with_the_rules(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "tickets.csv").write_text(
+        "id,created_at,status,channel,queue\nA,2026-02-26T08:00:00Z,open,email,billing\n",
+        encoding="utf-8",
+    )
+    _config(
+        folder,
+        '[[alert]]\nname = "Old"\nmetric = "oldest_open"\ncomparison = "above"\n'
+        'threshold = "2d"\nseverity = "critical"\n'
+        '[[alert]]\nname = "CSAT"\nmetric = "csat"\ncomparison = "below"\nthreshold = 80\n',
+    )
+    outcome = run_cli(
+        "report", str(folder), "--db", str(tmp_path / "x.db"), "--as-of", "2026-03-01T12:00:00Z"
+    )
+    assert outcome.code == 0, outcome.stderr
+    # A was opened 3 days 4 hours before the report's moment.
+    assert outcome.stdout.endswith(
+        "Alerts\n"
+        "  Old   FIRING critical: oldest open 3d 04h above 2d\n"
+        "  CSAT  NOT JUDGED warning: CSAT — below 80.0 % (n=0, minimum 30)\n"
+    )
+
+
 def test_report_json_has_an_empty_alerts_list_without_rules(tmp_path: Path) -> None:
     folder = tmp_path / "data"
     folder.mkdir()

@@ -466,6 +466,7 @@ def expected_report(folder: Path) -> dict[str, Any]:
                 before["csat"]["interval_95"],
             ),
         },
+        "alerts": [],  # the sample folder has no cxtui.toml, so no [[alert]] rules
     }
 
 

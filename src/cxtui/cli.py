@@ -386,7 +386,7 @@ def report(
 
     from cxtui.ingest.loader import IngestBusy, Loader
     from cxtui.metrics import Filters, Window, dashboard, report_dict
-    from cxtui.report import report_table
+    from cxtui.report import alerts_table, report_table
     from cxtui.store import snapshot
 
     folder = _data_dir(data_dir)
@@ -435,6 +435,8 @@ def report(
         _echo_json({**report_dict(board), "alerts": alerts})
     else:
         _echo(*report_table(board).removesuffix("\n").split("\n"))
+        if alerts:
+            _echo("", *alerts_table(alerts).removesuffix("\n").split("\n"))
 
 
 def _alert_states(
