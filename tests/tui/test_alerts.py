@@ -13,17 +13,23 @@ import json
 import sys
 import threading
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy.engine import Engine
 from textual.widgets import DataTable
 
 from cxtui.alert_rules import Rule
+from cxtui.alerts import AlertBook, Outcome, Reading
 from cxtui.config import Config
+from cxtui.metrics import Window
+from cxtui.tui import source
+from cxtui.tui.alerting import AlertWatch
 from cxtui.tui.alerts_screen import AlertsScreen
 from cxtui.tui.dashboard import DashboardScreen
+from cxtui.tui.source import View
 from tests.tui.conftest import press, settle
-from tests.tui.fixtures import HOSTILE_MARKUP, NOW, make_app, screen_text
+from tests.tui.fixtures import AS_OF, HOSTILE_MARKUP, NOW, WEEK, make_app, screen_text
 
 pytestmark = pytest.mark.anyio
 
@@ -203,14 +209,6 @@ async def test_the_screen_says_when_there_are_no_rules(engine: Engine) -> None:
 async def test_provisional_figures_raise_no_alert(engine: Engine) -> None:
     """While the backlog loads (a provisional snapshot) the rules are not looked at; the
     same figures once the load is over fire."""
-    from zoneinfo import ZoneInfo
-
-    from cxtui.metrics import Window
-    from cxtui.tui import source
-    from cxtui.tui.alerting import AlertWatch
-    from cxtui.tui.source import View
-    from tests.tui.fixtures import AS_OF, WEEK
-
     config = with_rules(OPEN_QUEUE)
     watch = AlertWatch(config, ZoneInfo("UTC"))
     window, view = Window(as_of=AS_OF, seconds=WEEK), View(WEEK)
@@ -219,3 +217,29 @@ async def test_provisional_figures_raise_no_alert(engine: Engine) -> None:
     assert watch.firing() == []
     loaded = source.snapshot(engine, window, view.filters, config)
     assert len(watch.look(engine, loaded, window, view, NOW + 60).fired) == 1
+
+
+async def test_a_success_alongside_does_not_hide_a_failure() -> None:
+    """Three runs start together; the second fails, the third then succeeds: the failure
+    stays until a run started after it was seen succeeds."""
+
+    watch = AlertWatch(with_rules(OPEN_QUEUE, on_alert=("true",)), ZoneInfo("UTC"))
+    started: list[object] = []
+
+    class Host:
+        def bell(self) -> None: ...
+
+        def run_worker(self, work: object, **_options: object) -> None:
+            started.append(work)
+
+    book = AlertBook([OPEN_QUEUE])
+    alert = book.evaluate(NOW, {"Queue": Reading(9)}).notices
+    watch.announce(Host(), Outcome(notices=alert * 3), lambda _m: None)  # type: ignore[arg-type]
+    assert len(started) == 3
+    watch.finished(2, "on_alert true: exit status 1")
+    watch.finished(1, None)
+    watch.finished(3, None)
+    assert watch.failure == "on_alert true: exit status 1"
+    watch.announce(Host(), Outcome(notices=alert), lambda _m: None)  # type: ignore[arg-type]
+    watch.finished(4, None)
+    assert watch.failure is None

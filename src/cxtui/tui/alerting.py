@@ -47,10 +47,12 @@ class AlertsChanged(Message):
 
 
 class OnAlertFinished(Message):
-    """The on_alert command ended; `failure` says why it failed, None when it did not."""
+    """The on_alert run number `run` ended; `failure` says why it failed, None when it did
+    not."""
 
-    def __init__(self, failure: str | None) -> None:
+    def __init__(self, run: int, failure: str | None) -> None:
         super().__init__()
+        self.run = run
         self.failure = failure
 
 
@@ -97,7 +99,10 @@ class AlertWatch:
         self.config = config
         self.book = AlertBook(config.alerts, zone)
         self.command_failure: str | None = None
-        """Why the last on_alert run failed; cleared by the next that succeeds."""
+        """Why an on_alert run failed; cleared only by a success of a run started after the
+        failure came back (runs overlap: a success alongside must not hide it)."""
+        self._runs = 0
+        self._failed_run = 0
         self.read_failure: str | None = None
         """Why the last look could not read the figures; cleared by the next that can."""
 
@@ -149,13 +154,23 @@ class AlertWatch:
         if not argv:
             return
         for notice in outcome.notices:
-            payload = notice.alert.as_json(notice.event)
+            self._runs += 1
+            payload, run = notice.alert.as_json(notice.event), self._runs
             app.run_worker(
-                lambda payload=payload: post(OnAlertFinished(run_on_alert(argv, payload, timeout))),
+                lambda payload=payload, run=run: post(
+                    OnAlertFinished(run, run_on_alert(argv, payload, timeout))
+                ),
                 thread=True,
                 group="on_alert",
                 exit_on_error=False,
             )
+
+    def finished(self, run: int, failure: str | None) -> None:
+        """On the loop: a failure stays shown until a run started after it was seen works."""
+        if failure is not None:
+            self.command_failure, self._failed_run = failure, self._runs
+        elif run > self._failed_run:
+            self.command_failure = None
 
     def firing(self) -> list[Alert]:
         """Active alerts, the most urgent first."""

@@ -395,7 +395,7 @@ class CxApp(App[int]):
 
     @on(OnAlertFinished)
     def _on_alert_finished(self, message: OnAlertFinished) -> None:
-        self.alerting.command_failure = message.failure
+        self.alerting.finished(message.run, message.failure)
         self.show_alerts()
 
     def show_alerts(self) -> None:
