@@ -79,7 +79,8 @@ class AlertsScreen(DrillScreen):
         if not watch.active:
             title.append(" · no [[alert]] rules in cxtui.toml (docs/config.md, Alerts)")
         else:
-            title.append(f" · {firing} firing · {past} past · {len(watch.book.rules)} rules")
+            rules = len(watch.book.rules)
+            title.append(f" · {firing} firing · {past} past · {rules} rule{'s' * (rules != 1)}")
         self.query_one(".screen-title", Static).update(Content.assemble(*title))
         failure = watch.failure or ""
         self.query_one(".failure", Static).update(
