@@ -10,6 +10,7 @@ new data.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -103,6 +104,7 @@ class AlertWatch:
         failure came back (runs overlap: a success alongside must not hide it)."""
         self._runs = 0
         self._failed_run = 0
+        self._looking = threading.Lock()
         self.read_failure: str | None = None
         """Why the last look could not read the figures; cleared by the next that can."""
 
@@ -117,18 +119,22 @@ class AlertWatch:
     def look(
         self, engine: Engine, snapshot: Snapshot, window: Window, view: View, now: float
     ) -> Outcome:
-        """Read each rule's figure and move the rules on (call from the refresh worker)."""
-        if snapshot.provisional:
-            return self.book.evaluate(now, {}, provisional=True)
-        known = {(view.filters, window.seconds): snapshot.board}
-        try:
-            with store.snapshot(engine) as session:
-                found = readings(session, self.config.alerts, window.as_of, self.config, known)
-        except Exception as exc:  # shown like an on_alert failure; the next refresh retries
-            self.read_failure = f"cannot read the alert figures: {exc}"
-            return Outcome()
-        self.read_failure = None
-        return self.book.evaluate(now, found)
+        """Read each rule's figure and move the rules on (call from the refresh worker).
+
+        Looks never overlap: the next refresh may start while this one reads, and its newer
+        figures must not be overtaken by these older ones."""
+        with self._looking:
+            if snapshot.provisional:
+                return self.book.evaluate(now, {}, provisional=True)
+            known = {(view.filters, window.seconds): snapshot.board}
+            try:
+                with store.snapshot(engine) as session:
+                    found = readings(session, self.config.alerts, window.as_of, self.config, known)
+            except Exception as exc:  # shown like an on_alert failure; the next look retries
+                self.read_failure = f"cannot read the alert figures: {exc}"
+                return Outcome()
+            self.read_failure = None
+            return self.book.evaluate(now, found)
 
     def start(
         self, app: App[object], now: Callable[[], float], post: Callable[[Message], None]

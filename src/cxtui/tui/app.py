@@ -355,10 +355,10 @@ class CxApp(App[int]):
         except Exception as exc:  # shown in the status line; the next refresh tries again
             self._from_thread(SnapshotFailed(str(exc)))
             return
-        if self.alerting.active:
+        self._from_thread(SnapshotReady(snapshot, view, moment, with_latest))
+        if self.alerting.active:  # after the panes: a rule's own scope costs a scan more
             outcome = self.alerting.look(self.engine, snapshot, window, view, self.now())
             self._from_thread(AlertsChanged(outcome))
-        self._from_thread(SnapshotReady(snapshot, view, moment, with_latest))
 
     @on(SnapshotReady)
     def _snapshot_ready(self, message: SnapshotReady) -> None:
