@@ -20,6 +20,10 @@ CORE = [
     "cxtui.simulate",
     "cxtui.report",
     "cxtui.cli",
+    "cxtui.alerts",
+    "cxtui.alert_rules",
+    "cxtui.alert_readings",
+    "cxtui.alert_command",
 ]
 
 

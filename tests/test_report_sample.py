@@ -539,6 +539,7 @@ def expected_report(folder: Path) -> dict[str, Any]:
             ),
         },
         "staffing": expected_staffing(tickets),
+        "alerts": [],  # the sample folder has no cxtui.toml, so no [[alert]] rules
     }
 
 

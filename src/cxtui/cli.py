@@ -28,9 +28,11 @@ from cxtui.safe_text import json_visible, visible
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
+    from sqlmodel import Session
 
     from cxtui.config import Config
     from cxtui.ingest.loader import LoadResult, Progress
+    from cxtui.metrics import Dashboard, Filters
     from cxtui.simulate import SimulationState
     from cxtui.user_state import UserState
 
@@ -428,7 +430,7 @@ def report(
 
     from cxtui.ingest.loader import IngestBusy, Loader
     from cxtui.metrics import Filters, Window, dashboard, report_dict
-    from cxtui.report import report_table
+    from cxtui.report import alerts_table, report_table
     from cxtui.staffing_now import (
         demand,
         staffing_dict,
@@ -487,12 +489,41 @@ def report(
                 ),
                 staffing_goal(config, target),
             )
+            alerts = _alert_states(session, config, board, filters, target, clock)
     except (SQLAlchemyError, sqlite3.Error) as exc:
         raise CxtuiError(f"cannot read database: {_database_problem(exc)}") from None
     if fmt == "json":
-        _echo_json({**report_dict(board), "staffing": staffing_dict(floor)})
+        _echo_json({**report_dict(board), "staffing": staffing_dict(floor), "alerts": alerts})
     else:
         _echo(*report_table(board).removesuffix("\n").split("\n"), *staffing_report_lines(floor))
+        if alerts:
+            _echo("", *alerts_table(alerts).removesuffix("\n").split("\n"))
+
+
+def _alert_states(
+    session: Session,
+    config: Config,
+    board: Dashboard,
+    filters: Filters,
+    sl_target: int,
+    clock: str | None,
+) -> list[dict[str, object]]:
+    """Each `[[alert]]` rule evaluated once at the report's moment (docs/config.md): the
+    report's own figures serve a rule of the same scope and window."""
+    from cxtui.alert_readings import readings
+    from cxtui.alerts import evaluate_once
+
+    known = {(filters, board.window_seconds): board}
+    found = readings(
+        session,
+        config.alerts,
+        board.as_of,
+        config,
+        known,
+        sl_target_seconds=sl_target,
+        clock=clock,
+    )
+    return [state.as_json() for state in evaluate_once(config.alerts, found, board.as_of)]
 
 
 @cli.command()

@@ -1,7 +1,7 @@
 """The optional TOML config file: time zone, service-level target, default window, colour
-thresholds, PII masking, the centre's business hours and clock, files to ignore, and
-`[[mapping]]` tables for exports cxtui has no preset for. Every key and its default is
-described in docs/config.md.
+thresholds, PII masking, the centre's business hours and clock, files to ignore,
+`[[mapping]]` tables for exports cxtui has no preset for, and `[[alert]]` rules. Every key
+and its default is described in docs/config.md.
 
 A misspelt key is an error rather than a silent default, because a threshold that quietly
 never applies looks exactly like a healthy contact centre.
@@ -10,6 +10,7 @@ never applies looks exactly like a healthy contact centre.
 from __future__ import annotations
 
 import re
+import shlex
 import tomllib
 from dataclasses import dataclass, field, fields
 from datetime import date
@@ -18,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from platformdirs import user_config_dir
 
+from cxtui.alert_rules import Rule, RuleError, rules_from_config
 from cxtui.business_hours import BusinessHours, WeekHours, parse_week
 from cxtui.ingest.encodings import UTF8, EncodingError, check_encoding
 from cxtui.ingest.mapping import ExportMapping, MappingError
@@ -136,6 +138,11 @@ class Config:
     staffing_max_occupancy: float = 0.85
     staffing_shrinkage: float = 0.3
     """The share of paid time agents are not available (breaks, training, absence)."""
+    alerts: tuple[Rule, ...] = ()
+    """The `[[alert]]` rules, in the file's order."""
+    on_alert: tuple[str, ...] = ()
+    """The command (program and arguments, no shell) that hears each alert as JSON."""
+    on_alert_timeout: int = 10
 
     @property
     def staffing_interval_seconds(self) -> int:
@@ -161,8 +168,10 @@ _RANGES: dict[str, tuple[float, float]] = {
     "service_level": (0.0, 1.0),
 }
 _HIGHER_IS_WORSE = frozenset({*_SECONDS_THRESHOLDS, *_COUNT_THRESHOLDS, "abandonment_rate"})
-_SURVEY_METRICS = frozenset({"nps", "csat"})
-_CONTACT_METRICS = frozenset({"first_response_median", "service_level", "abandonment_rate"})
+_SURVEY_METRICS = frozenset({"nps", "csat", "ces"})
+_CONTACT_METRICS = frozenset(
+    {"first_response_median", "service_level", "abandonment_rate", "resolution_rate"}
+)
 _MINIMUMS = ("min_survey_responses", "min_contacts")
 
 
@@ -203,8 +212,8 @@ def load_config(data_dir: Path | None, path: Path | None = None) -> Config:
 
 
 def _config_from(document: dict[str, object], source: Path) -> Config:
-    known = {f.name for f in fields(Config)} - {"source", "week", "holidays", "mappings"}
-    known |= {"business_hours", "mapping"}
+    known = {f.name for f in fields(Config)} - {"source", "week", "holidays", "mappings", "alerts"}
+    known |= {"business_hours", "mapping", "alert"}
     _reject_unknown(document, known, source, "")
     config = Config(source=source)
     if "timezone" in document:
@@ -254,6 +263,15 @@ def _config_from(document: dict[str, object], source: Path) -> Config:
             config.mappings = mappings_from_config(document["mapping"], source.name)
         except MappingError as error:
             raise ConfigError(f"{source}: {error}") from None
+    if "alert" in document:
+        try:
+            config.alerts = rules_from_config(document["alert"], parse_duration)
+        except RuleError as error:
+            raise ConfigError(f"{source}: {error}") from None
+    if "on_alert" in document:
+        config.on_alert = _command(document["on_alert"], source)
+    if "on_alert_timeout" in document:
+        config.on_alert_timeout = _seconds(document["on_alert_timeout"], source, "on_alert_timeout")
     return config
 
 
@@ -282,6 +300,22 @@ def _staffing(document: dict[str, object], config: Config, source: Path) -> None
         config.staffing_shrinkage = _ranged(
             document["staffing_shrinkage"], source, "staffing_shrinkage", 0.0, 0.95
         )
+
+
+def _command(value: object, source: Path) -> tuple[str, ...]:
+    """A program and its arguments: a list, or one string split as a shell would (shlex),
+    though no shell ever runs it."""
+    try:
+        argv = shlex.split(value) if isinstance(value, str) else value
+    except ValueError as error:
+        raise ConfigError(f"{source}: on_alert: cannot split {value!r}: {error}") from None
+    if not isinstance(argv, list) or not argv or not all(isinstance(a, str) for a in argv):
+        raise ConfigError(
+            f'{source}: on_alert must be a command, such as on_alert = ["notify", "--chat"]'
+        )
+    if not argv[0].strip():
+        raise ConfigError(f"{source}: on_alert names no program")
+    return tuple(argv)
 
 
 def _patterns(value: object, source: Path) -> tuple[str, ...]:

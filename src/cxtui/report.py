@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
+from cxtui.alert_rules import FIGURES
 from cxtui.metrics import Change, Dashboard, FirstResponse
 from cxtui.safe_text import visible
 
@@ -221,3 +223,34 @@ def report_table(d: Dashboard) -> str:
         lines.extend(f"  {label:<{width}}  {value}" for label, value in rows)
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _figure(unit: str, value: float | None) -> str:
+    """An alert figure in its unit, as the table above writes it."""
+    if value is None:
+        return "—"
+    shown: dict[str, Callable[[float], str]] = {
+        "seconds": duration,
+        "rate": percent,
+        "score": number,
+        "percent": lambda v: f"{v:.1f} %",
+        "mean": lambda v: number(v, 2),
+    }
+    return shown.get(unit, lambda v: f"{v:g}")(value)
+
+
+def alerts_table(states: list[dict[str, Any]]) -> str:
+    """The `[[alert]]` rules, each on one line: state, severity, figure against its line."""
+    if not states:
+        return ""
+    width = max(len(visible(s["rule"])) for s in states)
+    lines = ["Alerts"]
+    for s in states:
+        unit = FIGURES[s["metric"]].unit
+        sample = "" if s["n"] is None else f" (n={s['n']}, minimum {s['minimum_n']})"
+        lines.append(
+            f"  {visible(s['rule']):<{width}}  {s['state'].upper().replace('_', ' ')}"
+            f" {s['severity']}: {s['label']} {_figure(unit, s['value'])}"
+            f" {s['comparison']} {_figure(unit, s['threshold'])}{sample}"
+        )
+    return "\n".join(lines) + "\n"

@@ -82,6 +82,7 @@ SCREENS = {
     "quarantined row": (("x", "enter"), ("Keys and quarantined-row dialogs",)),
     "sort menu": (("enter", "s"), ("Sort menu (`s` on a list)",)),
     "staffing": (("S",), ("Staffing now (`S`)",)),
+    "alerts": (("exclamation_mark",), ("Alerts (`!`)",)),
 }
 # The Lists table is checked on a ticket list, the list that has every key it names; the sort
 # menu's digits are read from key presses, not bindings, and have their own pilot tests.

@@ -45,6 +45,7 @@ from cxtui.queries import SurveyRow
 from cxtui.store import open_engine
 from cxtui.tui import formatting as fmt
 from cxtui.tui import live, pinning, source
+from cxtui.tui.alerting import AlertsChanged, AlertWatch, OnAlertFinished
 from cxtui.tui.base import CxScreen
 from cxtui.tui.commands import JumpProvider
 from cxtui.tui.dashboard import DashboardScreen
@@ -146,6 +147,7 @@ class CxApp(App[int]):
         Binding("f", "filters", "Filters"),
         Binding("x", "quarantine", "Quarantine", show=False),
         Binding("S", "staffing", "Staffing", show=False),
+        Binding("exclamation_mark", "alerts", "Alerts", key_display="!", show=False),
         # One key, two meanings: only the one that applies is active (see check_action). The
         # dashboard's footer offers "L Live" while the numbers are pinned.
         Binding("l,L", "go_live", "Live", key_display="L", show=False),
@@ -212,6 +214,7 @@ class CxApp(App[int]):
         self._last_refresh_started = 0.0
         self._last_refresh_seconds = 0.0
         self.commits = live.CommitWatch(engine)
+        self.alerting = AlertWatch(config, self.zone)
 
     # --- the clock and the view ---------------------------------------------------------
 
@@ -260,6 +263,8 @@ class CxApp(App[int]):
         self.set_interval(TICK_SECONDS, self._tick)
         self.set_interval(CLOCK_SECONDS, self._clock_tick)
         report = self._from_thread
+        if self.alerting.active:
+            self.alerting.start(self, self.now, report)
         if self.ingest and self.data_dir is not None:
             live.start_ingest(
                 self.engine,
@@ -375,6 +380,9 @@ class CxApp(App[int]):
             self._from_thread(SnapshotFailed(str(exc)))
             return
         self._from_thread(SnapshotReady(snapshot, view, moment, with_latest))
+        if self.alerting.active:  # after the panes: a rule's own scope costs a scan more
+            outcome = self.alerting.look(self.engine, snapshot, window, view, self.now())
+            self._from_thread(AlertsChanged(outcome))
 
     @on(SnapshotReady)
     def _snapshot_ready(self, message: SnapshotReady) -> None:
@@ -403,6 +411,25 @@ class CxApp(App[int]):
         self.show_status()
         if self._refresh_wanted:
             self.request_refresh()
+
+    @on(AlertsChanged)
+    def _alerts_changed(self, message: AlertsChanged) -> None:
+        self.alerting.announce(self, message.outcome, self._from_thread)
+        self.show_alerts()
+
+    @on(OnAlertFinished)
+    def _on_alert_finished(self, message: OnAlertFinished) -> None:
+        self.alerting.finished(message.run, message.failure)
+        self.show_alerts()
+
+    def show_alerts(self) -> None:
+        """The status line, the panes and the alerts screen follow the alerts."""
+        from cxtui.tui.alerts_screen import AlertsScreen
+
+        self.show_status()
+        self.alerting.mark(self.dashboard.panes)
+        if isinstance(self.screen, AlertsScreen):
+            self.screen.show_alerts()
 
     @on(DataCommitted)
     def _data_committed(self, message: DataCommitted) -> None:
@@ -526,6 +553,7 @@ class CxApp(App[int]):
             problem=self.problem or self.notice,
             skipped=tuple(self.skipped.items()),
             mask_pii=self.config.mask_pii,
+            alert=self.alerting.banner(),
         )
 
     # --- going places -------------------------------------------------------------------
@@ -569,6 +597,12 @@ class CxApp(App[int]):
         if not isinstance(self.screen, StaffingScreen):
             self.push_screen(StaffingScreen())
 
+    def action_alerts(self) -> None:
+        from cxtui.tui.alerts_screen import AlertsScreen
+
+        if not isinstance(self.screen, AlertsScreen):
+            self.push_screen(AlertsScreen())
+
     def action_cycle_window(self) -> None:
         seconds = self.view.window_seconds
         following = [w for w in self.windows if w > seconds]
@@ -607,6 +641,7 @@ class CxApp(App[int]):
         yield SystemCommand(
             "Quarantined rows", "Rows the loader rejected, and why", self.action_quarantine
         )
+        yield SystemCommand("Alerts", "Firing and past alerts; acknowledge", self.action_alerts)
         for kind in ("open", "first_response", "unresolved", "all", "surveys"):
             yield SystemCommand(
                 f"List: {LIST_TITLES[kind]}",

@@ -41,6 +41,7 @@ KEY_NAMES = {
     "right_square_bracket": "]",
     "less_than_sign": "<",
     "greater_than_sign": ">",
+    "exclamation_mark": "!",
     "ctrl+p": "Ctrl+P",
     "ctrl+s": "Ctrl+S",
     "ctrl+q": "Ctrl+Q",

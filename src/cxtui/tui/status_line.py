@@ -23,6 +23,7 @@ from textual.widgets import Static
 
 from cxtui.metrics import NO_FILTERS, Filters
 from cxtui.tui import formatting as fmt
+from cxtui.tui.alerting import Banner
 from cxtui.tui.live import Loading
 from cxtui.tui.pinning import LIVE, AsOf
 
@@ -56,6 +57,8 @@ class Status:
     skipped: tuple[tuple[str, str], ...] = ()
     """Files the loader cannot load, with the reason: (file, reason)."""
     mask_pii: bool = False
+    alert: Banner | None = None
+    """The most urgent firing alert (or an on_alert failure), worded at three lengths."""
 
 
 def describe_filters(filters: Filters, *, mask: bool = False, short: int = 0) -> str:
@@ -157,10 +160,13 @@ class StatusLine(Horizontal):
         parts: list[str | tuple[str, str]] = []
         if status.problem:
             parts += [(f"⚠ {fmt.data(status.problem, max_len=60)}", "$error bold"), " │ "]
+        if status.alert is not None:
+            parts += [(status.alert.wordings[min(short, 2)], status.alert.style), " │ "]
         loading = status.loading is not None
         if status.skipped:
             parts += [(skipped_text(status.skipped, short), "$warning"), " │ "]
-        if status.quarantined and not (loading and short >= 2):  # the x screen still counts
+        # Shortened, a load's progress or a firing alert matters more (x still counts).
+        if status.quarantined and not ((loading or status.alert) and short >= 2):
             what = "quar." if short >= SHORTEST else "quarantined"
             parts += [(f"{status.quarantined:,} {what}", "$warning"), " │ "]
         if loading:
