@@ -203,7 +203,7 @@ def test_report_table_ends_with_the_rules(tmp_path: Path) -> None:
     # A was opened 3 days 4 hours before the report's moment.
     assert outcome.stdout.endswith(
         "Alerts\n"
-        "  Old   FIRING critical: oldest open 3d 04h above 2d\n"
+        "  Old   FIRING critical: oldest open 3d 04h above 2d 00h\n"
         "  CSAT  NOT JUDGED warning: CSAT — below 80.0 % (n=0, minimum 30)\n"
     )
 

@@ -71,7 +71,7 @@ async def test_the_requirement_beside_the_agents_seen(
         text = screen_text(app)
         assert "Staffing now · phone, chat · last 30 min" in text
         assert "Arrivals          100" in text
-        assert "Mean handle time  3m (n 100)" in text
+        assert "Mean handle time  3m 00s (n 100)" in text
         assert "Traffic           10.00 Erlangs" in text
         assert "Required          14 agents for 80% in 20s" in text
         assert "Scheduled         20 at 30% shrinkage" in text  # ceil(14 / 0.7)
@@ -128,7 +128,7 @@ async def test_hang_ups_switch_to_erlang_a(engine: Engine) -> None:
         await press(pilot, "S")
         text = screen_text(app)
         # Patience: waits 100 x 5 s + 10 x 60 s = 1,100 s over 10 hang-ups = 110 s.
-        assert "Abandoned         10, patience 2m (Erlang A)" in text  # 110 s
+        assert "Abandoned         10, patience 1m 50s (Erlang A)" in text  # 110 s
         assert "Without hang-ups" in text
         # 110 calls at 180 s mean handle time (the hang-ups record none) is 11 Erlangs.
         expected = erlang_a_staffing(12, 11.0, 180.0, 20.0, 110.0)
