@@ -46,6 +46,13 @@ STATUS_SYNONYMS = {
     "abandon": "abandoned",
     "missed": "abandoned",
     "unanswered": "abandoned",
+    "not resolved": "unresolved",
+    "not_resolved": "unresolved",
+    "unsolved": "unresolved",
+    "no resolution": "unresolved",
+    "closed unresolved": "unresolved",
+    "closed without resolution": "unresolved",
+    "ended unresolved": "unresolved",
 }
 PRIORITY_SYNONYMS = {
     "medium": "normal",
