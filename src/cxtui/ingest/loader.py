@@ -225,6 +225,8 @@ class Loader:
         self.choices: dict[str, presets.Choice] = {}
         """For each file whose columns were seen: the preset, mapping or native format
         chosen to read it, or why none fits."""
+        self.columns: dict[str, list[str]] = {}
+        """For each file whose columns were seen, those columns (for `cxtui check`)."""
         self.problems: dict[str, str] = {}
         """For each file that could not be loaded, the latest reason (as in its skipped
         message)."""
@@ -832,9 +834,11 @@ class Loader:
         header: bool = True,
     ) -> str | None:
         """Decide, from its first columns, which rules read this file (see presets.py)."""
+        columns = list(columns)
+        self.columns[state.path] = [str(c) for c in columns]
         choice = presets.choose(
             state.path,
-            list(columns),
+            columns,
             self.mappings,
             self.naive_zone,
             named_kind=named_kind,
