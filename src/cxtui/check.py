@@ -184,7 +184,7 @@ def check_text(
 ) -> str:
     """The dry run for people: one block per file, then a one-line summary."""
     if not checks:
-        return f"no data files (.csv, .jsonl, .ndjson, .json) in {visible(data_dir)}\n"
+        return f"no data files (.csv, .jsonl, .ndjson, .json, .xlsx) in {visible(data_dir)}\n"
     lines: list[str] = []
     for check in checks:
         lines.append(f"{visible(check.file, MAX_SHOWN)}: {visible(check.matched, MAX_SHOWN)}")
