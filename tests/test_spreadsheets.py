@@ -309,3 +309,35 @@ def test_a_workbook_over_the_limit_is_skipped_with_the_reason(
     result = make_loader(tmp_path, settle_seconds=0).load_all()
     assert result.skipped == ["skipped tickets.xlsx: workbook too large; save big exports as CSV"]
     assert result.rows == 0
+
+
+def test_a_workbook_failing_half_way_loads_none_of_its_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from python_calamine import CalamineError
+
+    from cxtui.ingest import loader as loader_module
+    from cxtui.ingest import spreadsheet
+
+    head = ["id", "created_at"]
+    write_xlsx(
+        tmp_path / "tickets-a.xlsx", {"T": [head, *([f"A{i}", 1_795_000_000] for i in range(5))]}
+    )
+    (tmp_path / "tickets.csv").write_text("id,created_at\nB,1795000000\n")
+    monkeypatch.setattr(loader_module, "WORKBOOK_CHUNK_ROWS", 2)
+    real_cells, calls = spreadsheet._cells, []
+
+    def failing(row: list[object], number: int, errors: dict[tuple[int, int], str]) -> object:
+        calls.append(number)
+        if number == 5:  # after two chunks were written, not committed
+            raise CalamineError("corrupt row")
+        return real_cells(row, number, errors)
+
+    monkeypatch.setattr(spreadsheet, "_cells", failing)
+    loader = make_loader(tmp_path, settle_seconds=0)
+    loader.load_all()
+    assert 5 in calls
+    assert rows(loader, "SELECT id FROM ticket ORDER BY id") == [("B",)]
+    assert rows(loader, "SELECT file, line, reason FROM quarantine") == [
+        ("tickets-a.xlsx", 1, "cannot read the workbook: corrupt row")
+    ]

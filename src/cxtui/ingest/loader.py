@@ -798,11 +798,11 @@ class Loader:
         configured = presets.config_mapping_for(state.path, self.mappings)
         try:
             sheet = spreadsheet.read_xlsx(source, configured.sheet if configured else None)
+        except spreadsheet.SheetMissing as error:
+            self._skip(state.path, str(error), total)
+            return
         except spreadsheet.SheetError as error:
             if not settled:
-                return
-            if str(error).startswith("no sheet named"):
-                self._skip(state.path, str(error), total)
                 return
             sheet = spreadsheet.Sheet("", [], iter([Record(1, None, b"", str(error))]))
         state.kind = self._choose(state, sheet.columns) if sheet.columns else None
@@ -812,11 +812,21 @@ class Loader:
         times = self._time_columns(state, sheet.columns)
         state.reset = True
         state.mark_read_whole(source)
-        while records := list(islice(sheet.records, WORKBOOK_CHUNK_ROWS)):
-            for record in records:
-                if record.fields is not None:
-                    spreadsheet.serial_times(record.fields, times)
-            self._write(db, state, self._batch(state, records), total, commit=False)
+        try:
+            while records := list(islice(sheet.records, WORKBOOK_CHUNK_ROWS)):
+                for record in records:
+                    if record.fields is not None:
+                        spreadsheet.serial_times(record.fields, times)
+                self._write(db, state, self._batch(state, records), total, commit=False)
+        except BaseException as error:
+            if db.in_transaction:  # never half a workbook, nor into the next file's commit
+                db.rollback()
+            self._uncommitted = LoadResult()
+            if not isinstance(error, spreadsheet.SheetError):
+                raise
+            state.reset = True
+            self._write(db, state, self._batch(state, [Record(1, None, b"", str(error))]), total)
+            return
         self._write(db, state, _Batch(), total)
 
     def _time_columns(self, state: FileState, columns: list[str]) -> list[str]:

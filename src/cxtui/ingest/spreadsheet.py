@@ -3,7 +3,7 @@ names with `sheet`.
 
 A workbook is a zip of XML parts that every save rewrites whole, so it is read whole each
 time it changes, like a JSON document, and its rows upsert onto what the last read loaded.
-python-calamine does the reading (a Rust reader in one 2.3 MB wheel with no dependencies,
+python-calamine does the reading (a Rust reader, 2.3 MB installed, with no dependencies;
 docs/performance.md). Cells come as the values the rest of the loader reads in a CSV row:
 text as text, whole numbers as int (Excel keeps every number as a float, and an id 1001 must
 not become "1001.0"), TRUE/FALSE as Excel writes them in a CSV, and dates and times as
@@ -48,7 +48,11 @@ Cell = object
 
 
 class SheetError(ValueError):
-    """A workbook that cannot be read, or lacks the sheet asked for; the message says which."""
+    """A workbook that cannot be read; the message says why."""
+
+
+class SheetMissing(SheetError):
+    """A workbook that opens but lacks the sheet asked for."""
 
 
 @dataclass
@@ -84,7 +88,7 @@ def _position(book: CalamineWorkbook, sheet: str | None) -> int:
         if sheet in names:
             return names.index(sheet)
         listed = ", ".join(repr(n) for n in names)
-        raise SheetError(f"no sheet named {sheet!r} (the workbook has {listed})")
+        raise SheetMissing(f"no sheet named {sheet!r} (the workbook has {listed})")
     for position, meta in enumerate(book.sheets_metadata):
         if meta.typ == SheetTypeEnum.WorkSheet and meta.visible == SheetVisibleEnum.Visible:
             return position
@@ -111,10 +115,13 @@ def _filled_rows(
     rows: Iterable[list[Cell]], errors: dict[tuple[int, int], str]
 ) -> Iterator[tuple[int, list[Cell]]]:
     """Each row with anything in it, with its row number."""
-    for number, row in enumerate(rows, start=1):
-        cells = _cells(row, number, errors)
-        if any(not _blank(value) for value in cells):
-            yield number, cells
+    try:
+        for number, row in enumerate(rows, start=1):
+            cells = _cells(row, number, errors)
+            if any(not _blank(value) for value in cells):
+                yield number, cells
+    except CalamineError as error:
+        raise SheetError(f"cannot read the workbook: {error}") from None
 
 
 def _cells(row: list[Cell], number: int, errors: dict[tuple[int, int], str]) -> list[Cell]:
