@@ -38,7 +38,7 @@ from cxtui.tallies import Durations, unpack
 HOUR = 3_600
 DAY = 86_400
 AS_OF = 1_700_049_600  # 2023-11-15T12:00:00Z
-STATUSES = ("new", "open", "pending", "solved", "closed", "abandoned", None)
+STATUSES = ("new", "open", "pending", "solved", "closed", "abandoned", "unresolved", None)
 
 
 @contextmanager

@@ -105,7 +105,7 @@ def test_an_empty_folder_or_a_bad_config_is_not_a_pass(tmp_path: Path) -> None:
     done = cxtui("check", str(empty), home=tmp_path)
     assert (done.returncode, done.stdout.strip()) == (
         2,
-        f"no data files (.csv, .jsonl, .ndjson, .json) in {empty}",
+        f"no data files (.csv, .jsonl, .ndjson, .json, .xlsx) in {empty}",
     )
     (empty / "cxtui.toml").write_text('[[mapping]]\nfiles = "x"\n')
     done = cxtui("check", str(empty), home=tmp_path)

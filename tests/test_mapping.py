@@ -381,6 +381,11 @@ def test_a_preset_with_overrides_from_config(tmp_path: Path) -> None:
             "timezone 'Mars/Olympus' is not a known time zone",
         ),
         ('mapping = "calls.csv"\n', "mapping must be an array of tables"),
+        (
+            '[[mapping]]\nfiles = "a.xlsx"\nsheet = ""\n[mapping.ticket]\nid = "a"\n'
+            'created_at = "b"\n',
+            "mapping 1: sheet must be the name of a worksheet",
+        ),
     ],
 )
 def test_mappings_that_could_never_work_are_config_errors(

@@ -18,6 +18,8 @@ from pathlib import Path
 from cxtui.config import Config
 from cxtui.ingest.encodings import label
 from cxtui.ingest.loader import Loader, LoadResult
+from cxtui.ingest.presets import GENERIC_SURVEY, config_mapping_for
+from cxtui.ingest.suggest import CALL_LOG, Suggestion, suggest_mapping
 from cxtui.report import duration
 from cxtui.safe_text import visible
 from cxtui.store import open_engine
@@ -47,6 +49,9 @@ class FileCheck:
     """Tickets whose first reply or resolution is dated before their creation: they load,
     and the duration figures leave those times out (docs/metrics.md)."""
     impossible_rows: list[tuple[int, str]] = field(default_factory=list)
+    suggestion: Suggestion | None = None
+    """For a file no rules read that looks like a call log or a survey: a mapping to start
+    from, printed for the supervisor to edit and add to cxtui.toml."""
 
     @property
     def ok(self) -> bool:
@@ -104,6 +109,7 @@ def check_folder(
             check.tickets, check.surveys = loaded.tickets, loaded.surveys
             check.quarantined = loaded.quarantined
         check.problem = loader.problems.get(name)
+        check.suggestion = _suggestion(name, loader, config)
         check.headers = loader.header_changes.get(name, [])
         check.encoding = loader.encodings.get(name)
     for name, line, reason in quarantine:
@@ -123,6 +129,21 @@ def check_folder(
     return list(checks.values())
 
 
+def _suggestion(name: str, loader: Loader, config: Config) -> Suggestion | None:
+    """A mapping to start from for a file that no `[[mapping]]` names and that either cannot
+    be loaded or is a call log the generic survey preset reads for its scores alone (its
+    calls would be lost)."""
+    columns = loader.columns.get(name)
+    if not columns or config_mapping_for(name, config.mappings) is not None:
+        return None
+    suggestion = suggest_mapping(name, columns)
+    if name in loader.problems or suggestion is None:
+        return suggestion
+    choice = loader.choices.get(name)
+    read_as_survey = choice is not None and choice.key == f"preset:{GENERIC_SURVEY}"
+    return suggestion if read_as_survey and suggestion.looks_like == CALL_LOG else None
+
+
 def _before_created(ticket_id: str, created: int, replied: int | None, resolved: int | None) -> str:
     """How far before its creation the ticket's reply or resolution is dated, so the
     supervisor can find the row and judge the export's clocks."""
@@ -140,6 +161,18 @@ def _rows(check: FileCheck) -> str:
     return " and ".join(said) or "no rows"
 
 
+def _suggested(suggestion: Suggestion | None) -> list[str]:
+    """The suggested mapping, indented under its file (TOML allows the indent, so the block
+    can be copied as it is)."""
+    if suggestion is None:
+        return []
+    said = f"  it looks like {suggestion.looks_like}; a mapping to start from"
+    return [
+        f"{said} (check it, then add it to cxtui.toml):",
+        *(f"    {line}".rstrip() for line in suggestion.toml.splitlines()),
+    ]
+
+
 def exit_status(checks: list[FileCheck]) -> int:
     """0 when there are files to read and every row of every file would load, else 2."""
     read = [c for c in checks if not c.ignored]
@@ -151,7 +184,7 @@ def check_text(
 ) -> str:
     """The dry run for people: one block per file, then a one-line summary."""
     if not checks:
-        return f"no data files (.csv, .jsonl, .ndjson, .json) in {visible(data_dir)}\n"
+        return f"no data files (.csv, .jsonl, .ndjson, .json, .xlsx) in {visible(data_dir)}\n"
     lines: list[str] = []
     for check in checks:
         lines.append(f"{visible(check.file, MAX_SHOWN)}: {visible(check.matched, MAX_SHOWN)}")
@@ -161,6 +194,7 @@ def check_text(
             continue
         if check.problem is not None:
             lines.append(f"  cannot be loaded: {visible(check.problem, MAX_SHOWN)}")
+            lines.extend(_suggested(check.suggestion))
             continue
         lines.append(f"  would load {_rows(check)}")
         for line, what in check.headers[:first_reasons]:
@@ -186,6 +220,7 @@ def check_text(
                 f"  note: the mapping names column '{visible(column, MAX_SHOWN)}', "
                 "which this file does not have"
             )
+        lines.extend(_suggested(check.suggestion))
     ignored = sum(c.ignored for c in checks)
     ready = sum(c.ok for c in checks) - ignored
     attention = len(checks) - ready - ignored

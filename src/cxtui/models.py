@@ -11,8 +11,14 @@ from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 OPEN_STATUSES = ("new", "open", "pending", "on_hold")
+"""Waiting on the team: the live queue, and the only statuses an SLA can be breached in."""
 RESOLVED_STATUSES = ("solved", "closed")
-TICKET_STATUSES = (*OPEN_STATUSES, *RESOLVED_STATUSES, "abandoned")
+"""Resolved: what the resolution rate counts."""
+ENDED_STATUSES = ("abandoned", "unresolved")
+"""Finished without a resolution, so neither of the above: a call or chat that left the queue
+unanswered, or a contact answered and ended unresolved (a call log's "not resolved"). Months
+of such calls would swamp the live queue as `open`, and `solved` would be a lie."""
+TICKET_STATUSES = (*OPEN_STATUSES, *RESOLVED_STATUSES, *ENDED_STATUSES)
 PRIORITIES = ("low", "normal", "high", "urgent")
 SURVEY_KINDS = ("nps", "csat", "ces")
 SCORE_RANGES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}

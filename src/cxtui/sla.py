@@ -17,7 +17,8 @@ not resolved, even if it was once). Each promise is
 - at_risk: outstanding and due within the hour (as_of <= due <= as_of + AT_RISK_SECONDS);
 - pending: outstanding and due later than that;
 - none: no due time, or nothing to judge: a finished ticket whose reply due time had not come,
-  or one finished without a resolution time (abandoned, or closed with no resolved_at).
+  or one finished without a resolution time (abandoned, unresolved, or closed with no
+  resolved_at).
 
 The ticket's own state is the most pressing of its two: breached (a promise overdue: what the
 queue pane counts as "SLA breached"), then at_risk, missed, on_track (pending), met, none.

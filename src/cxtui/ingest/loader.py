@@ -24,13 +24,14 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import BinaryIO, NoReturn
 
 from sqlalchemy.engine import Engine
 
 from cxtui import aggregates, store, store_schema
-from cxtui.ingest import encodings, native_csv, presets, store_sql
+from cxtui.ingest import encodings, native_csv, presets, spreadsheet, store_sql
 from cxtui.ingest.file_state import (
     FINGERPRINT_BYTES,
     FileState,
@@ -38,7 +39,7 @@ from cxtui.ingest.file_state import (
     read_at,
     replaced,
 )
-from cxtui.ingest.mapping import ExportMapping, FilePlan
+from cxtui.ingest.mapping import TIME_FIELDS, ExportMapping, FilePlan
 from cxtui.ingest.normalise import (
     RowError,
     normalise_survey,
@@ -58,7 +59,7 @@ from cxtui.ingest.readers import (
     read_jsonl,
 )
 
-FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json"}
+FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".xlsx": "xlsx"}
 SETTLE_SECONDS = 2.0
 """How long a watched file stays unchanged before a last line without a newline is read: its
 writer may be half way through it. A one-shot load reads it at once (settle_seconds=0), and
@@ -67,6 +68,14 @@ BLOCK_BYTES = 1 << 20
 MAX_LINE_BYTES = 32 << 20
 TEXT_SNIFF_BYTES = 4096
 MAX_JSON_DOCUMENT_BYTES = 256 << 20
+MAX_WORKBOOK_BYTES = 16 << 20
+"""The reader holds a sheet in memory, some 35 MiB for each MiB of .xlsx (100,000 rows of ten
+columns: 5.5 MiB, 190 MiB; docs/performance.md): bigger exports belong in CSV."""
+WORKBOOK_CHUNK_ROWS = 5_000
+"""Rows of a workbook turned into records and written at a time, in one transaction for the
+whole workbook: a sheet's rows are never all held as Python objects at once."""
+EXCEL_LOCK_PREFIX = "~$"
+"""Excel's lock file beside a workbook it has open (~$calls.xlsx): not a workbook."""
 UNKNOWN_KIND = presets.UNKNOWN_KIND
 MAX_HEADER_CHANGES = 1_000
 """Header lines met in the middle of files that are remembered for `cxtui check`."""
@@ -225,6 +234,8 @@ class Loader:
         self.choices: dict[str, presets.Choice] = {}
         """For each file whose columns were seen: the preset, mapping or native format
         chosen to read it, or why none fits."""
+        self.columns: dict[str, list[str]] = {}
+        """For each file whose columns were seen, those columns (for `cxtui check`)."""
         self.problems: dict[str, str] = {}
         """For each file that could not be loaded, the latest reason (as in its skipped
         message)."""
@@ -250,7 +261,9 @@ class Loader:
         for root, dirs, files in os.walk(self.data_dir, followlinks=False):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for name in sorted([*files, *dirs]):
-                if not name.startswith(".") and Path(name).suffix.lower() in FORMATS:
+                if name.startswith((".", EXCEL_LOCK_PREFIX)):
+                    continue
+                if Path(name).suffix.lower() in FORMATS:
                     found.append(Path(root) / name)
         return found
 
@@ -366,7 +379,9 @@ class Loader:
                     state = FileState(name, *identity, reset=True)
                     self.header_changes.pop(name, None)
                     handle.seek(0)
-                    why = not_text(handle.read(TEXT_SNIFF_BYTES), encoding)
+                    why = (
+                        None if fmt == "xlsx" else not_text(handle.read(TEXT_SNIFF_BYTES), encoding)
+                    )
                     if why:
                         self._skip(name, why, total)
                         return
@@ -375,6 +390,8 @@ class Loader:
                 settled = self.settle_seconds <= 0 or age >= self.settle_seconds
                 if fmt == "json":
                     self._load_json(db, path, handle, state, settled, total, encoding)
+                elif fmt == "xlsx":
+                    self._load_workbook(db, handle, state, settled, total)
                 else:
                     self._load_lines(db, path, handle, state, settled, total, encoding)
         except OSError as exc:
@@ -761,6 +778,67 @@ class Loader:
         state.mark_read_whole(source)
         self._write(db, state, self._batch(state, records), total)
 
+    def _load_workbook(
+        self,
+        db: sqlite3.Connection,
+        handle: BinaryIO,
+        state: FileState,
+        settled: bool,
+        total: LoadResult,
+    ) -> None:
+        """A workbook is rewritten whole by every save: it is read whole each time it
+        changes, its first visible sheet or the one its [[mapping]] names, once it opens
+        (a workbook that does not, once it has settled, goes to quarantine as one entry
+        until it changes again; a missing sheet skips the file with the reason)."""
+        if state.size > MAX_WORKBOOK_BYTES:
+            self._skip(state.path, "workbook too large; save big exports as CSV", total)
+            return
+        handle.seek(0)
+        source = handle.read()
+        configured = presets.config_mapping_for(state.path, self.mappings)
+        try:
+            sheet = spreadsheet.read_xlsx(source, configured.sheet if configured else None)
+        except spreadsheet.SheetMissing as error:
+            self._skip(state.path, str(error), total)
+            return
+        except spreadsheet.SheetError as error:
+            if not settled:
+                return
+            sheet = spreadsheet.Sheet("", [], iter([Record(1, None, b"", str(error))]))
+        state.kind = self._choose(state, sheet.columns) if sheet.columns else None
+        if state.kind is None and sheet.columns:
+            self._skip(state.path, self._unusable(state.path), total)
+            return
+        times = self._time_columns(state, sheet.columns)
+        state.reset = True
+        state.mark_read_whole(source)
+        try:
+            while records := list(islice(sheet.records, WORKBOOK_CHUNK_ROWS)):
+                for record in records:
+                    if record.fields is not None:
+                        spreadsheet.serial_times(record.fields, times)
+                self._write(db, state, self._batch(state, records), total, commit=False)
+        except BaseException as error:
+            if db.in_transaction:  # never half a workbook, nor into the next file's commit
+                db.rollback()
+            self._uncommitted = LoadResult()
+            if not isinstance(error, spreadsheet.SheetError):
+                raise
+            state.reset = True
+            self._write(db, state, self._batch(state, [Record(1, None, b"", str(error))]), total)
+            return
+        self._write(db, state, _Batch(), total)
+
+    def _time_columns(self, state: FileState, columns: list[str]) -> list[str]:
+        """The sheet's columns that feed a time field: bare numbers there are Excel serial
+        dates."""
+        if state.kind is None:
+            return []
+        plan = self._plan(state, dict.fromkeys(columns))
+        if plan is not None:
+            return list(plan.time_columns)
+        return [c for c in columns if c.strip().lower() in TIME_FIELDS]
+
     def _batch(self, state: FileState, records: Sequence[Record | PlainRow]) -> _Batch:
         batch = _Batch()
         header = CsvHeader.loads(state.csv_header) if state.csv_header else None
@@ -832,9 +910,11 @@ class Loader:
         header: bool = True,
     ) -> str | None:
         """Decide, from its first columns, which rules read this file (see presets.py)."""
+        columns = list(columns)
+        self.columns[state.path] = [str(c) for c in columns]
         choice = presets.choose(
             state.path,
-            list(columns),
+            columns,
             self.mappings,
             self.naive_zone,
             named_kind=named_kind,

@@ -18,7 +18,7 @@ import hashlib
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from fnmatch import fnmatchcase
 
 from cxtui.business_hours import centre_zone
@@ -57,7 +57,7 @@ SOURCE_KEYS = frozenset(
     }
 )
 MAPPING_KEYS = frozenset(
-    {"files", "preset", "timezone", "time_format", "skip", "ticket", "survey", "encoding"}
+    {"files", "preset", "timezone", "time_format", "skip", "ticket", "survey", "encoding", "sheet"}
 )
 # When one row gives a ticket and a survey, the survey is about that ticket unless told otherwise.
 SURVEY_FROM_TICKET: dict[str, tuple[str, ...]] = {
@@ -115,6 +115,8 @@ class ExportMapping:
     origin: str = "preset"
     encoding: str | None = None
     """The character encoding of the CSV files it reads (None: the config's)."""
+    sheet: str | None = None
+    """The worksheet of the spreadsheets it reads (None: the first visible one)."""
 
     @property
     def key(self) -> str:
@@ -175,6 +177,9 @@ def parse_mapping(table: object, *, name: str, origin: str) -> ExportMapping:
             encoding = check_encoding(encoding)
         except EncodingError as error:
             raise MappingError(str(error)) from None
+    sheet = table.get("sheet")
+    if sheet is not None and (not isinstance(sheet, str) or not sheet.strip()):
+        raise MappingError("sheet must be the name of a worksheet such as 'Calls'")
     return ExportMapping(
         name=name,
         ticket=_fields(table.get("ticket"), "ticket"),
@@ -185,6 +190,7 @@ def parse_mapping(table: object, *, name: str, origin: str) -> ExportMapping:
         skip=_skip_rules(table.get("skip", {})),
         origin=origin,
         encoding=encoding,
+        sheet=sheet,
     )
 
 
@@ -311,6 +317,7 @@ def merged(base: ExportMapping, override: ExportMapping) -> ExportMapping:
         skip=base.skip + override.skip,
         origin=override.origin,
         encoding=override.encoding or base.encoding,
+        sheet=override.sheet or base.sheet,
     )
 
 
@@ -386,6 +393,9 @@ class FilePlan:
     file: str
     missing: list[str] = field(default_factory=list)
     absent: list[str] = field(default_factory=list)
+    time_columns: set[str] = field(default_factory=set)
+    """The file's columns that feed a time field (a spreadsheet's bare numbers there are
+    serial dates)."""
     _ticket: list[tuple[str, Compiled]] = field(default_factory=list)
     _survey: list[tuple[str, Compiled]] = field(default_factory=list)
     _skip: list[tuple[Getter, tuple[str, ...]]] = field(default_factory=list)
@@ -460,6 +470,8 @@ def bind(mapping: ExportMapping, columns: Sequence[object], file: str, zone: tzi
             continue
         compiled = plan._ticket if kind == "ticket" else plan._survey
         for target in _ordered(table, kind, has_ticket=bool(mapping.ticket)):
+            if target in TIME_FIELDS:
+                plan.time_columns.update(binder.columns_of(table[target]))
             sources = [
                 _converted(binder.source(s), target, s, zone, mapping.time_format)
                 for s in table[target]
@@ -505,6 +517,12 @@ class _Binder:
                 return _path_getter(key, tuple(parts[cut:]))
         return None
 
+    def columns_of(self, spec: FieldSpec) -> list[str]:
+        """The file's own names of the columns a field reads its value from (not durations
+        added to it)."""
+        named = [c for s in spec if s.base is None for c in s.named_columns()]
+        return [key for c in named if (key := self.lookup.get(c.strip().lower())) is not None]
+
     def getter(self, name: str, *, record_absent: bool = True) -> Getter:
         found = self.resolve(name)
         if found is not None:
@@ -540,7 +558,11 @@ class _Binder:
             parts = [self.getter(c) for c in source.columns]
 
             def raw(record: Mapping[str, object]) -> object:
-                texts = [_plain(get(record)) for get in parts]
+                values = [get(record) for get in parts]
+                moment = _date_and_time(values)
+                if moment is not None:
+                    return moment
+                texts = [_plain(value) for value in values]
                 return " ".join(t for t in texts if t) or None
 
         else:
@@ -598,6 +620,27 @@ def _path_getter(key: str, path: tuple[str, ...]) -> Getter:
         return value
 
     return walk
+
+
+def _date_and_time(values: Sequence[object]) -> datetime | None:
+    """A spreadsheet's date cell and its time (a call log's Date and Time: a time cell, or
+    text such as 09:12:58) as one moment: joined as text they would read "2026-11-19
+    00:00:00 09:12:58", or miss the mapping's time_format; None for anything else."""
+    if len(values) != 2:
+        return None
+    day, clock = values
+    if isinstance(clock, str):
+        try:
+            clock = time.fromisoformat(clock.strip())
+        except ValueError:
+            return None
+    if not isinstance(day, date) or not isinstance(clock, time):
+        return None
+    if isinstance(day, datetime):
+        if day.time() != time() or day.tzinfo is not None:
+            return None
+        day = day.date()
+    return datetime.combine(day, clock)
 
 
 def _transformed(raw: Getter, source: Source) -> Compiled:
@@ -719,6 +762,10 @@ def duration_seconds(value: object, unit: int, column: str) -> int | None:
         return None
     if isinstance(value, bool):
         raise RowError(f"not a duration in {column}: {value!r}")
+    if isinstance(value, timedelta):  # a spreadsheet's [h]:mm:ss cell
+        return round(value.total_seconds())
+    if isinstance(value, time):  # a spreadsheet's h:mm:ss cell
+        return value.hour * 3_600 + value.minute * 60 + value.second
     if isinstance(value, int | float):
         return round(value * unit)
     text = str(value).strip()

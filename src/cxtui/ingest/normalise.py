@@ -10,7 +10,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -46,6 +46,13 @@ STATUS_SYNONYMS = {
     "abandon": "abandoned",
     "missed": "abandoned",
     "unanswered": "abandoned",
+    "not resolved": "unresolved",
+    "not_resolved": "unresolved",
+    "unsolved": "unresolved",
+    "no resolution": "unresolved",
+    "closed unresolved": "unresolved",
+    "closed without resolution": "unresolved",
+    "ended unresolved": "unresolved",
 }
 PRIORITY_SYNONYMS = {
     "medium": "normal",
@@ -138,6 +145,8 @@ def _epoch_seconds(value: object, naive_zone: tzinfo, column: str) -> int | None
             return int(moment.timestamp())
     if _blank(value):
         return None
+    if isinstance(value, date | time | timedelta):
+        return _cell_seconds(value, naive_zone, column)
     if isinstance(value, bool):
         raise RowError(f"bad timestamp in {column}: {value!r}")
     if isinstance(value, int | float):
@@ -154,6 +163,18 @@ def _epoch_seconds(value: object, naive_zone: tzinfo, column: str) -> int | None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=naive_zone)
     return int(moment.timestamp())
+
+
+def _cell_seconds(value: date | time | timedelta, naive_zone: tzinfo, column: str) -> int:
+    """A spreadsheet's date or date-and-time cell; a time of day or a duration alone is no
+    moment."""
+    if isinstance(value, datetime):
+        moment = value if value.tzinfo is not None else value.replace(tzinfo=naive_zone)
+        return int(moment.timestamp())
+    if isinstance(value, date):
+        return int(datetime(value.year, value.month, value.day, tzinfo=naive_zone).timestamp())
+    what = "a time of day" if isinstance(value, time) else "a duration"
+    raise RowError(f"bad timestamp in {column}: {what} without a date ({value})")
 
 
 def _parse_int(value: object, column: str) -> int | None:
