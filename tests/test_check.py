@@ -37,11 +37,11 @@ def test_a_clean_folder_exits_0_and_says_what_read_each_file(tmp_path: Path) -> 
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.splitlines() == [
         "chatwoot-csat.csv: preset chatwoot-csat",
-        "  would load 4 survey row(s)",
+        "  would load 4 survey rows",
         "zendesk-satisfaction.json: preset zendesk-satisfaction",
-        "  would load 3 survey row(s)",
+        "  would load 3 survey rows",
         "",
-        "2 file(s): 2 ready, 0 need attention",
+        "2 files: 2 ready, 0 need attention",
     ]
     # a dry run: nothing written next to the data
     assert sorted(p.name for p in data.iterdir()) == [
@@ -94,9 +94,9 @@ def test_problems_are_named_file_by_file_and_exit_2(tmp_path: Path) -> None:
         "  cannot be loaded: preset freshdesk: no column for ticket field created_at "
         "(needs 'Created time' or 'Created date')"
     ) in lines
-    assert "  1 row(s) would be quarantined; the first:" in lines
+    assert "  1 row would be quarantined; the first:" in lines
     assert "    line 6: bad timestamp in created_at: 'yesterday'" in lines
-    assert lines[-1] == "3 file(s): 1 ready, 2 need attention"
+    assert lines[-1] == "3 files: 1 ready, 2 need attention"
 
 
 def test_an_empty_folder_or_a_bad_config_is_not_a_pass(tmp_path: Path) -> None:

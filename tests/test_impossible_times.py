@@ -178,8 +178,8 @@ def test_check_names_the_file_and_line_of_each(tmp_path: Path) -> None:
     lines = check_text([check], tmp_path).splitlines()
     assert lines[:6] == [
         "tickets.csv: native tickets",
-        "  would load 3 ticket row(s)",
-        "  2 ticket(s) with times before their creation, left out of durations; the first:",
+        "  would load 3 ticket rows",
+        "  2 tickets with times before their creation, left out of durations; the first:",
         "    line 3: B: first reply 10h 00m before it was created",
         "    line 4: C: resolved 1h 00m before it was created",
         "",

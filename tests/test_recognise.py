@@ -145,7 +145,7 @@ def test_ignored_files_are_not_read_and_check_lists_them(tmp_path: Path) -> None
     lines = check_text(checks, tmp_path).splitlines()
     assert "users.csv: ignored (a pattern in ignore)" in lines
     assert "archive/tickets-old.csv: ignored (a pattern in ignore)" in lines
-    assert lines[-1] == "4 file(s): 1 ready, 0 need attention, 3 ignored"
+    assert lines[-1] == "4 files: 1 ready, 0 need attention, 3 ignored"
 
 
 def test_only_ignored_files_is_not_a_pass(tmp_path: Path) -> None:

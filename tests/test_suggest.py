@@ -69,9 +69,9 @@ def test_a_call_log_read_only_for_its_scores_gets_a_call_log_mapping_that_loads(
     # copied as it is, it reads every call and every score
     (data / "cxtui.toml").write_text(block)
     after = checked(data)
-    assert "  would load 9 ticket row(s) and 7 survey row(s)" in after.splitlines()
+    assert "  would load 9 ticket rows and 7 survey rows" in after.splitlines()
     assert "quarantined" not in after and LEAD not in after
-    assert after.splitlines()[-1] == "1 file(s): 1 ready, 0 need attention"
+    assert after.splitlines()[-1] == "1 file: 1 ready, 0 need attention"
 
 
 def test_a_skipped_call_log_with_its_own_date_format_says_where_to_set_it(
@@ -93,8 +93,8 @@ def test_a_skipped_call_log_with_its_own_date_format_says_where_to_set_it(
     # the fixture's own bad rows)
     (data / "cxtui.toml").write_text(block.replace("# time_format", "time_format", 1))
     after = checked(data).splitlines()
-    assert "  would load 7 ticket row(s) and 3 survey row(s)" in after
-    assert "  2 row(s) would be quarantined; the first:" in after
+    assert "  would load 7 ticket rows and 3 survey rows" in after
+    assert "  2 rows would be quarantined; the first:" in after
 
 
 def test_a_survey_without_dates_gets_a_date_to_fill_in_that_does_not_load_as_it_is(
@@ -118,7 +118,7 @@ def test_a_survey_without_dates_gets_a_date_to_fill_in_that_does_not_load_as_it_
     unfilled = checked(data)
     assert "    line 2: bad timestamp in submitted_at: 'YYYY-MM-DD'" in unfilled.splitlines()
     (data / "cxtui.toml").write_text(block.replace("YYYY-MM-DD", "2026-11-02"))
-    assert "  would load 2 survey row(s)" in checked(data).splitlines()
+    assert "  would load 2 survey rows" in checked(data).splitlines()
 
 
 def test_no_suggestion_for_a_file_that_is_neither_or_that_a_mapping_names(

@@ -20,7 +20,7 @@ from cxtui.ingest.encodings import label
 from cxtui.ingest.loader import Loader, LoadResult
 from cxtui.ingest.presets import GENERIC_SURVEY, config_mapping_for
 from cxtui.ingest.suggest import CALL_LOG, Suggestion, suggest_mapping
-from cxtui.report import duration
+from cxtui.report import duration, plural
 from cxtui.safe_text import visible
 from cxtui.store import open_engine
 
@@ -156,8 +156,8 @@ def _before_created(ticket_id: str, created: int, replied: int | None, resolved:
 
 
 def _rows(check: FileCheck) -> str:
-    counts = [(check.tickets, "ticket row(s)"), (check.surveys, "survey row(s)")]
-    said = [f"{count:,} {what}" for count, what in counts if count]
+    counts = [(check.tickets, "ticket row"), (check.surveys, "survey row")]
+    said = [plural(count, what) for count, what in counts if count]
     return " and ".join(said) or "no rows"
 
 
@@ -200,15 +200,16 @@ def check_text(
         for line, what in check.headers[:first_reasons]:
             lines.append(f"  line {line}: {visible(what, MAX_SHOWN)}")
         if len(check.headers) > first_reasons:
-            lines.append(f"  … and {len(check.headers) - first_reasons:,} more header line(s)")
+            more = len(check.headers) - first_reasons
+            lines.append(f"  … and {plural(more, 'more header line')}")
         if check.quarantined:
-            lines.append(f"  {check.quarantined:,} row(s) would be quarantined; the first:")
+            lines.append(f"  {plural(check.quarantined, 'row')} would be quarantined; the first:")
             lines.extend(
                 f"    line {line}: {visible(reason, MAX_SHOWN)}" for line, reason in check.reasons
             )
         if check.impossible:
             lines.append(
-                f"  {check.impossible:,} ticket(s) with times before their creation, "
+                f"  {plural(check.impossible, 'ticket')} with times before their creation, "
                 "left out of durations; the first:"
             )
             lines.extend(
@@ -224,7 +225,7 @@ def check_text(
     ignored = sum(c.ignored for c in checks)
     ready = sum(c.ok for c in checks) - ignored
     attention = len(checks) - ready - ignored
-    summary = f"{len(checks)} file(s): {ready} ready, {attention} need attention"
+    summary = f"{plural(len(checks), 'file')}: {ready} ready, {attention} need attention"
     lines.append("")
     lines.append(summary + (f", {ignored} ignored" if ignored else ""))
     return "\n".join(lines) + "\n"

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from cxtui.report import plural
 from cxtui.safe_text import json_visible, visible
 
 if TYPE_CHECKING:
@@ -224,11 +225,6 @@ def _open_engine(db_path: Path, *, writable: bool = True) -> Engine:
         if getattr(cause, "sqlite_errorcode", None) == sqlite3.SQLITE_NOTADB:
             raise CxtuiError(f"{db_path} is not a cxtui database ({problem})") from None
         raise CxtuiError(f"cannot open database {db_path}: {problem}") from None
-
-
-def plural(count: int, noun: str) -> str:
-    """ "1 row", "2 rows", "1,200 rows"."""
-    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
 
 
 class ProgressLine:

@@ -11,6 +11,11 @@ from cxtui.metrics import Change, Dashboard, FirstResponse
 from cxtui.safe_text import visible
 
 
+def plural(count: int, noun: str) -> str:
+    """ "1 row", "2 rows", "1,200 rows": never "row(s)", which makes a person do the work."""
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+
+
 def duration(seconds: float | None) -> str:
     """A duration in its two largest units, the smaller one cut (not rounded) and two digits
     wide: 45s, 4m 05s, 1h 44m, 1d 21h.

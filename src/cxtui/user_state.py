@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import threading
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from platformdirs import user_state_dir
 STATE_FILE_NAME = "state.json"
 STATE_DIR_VARIABLE = "CXTUI_STATE_DIR"
 MAX_TEXT = 100
+_WRITING = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -49,8 +51,15 @@ def _text(value: object) -> str | None:
 
 
 def remember(path: Path, **changes: str) -> None:
-    """Write `changes` over what is remembered, atomically, readable by the owner only."""
-    state = replace(load_state(path), **changes)
+    """Write `changes` over what is remembered, atomically, readable by the owner only.
+
+    One at a time: a theme and a window chosen in the same instant are written by two worker
+    threads, and each must read what the other wrote or one choice is lost."""
+    with _WRITING:
+        _write(path, replace(load_state(path), **changes))
+
+
+def _write(path: Path, state: UserState) -> None:
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".state-", suffix=".tmp")
     try:

@@ -70,12 +70,12 @@ def test_ingest_loads_the_last_row_of_a_fresh_file(fresh: Path, tmp_path: Path) 
     db = str(tmp_path / "x.db")
     result = cxtui("ingest", str(fresh), "--db", db)
     assert result.returncode == 0, result.stderr
-    assert "loaded 3 ticket rows and 4 survey rows from 2 file(s); 0 quarantined" in result.stderr
+    assert "loaded 3 ticket rows and 4 survey rows from 2 files; 0 quarantined" in result.stderr
     # the file goes on: a newline and one more row; only that row is new
     with open(fresh / "tickets.csv", "a") as handle:
         handle.write("\nD,2026-11-20T11:30:00Z,open\n")
     again = cxtui("ingest", str(fresh), "--db", db)
-    assert "loaded 1 ticket rows and 0 survey rows from 1 file(s); 0 quarantined" in again.stderr
+    assert "loaded 1 ticket row and 0 survey rows from 1 file; 0 quarantined" in again.stderr
 
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])

@@ -18,6 +18,7 @@ from textual.widgets import Static
 
 from cxtui import queries
 from cxtui.queries import Journey, JourneyEvent
+from cxtui.report import plural
 from cxtui.tui import formatting as fmt
 from cxtui.tui.lists import ListScreen
 from cxtui.tui.paged_list import Cell, Column, PagedList, RowSource
@@ -54,10 +55,6 @@ def arrange(
     ordered = sorted(chosen, key=lambda pair: value(pair[1]), reverse=descending)
     # sorted() is stable, and reverse=True keeps ties in their original order too.
     return [e for _, e in ordered]
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
 
 
 def score_line(
