@@ -30,10 +30,10 @@ from cxtui.business_hours import BusinessHours
 from cxtui.ingest import loader as loader_module
 from cxtui.ingest import store_sql
 from cxtui.ingest.loader import Loader
-from cxtui.metrics import Window, daily_series, dashboard, report_dict
-from cxtui.models import ChannelHour, HourToRebuild, Survey, Ticket, TicketHour
+from cxtui.metrics import Filters, Window, daily_series, dashboard, report_dict
+from cxtui.models import ChannelHour, DimensionHour, HourToRebuild, Survey, Ticket, TicketHour
 from cxtui.store import open_engine
-from cxtui.tallies import Durations, unpack
+from cxtui.tallies import Durations, pack, unpack
 
 HOUR = 3_600
 DAY = 86_400
@@ -91,6 +91,9 @@ ticket_rows = st.fixed_dictionaries(
         "agent_replies": st.one_of(st.none(), st.integers(0, 3)),
         "handle_seconds": st.one_of(st.none(), st.integers(0, 900)),
         "channel": st.sampled_from(("email", "chat", "phone", None)),
+        "queue": st.sampled_from(("billing", "orders", None)),
+        "priority": st.sampled_from(("low", "high", None)),
+        "agent": st.sampled_from(("Ana", "Ben", "Cy", None)),
     }
 )
 survey_rows = st.fixed_dictionaries(
@@ -99,7 +102,18 @@ survey_rows = st.fixed_dictionaries(
         "submitted_at": moments,
         "kind": st.sampled_from(("nps", "csat", "ces")),
         "score": st.integers(0, 10),
+        "ticket_id": st.one_of(st.none(), st.integers(0, 40).map(lambda n: f"T{n}")),
     }
+)
+# Every filter the tallies by dimension answer (one of queue, priority, agent, with or
+# without a channel) and some they do not (two of those, a channel of ""), which the
+# readers must scan instead.
+filters = st.builds(
+    Filters,
+    channel=st.sampled_from((None, None, "email", "chat", "")),
+    queue=st.sampled_from((None, None, "billing", "orders")),
+    agent=st.sampled_from((None, None, None, "Ana", "Cy")),
+    priority=st.sampled_from((None, None, "low", "high")),
 )
 steps = st.lists(
     st.tuples(
@@ -124,6 +138,9 @@ def apply(engine: Engine, step: tuple[Any, ...]) -> None:
             row.version_at = created
             row.status = t["status"]
             row.channel = t["channel"]
+            row.queue = t["queue"]
+            row.priority = t["priority"]
+            row.agent = t["agent"]
             row.reopens = t["reopens"]
             row.agent_replies = t["agent_replies"]
             row.handle_seconds = t["handle_seconds"]
@@ -138,6 +155,7 @@ def apply(engine: Engine, step: tuple[Any, ...]) -> None:
             row.submitted_at = s["submitted_at"]
             row.kind = s["kind"]
             row.score = min(s["score"], 5) if s["kind"] == "csat" else s["score"]
+            row.ticket_id = s["ticket_id"]
             session.add(row)
             session.flush()
         for ticket_id in deletions:
@@ -171,6 +189,34 @@ def test_aggregates_give_the_numbers_the_rows_give(
             with Session(engine) as session:
                 from_tallies = dashboard(session, window, hours=hours)
                 from_rows = scanned(dashboard, session, window, hours=hours)
+        finally:
+            engine.dispose()
+    assert report_dict(from_tallies) == report_dict(from_rows)
+    assert from_tallies.daily == from_rows.daily
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    history=steps,
+    narrowed=filters,
+    window_seconds=st.sampled_from((HOUR, 5 * HOUR + 17, DAY, 7 * DAY, 30 * DAY)),
+    as_of_offset=st.integers(-2 * HOUR, 2 * HOUR),
+)
+def test_filtered_views_from_the_tallies_by_dimension_give_the_rows_numbers(
+    history: list[tuple[Any, ...]], narrowed: Filters, window_seconds: int, as_of_offset: int
+) -> None:
+    """Every pane narrowed to a channel, queue, priority or agent (or two together) gives
+    the numbers of the rows, surveys included, whatever the tickets' later versions did to
+    their dimensions and whether their hours are rebuilt or still listed."""
+    window = Window(AS_OF + as_of_offset, window_seconds)
+    with tempfile.TemporaryDirectory() as folder:
+        engine = open_engine(Path(folder) / "t.db")
+        try:
+            for step in history:
+                apply(engine, step)
+            with Session(engine) as session:
+                from_tallies = dashboard(session, window, narrowed)
+                from_rows = scanned(dashboard, session, window, narrowed)
         finally:
             engine.dispose()
     assert report_dict(from_tallies) == report_dict(from_rows)
@@ -253,12 +299,13 @@ def ticket_line(t: dict[str, Any], version: int) -> str:
     answered = "" if t["wait"] is None else iso(created + t["wait"])
     resolved = "" if t["resolve"] is None else iso(created + t["resolve"])
     status = t["status"] or "new"
-    return f"{t['id']},{iso(created)},{iso(version)},{status},{answered},{resolved}\n"
+    dimensions = ",".join(t[name] or "" for name in ("channel", "queue", "priority", "agent"))
+    return f"{t['id']},{iso(created)},{iso(version)},{status},{answered},{resolved},{dimensions}\n"
 
 
 def survey_line(s: dict[str, Any]) -> str:
     score = min(s["score"], 5) if s["kind"] == "csat" else s["score"]
-    return f"{s['id']},{iso(s['submitted_at'])},{s['kind']},{score}\n"
+    return f"{s['id']},{iso(s['submitted_at'])},{s['kind']},{score},{s['ticket_id'] or ''}\n"
 
 
 appends = st.lists(
@@ -269,28 +316,32 @@ appends = st.lists(
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(history=appends, window_seconds=st.sampled_from((HOUR, DAY, 30 * DAY)))
+@given(history=appends, window_seconds=st.sampled_from((HOUR, DAY, 30 * DAY)), narrowed=filters)
 def test_the_loader_lists_the_hours_it_writes_itself(
-    history: list[tuple[Any, ...]], window_seconds: int
+    history: list[tuple[Any, ...]], window_seconds: int, narrowed: Filters
 ) -> None:
     """The loader lifts the row triggers while it writes and lists the hours itself: old
     and new hours of re-exported tickets, surveys moved in time. At every commit, including
     those in the middle of a file whose hours are not rebuilt yet, the tallies must give
-    the rows' numbers; after each load nothing is left listed and the triggers are back."""
+    the rows' numbers, filtered too (a ticket's new queue moves its surveys between
+    tallies); after each load nothing is left listed and the triggers are back."""
     window = Window(AS_OF, window_seconds)
     with tempfile.TemporaryDirectory() as folder:
         data = Path(folder) / "data"
         data.mkdir()
         tickets, surveys = data / "tickets.csv", data / "surveys.csv"
-        tickets.write_text("id,created_at,updated_at,status,first_response_at,resolved_at\n")
-        surveys.write_text("id,submitted_at,kind,score\n")
+        tickets.write_text(
+            "id,created_at,updated_at,status,first_response_at,resolved_at,"
+            "channel,queue,priority,agent\n"
+        )
+        surveys.write_text("id,submitted_at,kind,score,ticket_id\n")
         engine = open_engine(Path(folder) / "t.db")
         mismatches: list[str] = []
 
         def compare(_: object) -> None:
             with Session(engine) as session:
-                from_tallies = report_dict(dashboard(session, window))
-                from_rows = report_dict(scanned(dashboard, session, window))
+                from_tallies = report_dict(dashboard(session, window, narrowed))
+                from_rows = report_dict(scanned(dashboard, session, window, narrowed))
             if from_tallies != from_rows:
                 mismatches.append(f"{from_tallies} != {from_rows}")
 
@@ -443,3 +494,76 @@ def test_daily_series_from_tallies_on_a_clock_change_day() -> None:
     assert tallied == rows
     # London days: 27 Oct from 19:00 UTC (4 hours), 28 Oct, 29 Oct (25 hours), 30 Oct to 07:00.
     assert [p.created for p in tallied] == [4, 24, 25, 7]
+
+
+def test_a_ticket_moved_to_another_queue_takes_its_surveys_along(tmp_path: Path) -> None:
+    """The survey is loaded once; its ticket's later version moves it to another queue.
+    The surveys' tallies by queue follow, whether the loader or another program wrote it."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    tickets = folder / "tickets.csv"
+    tickets.write_text(
+        "id,created_at,updated_at,status,queue\n"
+        "A,2023-11-15T09:00:00Z,2023-11-15T09:00:00Z,open,billing\n"
+    )
+    (folder / "surveys.csv").write_text(
+        "id,submitted_at,kind,score,ticket_id\nS,2023-11-15T10:30:00Z,nps,10,A\n"
+    )
+    engine = open_engine(tmp_path / "t.db")
+    window = Window(AS_OF, DAY)
+
+    def promoters(queue: str) -> int:
+        with Session(engine) as session:
+            return dashboard(session, window, Filters(queue=queue)).nps.promoters
+
+    Loader(engine, folder, settle_seconds=0).load_all()
+    assert (promoters("billing"), promoters("orders")) == (1, 0)
+    with tickets.open("a") as out:
+        out.write("A,2023-11-15T09:00:00Z,2023-11-15T11:00:00Z,open,orders\n")
+    Loader(engine, folder, settle_seconds=0).load_all()
+    assert (promoters("billing"), promoters("orders")) == (0, 1)
+    with writer(engine) as db:  # a plain SQL write: the triggers list the survey's hour
+        db.execute("UPDATE ticket SET queue = 'billing' WHERE id = 'A'")
+    assert (promoters("billing"), promoters("orders")) == (1, 0)
+    rebuild(engine)
+    assert (promoters("billing"), promoters("orders")) == (1, 0)
+    engine.dispose()
+
+
+def test_the_loader_keeps_tallies_by_queue_priority_and_agent_split_by_channel(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "tickets.csv").write_text(
+        "id,created_at,status,first_response_at,channel,queue,priority,agent\n"
+        "A,2023-11-15T10:00:00Z,open,2023-11-15T10:00:30Z,phone,billing,high,Ana\n"
+        "B,2023-11-15T10:10:00Z,open,2023-11-15T10:10:10Z,phone,billing,low,Ben\n"
+        "C,2023-11-15T10:20:00Z,abandoned,,chat,orders,high,\n"
+    )
+    engine = open_engine(tmp_path / "t.db")
+    Loader(engine, folder, settle_seconds=0).load_all()
+    with Session(engine) as session:
+        stored = {
+            (h.dimension, h.value, h.channel): (h.created, h.answered, h.abandoned, h.waits)
+            for h in session.exec(select(DimensionHour)).all()
+        }
+        ten = (AS_OF - 2 * HOUR) // HOUR
+        assert {h.hour for h in session.exec(select(DimensionHour)).all()} == {ten}
+    assert stored == {
+        ("queue", '"billing"', "phone"): (2, 2, 0, pack([10, 30])),
+        ("queue", '"orders"', "chat"): (1, 0, 1, b""),
+        ("priority", '"high"', "phone"): (1, 1, 0, pack([30])),
+        ("priority", '"low"', "phone"): (1, 1, 0, pack([10])),
+        ("priority", '"high"', "chat"): (1, 0, 1, b""),
+        ("agent", '"Ana"', "phone"): (1, 1, 0, pack([30])),
+        ("agent", '"Ben"', "phone"): (1, 1, 0, pack([10])),
+        ("agent", "null", "chat"): (1, 0, 1, b""),
+    }
+    # A filtered view reads these rows: a changed tally shows (the rows would say 2).
+    with writer(engine) as db:
+        db.execute("UPDATE dimension_hour SET created = 7 WHERE value = '\"billing\"'")
+    with Session(engine) as session:
+        board = dashboard(session, Window(AS_OF, DAY), Filters(queue="billing"))
+    assert board.resolution.created == 7
+    engine.dispose()

@@ -22,16 +22,28 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from itertools import groupby
+from itertools import chain, groupby
 from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, and_, delete, func
 from sqlalchemy.schema import CreateTable
 from sqlmodel import col, select
 
-from cxtui.models import ChannelHour, HourToRebuild, SurveyHour, TicketHour
+from cxtui.models import (
+    ChannelHour,
+    DimensionHour,
+    HourToRebuild,
+    SurveyDimensionHour,
+    SurveyHour,
+    TicketHour,
+)
 from cxtui.tallies import (
+    DIMENSIONS,
+    NO_CHANNEL,
     SQLITE,
+    Durations,
+    Filters,
+    Group,
     Span,
     SurveyTallies,
     SurveyTally,
@@ -42,7 +54,9 @@ from cxtui.tallies import (
     new_survey_tallies,
     pack,
     rows,
+    scan_survey_groups,
     scan_surveys,
+    scan_ticket_groups,
     scan_tickets,
     span_number,
     unpack,
@@ -81,13 +95,29 @@ def _mark(kind: str, column: str) -> str:
 
 
 def _marks(kind: str, row: str) -> str:
-    return "".join(_mark(kind, f"{row}.{column}") for column in _TIMES[kind])
+    marks = "".join(_mark(kind, f"{row}.{column}") for column in _TIMES[kind])
+    if kind == "ticket":
+        marks += _mark_surveys_of(f"{row}.id")
+    return marks
 
 
-VERSION = "hours_v3_"
+def _mark_surveys_of(ticket_id: str) -> str:
+    """SQL listing the submission hours of the surveys about a ticket: their tallies by
+    dimension place them by the ticket's channel, queue, priority and agent."""
+    hour = _hour_of("submitted_at")
+    return (
+        f"INSERT INTO hour_to_rebuild (kind, hour) SELECT DISTINCT 'survey', h FROM "
+        f"(SELECT {hour} AS h FROM survey WHERE ticket_id = {ticket_id}) WHERE NOT EXISTS "
+        f"(SELECT 1 FROM hour_to_rebuild WHERE kind = 'survey' AND hour = h);"
+    )
+
+
+VERSION = "hours_v4_"
 """Prefix of the triggers' names. v2: waits and resolution times dated before the ticket's
 creation are left out and counted instead, in new ticket_hour columns. v3: tickets'
-answered, abandoned and waits are also kept by channel (channel_hour)."""
+answered, abandoned and waits are also kept by channel (channel_hour). v4: tickets and
+surveys are also kept by queue, priority and agent with channel (dimension_hour,
+survey_dimension_hour), and a ticket's write lists the hours of its surveys."""
 
 TRIGGERS = {
     f"{VERSION}{kind}_{event}": (
@@ -128,6 +158,15 @@ _CHANNEL_HOUR_COLUMNS = (
     "waits",
     "abandoned_waits",
 )
+_DIMENSION_HOUR_COLUMNS = ("dimension", "value", "hour", "channel", *_TICKET_HOUR_COLUMNS[1:])
+_SURVEY_DIMENSION_HOUR_COLUMNS = ("dimension", "value", "hour", "channel", "kind")
+KEPT_DIMENSIONS = ("queue", "priority", "agent")
+"""The dimensions with hourly tallies, each split by channel: so a filter on any one of
+them, with or without a channel, is read from the tallies. Two of these together are
+scanned from the rows (docs/performance.md has what each costs)."""
+_BY_CHANNEL = "priority"
+"""The kept dimension a channel-only filter reads (any would do: every ticket is in one
+row of each); the one with fewest values."""
 _SURVEY_HOUR_COLUMNS = (
     "hour",
     "kind",
@@ -171,6 +210,8 @@ def install(db: sqlite3.Connection) -> bool:
     db.execute("DROP TABLE IF EXISTS channel_hour")
     db.execute(str(CreateTable(ChannelHour.__table__).compile(dialect=SQLITE)))
     db.execute("DELETE FROM survey_hour")
+    db.execute("DELETE FROM dimension_hour")
+    db.execute("DELETE FROM survey_dimension_hour")
     for kind in _TIMES:
         _list_stored_hours(db, kind)
     rebuild_pending(db)
@@ -194,9 +235,9 @@ def rebuild_pending(db: sqlite3.Connection) -> int:
         for hours in _consecutive(h for _, h in listed):
             spans = [(h * HOUR, (h + 1) * HOUR) for h in hours]
             if kind == "ticket":
-                _rewrite_ticket_hours(db, hours, scan_tickets(db, spans))
+                _rewrite_ticket_hours(db, hours, scan_ticket_groups(db, spans, DIMENSIONS))
             else:
-                _rewrite_survey_hours(db, hours, scan_surveys(db, spans))
+                _rewrite_survey_hours(db, hours, spans)
     execute(db, delete(HourToRebuild))
     return len(pending)
 
@@ -219,6 +260,8 @@ def lifted_row_triggers(
     for kind, written in (("ticket", tickets), ("survey", surveys)):
         if written.ids:
             _list_stored_hours(db, kind, written.ids)
+    if tickets.ids:
+        _list_surveys_of(db, tickets.ids)
     yield
     for kind, written in (("ticket", tickets), ("survey", surveys)):
         hours = {int(time) // HOUR for time in written.times if time is not None}
@@ -244,6 +287,17 @@ def _list_stored_hours(db: sqlite3.Connection, kind: str, ids: list[object] | No
         )
 
 
+def _list_surveys_of(db: sqlite3.Connection, ticket_ids: list[object]) -> None:
+    """List the hours of the stored surveys about these tickets (one indexed lookup per id):
+    a ticket's new channel, queue, priority or agent moves its surveys between tallies."""
+    db.execute(
+        f"INSERT OR IGNORE INTO hour_to_rebuild (kind, hour) "
+        f"SELECT DISTINCT 'survey', {_hour_of('submitted_at')} FROM survey "
+        f"WHERE ticket_id IN (SELECT value FROM json_each(?))",
+        (json.dumps(ticket_ids),),
+    )
+
+
 def has_pending(db: sqlite3.Connection) -> bool:
     """Whether any hour is listed for rebuilding."""
     return db.execute("SELECT EXISTS (SELECT 1 FROM hour_to_rebuild)").fetchone()[0] == 1
@@ -252,15 +306,41 @@ def has_pending(db: sqlite3.Connection) -> bool:
 DURATIONS = ("waits", "abandoned_waits", "resolution_times")
 
 
+class Slice(NamedTuple):
+    """Which rows of the tallies by dimension hold the tickets a filter keeps."""
+
+    dimension: str
+    value: str | None
+    """The dimension's value as stored (JSON); None for every value."""
+    channel: str | None
+
+
+def slice_of(filters: Filters) -> Slice | None:
+    """The tallies that answer `filters` exactly, or None when the rows must be scanned:
+    two or more of queue, priority and agent together, or a channel filter on "" (which the
+    tallies cannot tell from tickets with no channel)."""
+    chosen = [
+        (name, value) for name in KEPT_DIMENSIONS if (value := getattr(filters, name)) is not None
+    ]
+    if len(chosen) > 1 or filters.channel == NO_CHANNEL:
+        return None
+    if chosen:
+        name, value = chosen[0]
+        return Slice(name, json.dumps(value), filters.channel)
+    return Slice(_BY_CHANNEL, None, filters.channel)
+
+
 def ticket_tallies(
     db: sqlite3.Connection,
     spans: Sequence[Span],
     durations: Sequence[str] = DURATIONS,
     *,
     channels: bool = True,
+    filters: Filters | None = None,
 ) -> list[TicketTally]:
-    """The tally of each contiguous span, all tickets, calendar durations: whole hours from
-    the hourly tallies (summed in SQL), the rest from the rows.
+    """The tally of each contiguous span, calendar durations, of all tickets or of those
+    `filters` keeps (which slice_of must answer): whole hours from the hourly tallies, the
+    rest from the rows.
 
     Only the `durations` named are read from the hourly tallies (a trend of daily median
     waits needs no resolution times); the others stay empty for those hours, and so does the
@@ -269,7 +349,9 @@ def ticket_tallies(
     if _skipped_hours(owners) > MAX_SKIPPED_HOURS:
         owners, pieces = _split(spans, None)
     tallies = [TicketTally() for _ in spans]
-    if owners:
+    if owners and filters is not None and filters != Filters():
+        _read_dimension_hours(db, owners, tallies, durations, _slice(filters))
+    elif owners:
         owned, key = _owned(TicketHour.hour, owners, spans)
         sums = [func.sum(getattr(TicketHour, name)) for name in (*TicketTally.COUNTS, "solved")]
         for number, *counts, solved in rows(db, select(key, *sums).where(owned).group_by(key)):
@@ -286,9 +368,56 @@ def ticket_tallies(
         if channels:
             _read_channel_hours(db, owners, tallies)
     for numbers, run in pieces:
-        for number, tally in zip(numbers, scan_tickets(db, run), strict=True):
+        scanned = scan_tickets(db, run, filters or Filters())
+        for number, tally in zip(numbers, scanned, strict=True):
             tallies[number].add(tally)
     return tallies
+
+
+def _slice(filters: Filters) -> Slice:
+    found = slice_of(filters)
+    if found is None:
+        raise ValueError(f"no hourly tallies answer {filters}")
+    return found
+
+
+def _read_dimension_hours(
+    db: sqlite3.Connection,
+    owners: dict[int, int],
+    tallies: list[TicketTally],
+    durations: Sequence[str],
+    where: Slice,
+) -> None:
+    """Add each owned hour's tallies of the slice's tickets to its span's tally, channel by
+    channel (each row is one channel's tickets)."""
+    first, last = min(owners), max(owners)
+    columns = [getattr(DimensionHour, name) for name in (*TicketTally.COUNTS, "solved")]
+    blobs = [getattr(DimensionHour, name) for name in durations]
+    statement = select(DimensionHour.hour, DimensionHour.channel, *columns, *blobs).where(
+        col(DimensionHour.dimension) == where.dimension,
+        col(DimensionHour.hour).between(first, last),
+    )
+    if where.value is not None:
+        statement = statement.where(col(DimensionHour.value) == where.value)
+    if where.channel is not None:
+        statement = statement.where(col(DimensionHour.channel) == where.channel)
+    width = len(TicketTally.COUNTS)
+    for at, channel, *values in rows(db, statement):
+        if at not in owners:
+            continue
+        tally = tallies[owners[at]]
+        for name, value in zip(TicketTally.COUNTS, values, strict=False):
+            setattr(tally, name, getattr(tally, name) + value)
+        tally.solved += values[width]
+        part = tally.channel(channel)
+        part.answered += values[TicketTally.COUNTS.index("answered")]
+        part.abandoned += values[TicketTally.COUNTS.index("abandoned")]
+        part.answered_before_created += values[TicketTally.COUNTS.index("answered_before_created")]
+        for name, blob in zip(durations, values[width + 1 :], strict=True):
+            run = unpack(blob)
+            getattr(tally, name).add_run(run)
+            if name in ("waits", "abandoned_waits"):
+                getattr(part, name).add_run(run)
 
 
 def _read_channel_hours(
@@ -319,14 +448,19 @@ def _read_channel_hours(
         part.abandoned_waits.add_run(unpack(abandoned_waits))
 
 
-def survey_tallies(db: sqlite3.Connection, spans: Sequence[Span]) -> list[SurveyTallies]:
-    """The survey tallies of each contiguous span, all surveys: whole hours from the hourly
-    tallies (summed in SQL), the rest from the rows."""
+def survey_tallies(
+    db: sqlite3.Connection, spans: Sequence[Span], filters: Filters | None = None
+) -> list[SurveyTallies]:
+    """The survey tallies of each contiguous span, of all surveys or of those about tickets
+    `filters` keeps (which slice_of must answer): whole hours from the hourly tallies, the
+    rest from the rows."""
     owners, pieces = _split(spans, _pending(db, "survey"))
     if _skipped_hours(owners) > MAX_SKIPPED_HOURS:
         owners, pieces = _split(spans, None)
     tallies = [new_survey_tallies() for _ in spans]
-    if owners:
+    if owners and filters is not None and filters != Filters():
+        _read_survey_dimension_hours(db, owners, tallies, _slice(filters))
+    elif owners:
         owned, key = _owned(SurveyHour.hour, owners, spans)
         sums = [func.sum(getattr(SurveyHour, name)) for name in SurveyTally.COUNTS]
         statement = select(key, SurveyHour.kind, *sums).where(owned).group_by(key, SurveyHour.kind)
@@ -336,10 +470,32 @@ def survey_tallies(db: sqlite3.Connection, spans: Sequence[Span]) -> list[Survey
                 for name, value in zip(SurveyTally.COUNTS, counts, strict=True):
                     setattr(tally, name, value)
     for numbers, run in pieces:
-        for number, scanned in zip(numbers, scan_surveys(db, run), strict=True):
+        for number, scanned in zip(
+            numbers, scan_surveys(db, run, filters or Filters()), strict=True
+        ):
             for kind, tally in scanned.items():
                 tallies[number][kind].add(tally)
     return tallies
+
+
+def _read_survey_dimension_hours(
+    db: sqlite3.Connection, owners: dict[int, int], tallies: list[SurveyTallies], where: Slice
+) -> None:
+    first, last = min(owners), max(owners)
+    columns = [getattr(SurveyDimensionHour, name) for name in SurveyTally.COUNTS]
+    statement = select(SurveyDimensionHour.hour, SurveyDimensionHour.kind, *columns).where(
+        col(SurveyDimensionHour.dimension) == where.dimension,
+        col(SurveyDimensionHour.hour).between(first, last),
+    )
+    if where.value is not None:
+        statement = statement.where(col(SurveyDimensionHour.value) == where.value)
+    if where.channel is not None:
+        statement = statement.where(col(SurveyDimensionHour.channel) == where.channel)
+    for at, kind, *values in rows(db, statement):
+        if at in owners and kind in tallies[owners[at]]:
+            tally = tallies[owners[at]][kind]
+            for name, value in zip(SurveyTally.COUNTS, values, strict=True):
+                setattr(tally, name, getattr(tally, name) + value)
 
 
 def _owned(
@@ -420,22 +576,29 @@ def _consecutive(hours: Iterator[int]) -> Iterator[list[int]]:
 
 
 def _rewrite_ticket_hours(
-    db: sqlite3.Connection, hours: list[int], tallies: list[TicketTally]
+    db: sqlite3.Connection, hours: list[int], groups: list[dict[Group, TicketTally]]
 ) -> None:
+    """Write the hours' tallies, whole, by channel and by dimension, from their tickets
+    grouped by DIMENSIONS."""
+    tallies = [TicketTally() for _ in hours]
+    by_dimension: list[dict[tuple[str, str, str], TicketTally]] = [{} for _ in hours]
+    for tally, of_hour, dimensions in zip(tallies, groups, by_dimension, strict=True):
+        for group, part in of_hour.items():
+            tally.add(part)
+            values = dict(zip(DIMENSIONS, group, strict=True))
+            channel = values["channel"] or NO_CHANNEL
+            for dimension in KEPT_DIMENSIONS:
+                key = (dimension, json.dumps(values[dimension]), channel)
+                if key not in dimensions:
+                    dimensions[key] = TicketTally()
+                dimensions[key].add(part)
     execute(db, delete(TicketHour).where(col(TicketHour.hour).between(hours[0], hours[-1])))
     insert_many(
         db,
         TicketHour,
         _TICKET_HOUR_COLUMNS,
         [
-            (
-                hour,
-                *(getattr(tally, name) for name in TicketTally.COUNTS),
-                tally.solved,
-                pack(_only_run(tally.waits.runs)),
-                pack(_only_run(tally.abandoned_waits.runs)),
-                pack(_only_run(tally.resolution_times.runs)),
-            )
+            (hour, *_ticket_hour_values(tally))
             for hour, tally in zip(hours, tallies, strict=True)
             if tally.created or tally.solved
         ],
@@ -452,19 +615,42 @@ def _rewrite_ticket_hours(
                 part.answered,
                 part.abandoned,
                 part.answered_before_created,
-                pack(_only_run(part.waits.runs)),
-                pack(_only_run(part.abandoned_waits.runs)),
+                pack(_one_run(part.waits)),
+                pack(_one_run(part.abandoned_waits)),
             )
             for hour, tally in zip(hours, tallies, strict=True)
             for name, part in tally.channels.items()
             if part.answered or part.abandoned
         ],
     )
+    execute(db, delete(DimensionHour).where(col(DimensionHour.hour).between(hours[0], hours[-1])))
+    insert_many(
+        db,
+        DimensionHour,
+        _DIMENSION_HOUR_COLUMNS,
+        [
+            (dimension, value, hour, channel, *_ticket_hour_values(tally))
+            for hour, dimensions in zip(hours, by_dimension, strict=True)
+            for (dimension, value, channel), tally in dimensions.items()
+        ],
+    )
 
 
-def _rewrite_survey_hours(
-    db: sqlite3.Connection, hours: list[int], tallies: list[SurveyTallies]
-) -> None:
+def _ticket_hour_values(tally: TicketTally) -> tuple[Any, ...]:
+    """A tally as the columns of TicketHour after `hour` (DimensionHour has the same)."""
+    return (
+        *(getattr(tally, name) for name in TicketTally.COUNTS),
+        tally.solved,
+        pack(_one_run(tally.waits)),
+        pack(_one_run(tally.abandoned_waits)),
+        pack(_one_run(tally.resolution_times)),
+    )
+
+
+def _rewrite_survey_hours(db: sqlite3.Connection, hours: list[int], spans: list[Span]) -> None:
+    """Write the hours' survey tallies: of every survey, and by the dimensions of the
+    surveys' tickets."""
+    tallies = scan_surveys(db, spans)
     execute(db, delete(SurveyHour).where(col(SurveyHour.hour).between(hours[0], hours[-1])))
     insert_many(
         db,
@@ -477,8 +663,36 @@ def _rewrite_survey_hours(
             if tally.responses
         ],
     )
+    by_dimension: dict[tuple[str, str, int, str, str], SurveyTally] = {}
+    for hour, of_hour in zip(hours, scan_survey_groups(db, spans, DIMENSIONS), strict=True):
+        for group, by_kind in of_hour.items():
+            values = dict(zip(DIMENSIONS, group, strict=True))
+            channel = values["channel"] or NO_CHANNEL
+            for dimension in KEPT_DIMENSIONS:
+                for kind, tally in by_kind.items():
+                    if tally.responses:
+                        key = (dimension, json.dumps(values[dimension]), hour, channel, kind)
+                        by_dimension.setdefault(key, SurveyTally()).add(tally)
+    execute(
+        db,
+        delete(SurveyDimensionHour).where(
+            col(SurveyDimensionHour.hour).between(hours[0], hours[-1])
+        ),
+    )
+    insert_many(
+        db,
+        SurveyDimensionHour,
+        (*_SURVEY_DIMENSION_HOUR_COLUMNS, *SurveyTally.COUNTS),
+        [
+            (*key, *(getattr(tally, name) for name in SurveyTally.COUNTS))
+            for key, tally in by_dimension.items()
+        ],
+    )
 
 
-def _only_run(runs: list[Sequence[int]]) -> Sequence[int]:
-    """A scan of one hour gives at most one sorted run."""
-    return runs[0] if runs else ()
+def _one_run(durations: Durations) -> Sequence[int]:
+    """The durations as one sorted run (a scan of one hour gives at most one run a group;
+    an hour's tally summed from its groups may hold several)."""
+    if len(durations.runs) <= 1:
+        return durations.runs[0] if durations.runs else ()
+    return sorted(chain.from_iterable(durations.runs))
