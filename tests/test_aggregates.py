@@ -530,7 +530,7 @@ def test_a_ticket_moved_to_another_queue_takes_its_surveys_along(tmp_path: Path)
     engine.dispose()
 
 
-def test_the_loader_keeps_tallies_by_queue_priority_and_agent_split_by_channel(
+def test_the_loader_keeps_tallies_by_channel_queue_priority_and_agent_split_by_channel(
     tmp_path: Path,
 ) -> None:
     folder = tmp_path / "data"
@@ -551,6 +551,8 @@ def test_the_loader_keeps_tallies_by_queue_priority_and_agent_split_by_channel(
         ten = (AS_OF - 2 * HOUR) // HOUR
         assert {h.hour for h in session.exec(select(DimensionHour)).all()} == {ten}
     assert stored == {
+        ("channel", '"phone"', "phone"): (2, 2, 0, pack([10, 30])),
+        ("channel", '"chat"', "chat"): (1, 0, 1, b""),
         ("queue", '"billing"', "phone"): (2, 2, 0, pack([10, 30])),
         ("queue", '"orders"', "chat"): (1, 0, 1, b""),
         ("priority", '"high"', "phone"): (1, 1, 0, pack([30])),

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import chain, groupby
@@ -160,13 +161,11 @@ _CHANNEL_HOUR_COLUMNS = (
 )
 _DIMENSION_HOUR_COLUMNS = ("dimension", "value", "hour", "channel", *_TICKET_HOUR_COLUMNS[1:])
 _SURVEY_DIMENSION_HOUR_COLUMNS = ("dimension", "value", "hour", "channel", "kind")
-KEPT_DIMENSIONS = ("queue", "priority", "agent")
+KEPT_DIMENSIONS = ("channel", "queue", "priority", "agent")
 """The dimensions with hourly tallies, each split by channel: so a filter on any one of
-them, with or without a channel, is read from the tallies. Two of these together are
-scanned from the rows (docs/performance.md has what each costs)."""
-_BY_CHANNEL = "priority"
-"""The kept dimension a channel-only filter reads (any would do: every ticket is in one
-row of each); the one with fewest values."""
+them, with or without a channel, is read from the tallies. Two of queue, priority and agent
+together are scanned from the rows (docs/performance.md has what each costs). A channel's
+own rows repeat its rows of every other dimension, summed: one row an hour to read."""
 _SURVEY_HOUR_COLUMNS = (
     "hour",
     "kind",
@@ -310,24 +309,27 @@ class Slice(NamedTuple):
     """Which rows of the tallies by dimension hold the tickets a filter keeps."""
 
     dimension: str
-    value: str | None
-    """The dimension's value as stored (JSON); None for every value."""
+    value: str
+    """The dimension's value as stored (JSON)."""
     channel: str | None
+    """Only the rows of this channel (as stored: "" for none), or all."""
 
 
 def slice_of(filters: Filters) -> Slice | None:
     """The tallies that answer `filters` exactly, or None when the rows must be scanned:
-    two or more of queue, priority and agent together, or a channel filter on "" (which the
-    tallies cannot tell from tickets with no channel)."""
+    two or more of queue, priority and agent together, or one of them with a channel filter
+    on "" (which the rows split by channel cannot tell from tickets with no channel)."""
     chosen = [
-        (name, value) for name in KEPT_DIMENSIONS if (value := getattr(filters, name)) is not None
+        (name, value)
+        for name in KEPT_DIMENSIONS[1:]
+        if (value := getattr(filters, name)) is not None
     ]
-    if len(chosen) > 1 or filters.channel == NO_CHANNEL:
+    if not chosen and filters.channel is not None:
+        return Slice("channel", json.dumps(filters.channel), None)
+    if len(chosen) != 1 or filters.channel == NO_CHANNEL:
         return None
-    if chosen:
-        name, value = chosen[0]
-        return Slice(name, json.dumps(value), filters.channel)
-    return Slice(_BY_CHANNEL, None, filters.channel)
+    name, value = chosen[0]
+    return Slice(name, json.dumps(value), filters.channel)
 
 
 def ticket_tallies(
@@ -350,7 +352,7 @@ def ticket_tallies(
         owners, pieces = _split(spans, None)
     tallies = [TicketTally() for _ in spans]
     if owners and filters is not None and filters != Filters():
-        _read_dimension_hours(db, owners, tallies, durations, _slice(filters))
+        _read_dimension_hours(db, owners, spans, tallies, durations, _slice(filters))
     elif owners:
         owned, key = _owned(TicketHour.hour, owners, spans)
         sums = [func.sum(getattr(TicketHour, name)) for name in (*TicketTally.COUNTS, "solved")]
@@ -384,40 +386,64 @@ def _slice(filters: Filters) -> Slice:
 def _read_dimension_hours(
     db: sqlite3.Connection,
     owners: dict[int, int],
+    spans: Sequence[Span],
     tallies: list[TicketTally],
     durations: Sequence[str],
     where: Slice,
 ) -> None:
     """Add each owned hour's tallies of the slice's tickets to its span's tally, channel by
-    channel (each row is one channel's tickets)."""
-    first, last = min(owners), max(owners)
-    columns = [getattr(DimensionHour, name) for name in (*TicketTally.COUNTS, "solved")]
-    blobs = [getattr(DimensionHour, name) for name in durations]
-    statement = select(DimensionHour.hour, DimensionHour.channel, *columns, *blobs).where(
-        col(DimensionHour.dimension) == where.dimension,
-        col(DimensionHour.hour).between(first, last),
-    )
-    if where.value is not None:
-        statement = statement.where(col(DimensionHour.value) == where.value)
+    channel (each row is one channel's tickets): the counts summed in SQL, the durations
+    gathered and sorted once a span (a filtered window has several rows an hour, and
+    percentiles over one run cost a lookup where hundreds of runs cost a search)."""
+    owned, key = _owned(DimensionHour.hour, owners, spans)
+    chosen = [col(DimensionHour.dimension) == where.dimension, owned]
+    chosen.append(col(DimensionHour.value) == where.value)
     if where.channel is not None:
-        statement = statement.where(col(DimensionHour.channel) == where.channel)
-    width = len(TicketTally.COUNTS)
-    for at, channel, *values in rows(db, statement):
-        if at not in owners:
-            continue
-        tally = tallies[owners[at]]
-        for name, value in zip(TicketTally.COUNTS, values, strict=False):
-            setattr(tally, name, getattr(tally, name) + value)
-        tally.solved += values[width]
-        part = tally.channel(channel)
-        part.answered += values[TicketTally.COUNTS.index("answered")]
-        part.abandoned += values[TicketTally.COUNTS.index("abandoned")]
-        part.answered_before_created += values[TicketTally.COUNTS.index("answered_before_created")]
-        for name, blob in zip(durations, values[width + 1 :], strict=True):
+        chosen.append(col(DimensionHour.channel) == where.channel)
+    sums = [func.sum(getattr(DimensionHour, name)) for name in (*TicketTally.COUNTS, "solved")]
+    channel = DimensionHour.channel
+    for number, name, *counts, solved in rows(
+        db, select(key, channel, *sums).where(*chosen).group_by(key, channel)
+    ):
+        tally = tallies[number]
+        for field, value in zip(TicketTally.COUNTS, counts, strict=True):
+            setattr(tally, field, getattr(tally, field) + value)
+        tally.solved += solved
+        part = tally.channel(name)
+        part.answered += counts[_ANSWERED]
+        part.abandoned += counts[_ABANDONED]
+        part.answered_before_created += counts[_ANSWERED_BEFORE_CREATED]
+    if not durations:
+        return
+    blobs = [getattr(DimensionHour, name) for name in durations]
+    gathered: dict[tuple[int, str, str | None], array[int]] = {}
+    for at, name, *values in rows(db, select(DimensionHour.hour, channel, *blobs).where(*chosen)):
+        number = owners[at]
+        for duration, blob in zip(durations, values, strict=True):
+            if not blob:
+                continue
             run = unpack(blob)
-            getattr(tally, name).add_run(run)
-            if name in ("waits", "abandoned_waits"):
-                getattr(part, name).add_run(run)
+            _gather(gathered, (number, duration, None), run)
+            if duration in _CHANNEL_DURATIONS:
+                _gather(gathered, (number, duration, name), run)
+    for (number, duration, name), values in gathered.items():
+        owner = tallies[number] if name is None else tallies[number].channel(name)
+        getattr(owner, duration).add_run(sorted(values))
+
+
+_ANSWERED, _ABANDONED, _ANSWERED_BEFORE_CREATED = (
+    TicketTally.COUNTS.index(name) for name in ("answered", "abandoned", "answered_before_created")
+)
+_CHANNEL_DURATIONS = ("waits", "abandoned_waits")
+"""The durations a channel's tally holds too."""
+
+
+def _gather(gathered: dict[Any, array[int]], key: Any, run: array[int]) -> None:
+    found = gathered.get(key)
+    if found is None:
+        gathered[key] = array("q", run)
+    else:
+        found.extend(run)
 
 
 def _read_channel_hours(
@@ -487,8 +513,7 @@ def _read_survey_dimension_hours(
         col(SurveyDimensionHour.dimension) == where.dimension,
         col(SurveyDimensionHour.hour).between(first, last),
     )
-    if where.value is not None:
-        statement = statement.where(col(SurveyDimensionHour.value) == where.value)
+    statement = statement.where(col(SurveyDimensionHour.value) == where.value)
     if where.channel is not None:
         statement = statement.where(col(SurveyDimensionHour.channel) == where.channel)
     for at, kind, *values in rows(db, statement):

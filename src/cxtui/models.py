@@ -163,12 +163,10 @@ class ChannelHour(SQLModel, table=True):
 
 class DimensionHour(SQLModel, table=True):
     """The tally of the tickets created in one UTC hour with one value of one dimension
-    (queue, priority or agent) and one channel: what a filtered view reads instead of the
-    rows. The same fields as TicketHour, for fewer tickets; `value` is the dimension's value
-    as JSON ("null" for tickets without one), channel "" is tickets with none.
-
-    Every ticket is in one row of each dimension, so the rows of a dimension with a channel
-    are that channel's tickets."""
+    (channel, queue, priority or agent) and one channel: what a filtered view reads instead
+    of the rows. The same fields as TicketHour, for fewer tickets; `value` is the
+    dimension's value as JSON ("null" for tickets without one), channel "" is tickets with
+    none. Every ticket is in one row of each dimension."""
 
     __tablename__ = "dimension_hour"
     __table_args__ = (Index("ix_dimension_hour_hour", "hour"),)
