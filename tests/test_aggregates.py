@@ -530,7 +530,7 @@ def test_a_ticket_moved_to_another_queue_takes_its_surveys_along(tmp_path: Path)
     engine.dispose()
 
 
-def test_the_loader_keeps_tallies_by_channel_queue_priority_and_agent_split_by_channel(
+def test_the_loader_keeps_tallies_by_each_dimension_split_by_channel(
     tmp_path: Path,
 ) -> None:
     folder = tmp_path / "data"
@@ -561,6 +561,9 @@ def test_the_loader_keeps_tallies_by_channel_queue_priority_and_agent_split_by_c
         ("agent", '"Ana"', "phone"): (1, 1, 0, pack([30])),
         ("agent", '"Ben"', "phone"): (1, 1, 0, pack([10])),
         ("agent", "null", "chat"): (1, 0, 1, b""),
+        ("queue+priority", '["billing", "high"]', "phone"): (1, 1, 0, pack([30])),
+        ("queue+priority", '["billing", "low"]', "phone"): (1, 1, 0, pack([10])),
+        ("queue+priority", '["orders", "high"]', "chat"): (1, 0, 1, b""),
     }
     # A filtered view reads these rows: a changed tally shows (the rows would say 2).
     with writer(engine) as db:

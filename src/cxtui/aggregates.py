@@ -161,11 +161,28 @@ _CHANNEL_HOUR_COLUMNS = (
 )
 _DIMENSION_HOUR_COLUMNS = ("dimension", "value", "hour", "channel", *_TICKET_HOUR_COLUMNS[1:])
 _SURVEY_DIMENSION_HOUR_COLUMNS = ("dimension", "value", "hour", "channel", "kind")
-KEPT_DIMENSIONS = ("channel", "queue", "priority", "agent")
-"""The dimensions with hourly tallies, each split by channel: so a filter on any one of
-them, with or without a channel, is read from the tallies. Two of queue, priority and agent
-together are scanned from the rows (docs/performance.md has what each costs). A channel's
-own rows repeat its rows of every other dimension, summed: one row an hour to read."""
+KEPT_DIMENSIONS = {
+    "channel": ("channel",),
+    "queue": ("queue",),
+    "priority": ("priority",),
+    "agent": ("agent",),
+    "queue+priority": ("queue", "priority"),
+}
+"""The dimensions (one field, or two together) with hourly tallies, each split by channel:
+a filter on any of them, with or without a channel, is read from the tallies. A channel's
+own rows repeat its rows of every other dimension, summed: one row an hour to read. Agent
+with queue or priority, and all three, are scanned from the rows: an agent's pairs would
+hold as many rows as tickets (docs/performance.md has what each costs)."""
+
+
+def _stored_value(fields: tuple[str, ...], values: dict[str, Any]) -> str:
+    """A dimension's value as its tallies store it: JSON, so a missing field (null) is
+    never mistaken for an empty one."""
+    if len(fields) == 1:
+        return json.dumps(values[fields[0]])
+    return json.dumps([values[name] for name in fields])
+
+
 _SURVEY_HOUR_COLUMNS = (
     "hour",
     "kind",
@@ -317,19 +334,18 @@ class Slice(NamedTuple):
 
 def slice_of(filters: Filters) -> Slice | None:
     """The tallies that answer `filters` exactly, or None when the rows must be scanned:
-    two or more of queue, priority and agent together, or one of them with a channel filter
-    on "" (which the rows split by channel cannot tell from tickets with no channel)."""
-    chosen = [
-        (name, value)
-        for name in KEPT_DIMENSIONS[1:]
-        if (value := getattr(filters, name)) is not None
-    ]
+    fields no dimension keeps together, or a channel filter on "" with another (the rows
+    split by channel cannot tell it from tickets with no channel)."""
+    values = {name: getattr(filters, name) for name in DIMENSIONS}
+    chosen = tuple(name for name in DIMENSIONS[1:] if values[name] is not None)
     if not chosen and filters.channel is not None:
         return Slice("channel", json.dumps(filters.channel), None)
-    if len(chosen) != 1 or filters.channel == NO_CHANNEL:
+    if filters.channel == NO_CHANNEL:
         return None
-    name, value = chosen[0]
-    return Slice(name, json.dumps(value), filters.channel)
+    for dimension, fields in KEPT_DIMENSIONS.items():
+        if fields == chosen:
+            return Slice(dimension, _stored_value(fields, values), filters.channel)
+    return None
 
 
 def ticket_tallies(
@@ -612,8 +628,8 @@ def _rewrite_ticket_hours(
             tally.add(part)
             values = dict(zip(DIMENSIONS, group, strict=True))
             channel = values["channel"] or NO_CHANNEL
-            for dimension in KEPT_DIMENSIONS:
-                key = (dimension, json.dumps(values[dimension]), channel)
+            for dimension, fields in KEPT_DIMENSIONS.items():
+                key = (dimension, _stored_value(fields, values), channel)
                 if key not in dimensions:
                     dimensions[key] = TicketTally()
                 dimensions[key].add(part)
@@ -693,10 +709,11 @@ def _rewrite_survey_hours(db: sqlite3.Connection, hours: list[int], spans: list[
         for group, by_kind in of_hour.items():
             values = dict(zip(DIMENSIONS, group, strict=True))
             channel = values["channel"] or NO_CHANNEL
-            for dimension in KEPT_DIMENSIONS:
+            for dimension, fields in KEPT_DIMENSIONS.items():
+                value = _stored_value(fields, values)
                 for kind, tally in by_kind.items():
                     if tally.responses:
-                        key = (dimension, json.dumps(values[dimension]), hour, channel, kind)
+                        key = (dimension, value, hour, channel, kind)
                         by_dimension.setdefault(key, SurveyTally()).add(tally)
     execute(
         db,
