@@ -251,7 +251,7 @@ def rebuild_pending(db: sqlite3.Connection) -> int:
         for hours in _consecutive(h for _, h in listed):
             spans = [(h * HOUR, (h + 1) * HOUR) for h in hours]
             if kind == "ticket":
-                _rewrite_ticket_hours(db, hours, scan_ticket_groups(db, spans, DIMENSIONS))
+                _rewrite_ticket_hours(db, hours, spans)
             else:
                 _rewrite_survey_hours(db, hours, spans)
     execute(db, delete(HourToRebuild))
@@ -616,23 +616,13 @@ def _consecutive(hours: Iterator[int]) -> Iterator[list[int]]:
         yield run
 
 
-def _rewrite_ticket_hours(
-    db: sqlite3.Connection, hours: list[int], groups: list[dict[Group, TicketTally]]
-) -> None:
-    """Write the hours' tallies, whole, by channel and by dimension, from their tickets
-    grouped by DIMENSIONS."""
-    tallies = [TicketTally() for _ in hours]
-    by_dimension: list[dict[tuple[str, str, str], TicketTally]] = [{} for _ in hours]
-    for tally, of_hour, dimensions in zip(tallies, groups, by_dimension, strict=True):
-        for group, part in of_hour.items():
-            tally.add(part)
-            values = dict(zip(DIMENSIONS, group, strict=True))
-            channel = values["channel"] or NO_CHANNEL
-            for dimension, fields in KEPT_DIMENSIONS.items():
-                key = (dimension, _stored_value(fields, values), channel)
-                if key not in dimensions:
-                    dimensions[key] = TicketTally()
-                dimensions[key].add(part)
+def _rewrite_ticket_hours(db: sqlite3.Connection, hours: list[int], spans: list[Span]) -> None:
+    """Write the hours' tallies, whole, by channel and by dimension, from one scan that
+    counts each ticket in its hour's whole tally (key None) and in one tally of each kept
+    dimension."""
+    scanned = scan_ticket_groups(db, spans, DIMENSIONS, fold=_dimension_keys)
+    tallies = [of_hour.pop(None, TicketTally()) for of_hour in scanned]
+    by_dimension = scanned
     execute(db, delete(TicketHour).where(col(TicketHour.hour).between(hours[0], hours[-1])))
     insert_many(
         db,
@@ -675,6 +665,17 @@ def _rewrite_ticket_hours(
             for (dimension, value, channel), tally in dimensions.items()
         ],
     )
+
+
+def _dimension_keys(group: Group) -> list[tuple[str, str, str] | None]:
+    """The tallies a ticket with these DIMENSIONS values counts in: its hour's (None), and
+    one of each kept dimension, by channel."""
+    values = dict(zip(DIMENSIONS, group, strict=True))
+    channel = values["channel"] or NO_CHANNEL
+    return [None] + [
+        (dimension, _stored_value(fields, values), channel)
+        for dimension, fields in KEPT_DIMENSIONS.items()
+    ]
 
 
 def _ticket_hour_values(tally: TicketTally) -> tuple[Any, ...]:

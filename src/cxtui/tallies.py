@@ -15,6 +15,7 @@ refresh fetches a hundred thousand durations.
 from __future__ import annotations
 
 import math
+import operator
 import sqlite3
 import sys
 from array import array
@@ -408,29 +409,36 @@ def scan_tickets(
     ]
 
 
+Fold = Callable[[Group], Sequence[Any]]
+"""The keys whose tallies a group of tickets counts in (its dimensions' values, say)."""
+
+
 def scan_ticket_groups(
     db: sqlite3.Connection,
     spans: Sequence[Span],
     by: Sequence[str],
     filters: Filters = NO_FILTERS,
     business: BusinessHours | None = None,
-) -> list[dict[Group, TicketTally]]:
+    fold: Fold | None = None,
+) -> list[dict[Any, TicketTally]]:
     """Tally the tickets of each span from the rows, apart for each combination of the
-    dimensions `by` (a few of DIMENSIONS) that has tickets in the span.
+    dimensions `by` (a few of DIMENSIONS) that has tickets in the span; or, with `fold`,
+    for each key that fold gives those combinations (a ticket counts in each of its keys).
 
     One scan with the definitions of scan_tickets: the hourly tallies by dimension
-    (cxtui.aggregates) are built from it, so they hold what a scan of one group would."""
-    tallies: list[dict[Group, TicketTally]] = [{} for _ in spans]
+    (cxtui.aggregates) are built from it, so they hold what a scan of one group would.
+    Counted in flat lists, not tallies added together: a rebuild folds hundreds of groups
+    an hour into several keys each."""
     if not spans:
-        return tallies
+        return []
     dims = [getattr(Ticket, name) for name in by]
     width = len(dims)
+    keys_of: dict[Group, Sequence[Any]] = {}
 
-    def tally_of(number: int, values: Sequence[Any]) -> TicketTally:
-        group = tuple(values)
-        found = tallies[number].get(group)
+    def keys(group: Group) -> Sequence[Any]:
+        found = keys_of.get(group)
         if found is None:
-            found = tallies[number][group] = TicketTally()
+            found = keys_of[group] = (group,) if fold is None else fold(group)
         return found
 
     bounds = bounds_of(spans)
@@ -459,22 +467,24 @@ def scan_ticket_groups(
         count_where(REPLY_BEFORE_CREATED),
         count_where(and_(ANSWERED, REPLY_BEFORE_CREATED)),
         count_where(RESOLVED_BEFORE_CREATED),
+        *dims,
     )
-    counted = counted.add_columns(*dims)
-    for number, name, *counts in rows(db, counted.where(*in_spans).group_by(key, channel, *dims)):
-        tally = tally_of(number, counts[len(counts) - width :])
-        del counts[len(counts) - width :]
-        values = dict(zip(TicketTally.COUNTS, counts, strict=True))
-        for field_name, value in values.items():
-            setattr(tally, field_name, getattr(tally, field_name) + value)
-        part = tally.channel(name)
-        part.answered, part.abandoned = values["answered"], values["abandoned"]
-        part.answered_before_created = values["answered_before_created"]
+    # (span number, key, channel) -> counts in TicketTally.COUNTS order
+    channel_counts: dict[tuple[int, Any, str], list[int]] = {}
+    for number, name, *values in rows(db, counted.where(*in_spans).group_by(key, channel, *dims)):
+        counts = values[: len(values) - width]
+        for folded in keys(tuple(values[len(values) - width :])):
+            where = (number, folded, name)
+            found = channel_counts.get(where)
+            if found is None:
+                channel_counts[where] = list(counts)
+            else:
+                found[:] = map(operator.add, found, counts)
 
     clock = BusinessClock(business) if business and not business.always_open else None
-    # Per span and group: waits, abandoned waits, and the same two by channel.
-    waits: dict[tuple[int, Group], tuple[list[int], list[int]]] = {}
-    channel_waits: dict[tuple[int, Group, str], tuple[list[int], list[int]]] = {}
+    # (span number, key) -> waits, abandoned waits; and the same by channel
+    waits: dict[tuple[int, Any], tuple[list[int], list[int]]] = {}
+    channel_waits: dict[tuple[int, Any, str], tuple[list[int], list[int]]] = {}
     replied = [*in_spans, col(Ticket.first_response_at) >= created_at]
     gave_up_column = func.coalesce(IS_ABANDONED, 0)
     if clock is None:
@@ -494,27 +504,30 @@ def scan_ticket_groups(
                 ).where(*replied),
             )
         ]
+    # Gathered by group first, then each group's lists folded into its keys' at once.
+    group_waits: dict[tuple[int, Group, str], tuple[list[int], list[int]]] = {}
     for number, seconds, gave_up, name, *group in wait_rows:
-        where = (number, tuple(group))
-        of_group = waits.get(where)
+        where = (number, tuple(group), name)
+        of_group = group_waits.get(where)
         if of_group is None:
-            of_group = waits[where] = ([], [])
+            of_group = group_waits[where] = ([], [])
         of_group[0].append(seconds)
-        of_channel = channel_waits.setdefault((number, where[1], name), ([], []))
-        of_channel[0].append(seconds)
         if gave_up:
             of_group[1].append(seconds)
-            of_channel[1].append(seconds)
-    for (number, group, name), (replies, gave_up_replies) in channel_waits.items():
-        part = tally_of(number, group).channel(name)
-        part.waits.add_run(sorted(replies))
-        part.abandoned_waits.add_run(sorted(gave_up_replies))
-    for (number, group), (replies, gave_up_replies) in waits.items():
-        tally = tally_of(number, group)
-        tally.waits.add_run(sorted(replies))
-        tally.abandoned_waits.add_run(sorted(gave_up_replies))
+    for (number, group, name), (replies, gave_up_replies) in group_waits.items():
+        for folded in keys(group):
+            of_key = waits.get((number, folded))
+            if of_key is None:
+                of_key = waits[number, folded] = ([], [])
+            of_channel = channel_waits.get((number, folded, name))
+            if of_channel is None:
+                of_channel = channel_waits[number, folded, name] = ([], [])
+            of_key[0].extend(replies)
+            of_key[1].extend(gave_up_replies)
+            of_channel[0].extend(replies)
+            of_channel[1].extend(gave_up_replies)
 
-    resolution_times: dict[tuple[int, Group], list[int]] = {}
+    resolution_times: dict[tuple[int, Any], list[int]] = {}
     solved_with_time = [*in_spans, RESOLVED, col(Ticket.resolved_at) >= created_at]
     if clock is None:
         resolution_rows = rows(
@@ -527,14 +540,24 @@ def scan_ticket_groups(
                 db, select(key, created_at, Ticket.resolved_at, *dims).where(*solved_with_time)
             )
         ]
+    group_times: dict[tuple[int, Group], list[int]] = {}
     for number, seconds, *group in resolution_rows:
-        resolution_times.setdefault((number, tuple(group)), []).append(seconds)
-    for (number, group), times in resolution_times.items():
-        tally_of(number, group).resolution_times.add_run(sorted(times))
+        where_solved = (number, tuple(group))
+        found_times = group_times.get(where_solved)
+        if found_times is None:
+            found_times = group_times[where_solved] = []
+        found_times.append(seconds)
+    for (number, group), times in group_times.items():
+        for folded in keys(group):
+            found_times = resolution_times.get((number, folded))
+            if found_times is None:
+                found_times = resolution_times[number, folded] = []
+            found_times.extend(times)
 
     resolved_at = col(Ticket.resolved_at)
     solved_key = span_number(resolved_at, bounds)
-    for number, solved, *group in rows(
+    solved: dict[tuple[int, Any], int] = {}
+    for number, count, *group in rows(
         db,
         select(solved_key, func.count(), *dims)
         .where(
@@ -545,8 +568,43 @@ def scan_ticket_groups(
         )
         .group_by(solved_key, *dims),
     ):
-        tally_of(number, group).solved = solved
+        for folded in keys(tuple(group)):
+            solved[number, folded] = solved.get((number, folded), 0) + count
+
+    tallies: list[dict[Any, TicketTally]] = [{} for _ in spans]
+
+    def tally_of(number: int, folded: Any) -> TicketTally:
+        found = tallies[number].get(folded)
+        if found is None:
+            found = tallies[number][folded] = TicketTally()
+        return found
+
+    for (number, folded, name), counts in channel_counts.items():
+        tally = tally_of(number, folded)
+        for field_name, value in zip(TicketTally.COUNTS, counts, strict=True):
+            setattr(tally, field_name, getattr(tally, field_name) + value)
+        part = tally.channel(name)
+        part.answered = counts[_ANSWERED]
+        part.abandoned = counts[_ABANDONED]
+        part.answered_before_created = counts[_ANSWERED_BEFORE_CREATED]
+    for (number, folded, name), (replies, gave_up_replies) in channel_waits.items():
+        part = tally_of(number, folded).channel(name)
+        part.waits.add_run(sorted(replies))
+        part.abandoned_waits.add_run(sorted(gave_up_replies))
+    for (number, folded), (replies, gave_up_replies) in waits.items():
+        tally = tally_of(number, folded)
+        tally.waits.add_run(sorted(replies))
+        tally.abandoned_waits.add_run(sorted(gave_up_replies))
+    for (number, folded), times in resolution_times.items():
+        tally_of(number, folded).resolution_times.add_run(sorted(times))
+    for (number, folded), count in solved.items():
+        tally_of(number, folded).solved = count
     return tallies
+
+
+_ANSWERED, _ABANDONED, _ANSWERED_BEFORE_CREATED = (
+    TicketTally.COUNTS.index(name) for name in ("answered", "abandoned", "answered_before_created")
+)
 
 
 def scan_surveys(
