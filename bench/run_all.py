@@ -288,6 +288,7 @@ def main() -> None:
     rows += bench_startup.startup_rows(largest, 3 if args.quick else 7)
     rows += app_figures(largest, 5.0 if args.quick else 20.0)
     rows += ingest_figures(20_000 if args.quick else INGEST_TICKETS[largest])
+    rows += bench_filtered.ingest_cost_figures(20_000 if args.quick else 100_000, 3)
     rows += live_figures(7, 10 if args.quick else 50)
     rows += live_figures(0, 10 if args.quick else 50, scale=largest)
     print_table(rows)
