@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import time
 from pathlib import Path
 
 from cxtui.ingest.loader import Loader
@@ -32,3 +34,21 @@ def table_dump(db_path: Path) -> dict[str, list[tuple[object, ...]]]:
                 "SELECT file, line, reason, raw FROM quarantine ORDER BY file, line"
             ).fetchall(),
         }
+
+
+def last_write(db: Path) -> tuple[int, int] | None:
+    """When the database's write-ahead log last changed (None before there is one)."""
+    try:
+        stat = Path(f"{db}-wal").stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
+def wait_until_it_writes(process: subprocess.Popen[bytes], db: Path) -> None:
+    """Until the ingester has written to the database, or has ended."""
+    before = last_write(db)
+    deadline = time.monotonic() + 120
+    while process.poll() is None and last_write(db) == before:
+        assert time.monotonic() < deadline, "the ingester wrote nothing in 120 s"
+        time.sleep(0.002)

@@ -1,8 +1,10 @@
 """kill -9 an ingester at random moments, restart it, and every row is there exactly once.
 
 Each cycle appends more rows (new tickets, new versions of old ones, bad rows) before it starts
-an ingester and kills it, so every cycle has a load to interrupt; at the end a restart finishes
-the job and the database must equal a clean load of the same files.
+an ingester, waits until it writes to the database (its load has begun: however long Python
+takes to start, the kill never lands in the imports) and kills it a random moment later, so
+every kill interrupts a load; at the end a restart finishes the job and the database must
+equal a clean load of the same files.
 """
 
 from __future__ import annotations
@@ -15,10 +17,13 @@ import sys
 import time
 from pathlib import Path
 
-from tests.ingest_helpers import table_dump
+from tests.ingest_helpers import table_dump, wait_until_it_writes
 
 FIRST_ROWS = 30_000
-ROWS_PER_CYCLE = 20_000
+# The backlog stays above 40,000 lines (a kill interrupts a load within 0.3 s, well before it
+# can finish), so appending more per cycle would only make the final loads longer.
+ROWS_PER_CYCLE = 10_000
+KILL_WITHIN_SECONDS = 0.3
 # CI runs a few cycles; a soak run sets CXTUI_KILL_CYCLES=100 (see docs/reliability.md)
 CYCLES = int(os.environ.get("CXTUI_KILL_CYCLES", "6"))
 
@@ -79,16 +84,19 @@ def test_sigkill_mid_load_then_restart_holds_every_row_once(tmp_path: Path) -> N
     kills = 0
     for _ in range(CYCLES):
         process = ingest(exports.folder, killed_db)
-        time.sleep(rng.uniform(0.35, 0.8))
+        wait_until_it_writes(process, killed_db)
+        time.sleep(rng.uniform(0, KILL_WITHIN_SECONDS))
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
             kills += 1
         process.wait(timeout=300)
         exports.append(ROWS_PER_CYCLE)
-    final = ingest(exports.folder, killed_db)
+    # the restart and the clean load of the same files run side by side
+    final, clean_load = ingest(exports.folder, killed_db), ingest(exports.folder, clean_db)
     _, err = final.communicate(timeout=300)
     assert final.returncode == 0, err
-    assert ingest(exports.folder, clean_db).wait(timeout=300) == 0
+    _, err = clean_load.communicate(timeout=300)
+    assert clean_load.returncode == 0, err
     assert kills >= CYCLES // 2, f"only {kills} of {CYCLES} loads were interrupted"
     print(f"{kills} of {CYCLES} ingesters killed mid-load")
     clean, killed = table_dump(clean_db), table_dump(killed_db)

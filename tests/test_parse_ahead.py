@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from cxtui.ingest import loader as loader_module
-from tests.ingest_helpers import make_loader, table_dump
+from tests.ingest_helpers import make_loader, table_dump, wait_until_it_writes
 
 FIXTURES = Path(__file__).parent / "presets"
 
@@ -160,15 +160,18 @@ def test_killing_the_loader_mid_load_then_restarting_holds_every_row_once(
     rng = random.Random(2)
     for _ in range(4):
         process = ingest(folder, killed)
-        time.sleep(rng.uniform(1.0, 2.5))
+        # a random moment once the load has begun, not in Python's start-up nor after the end
+        wait_until_it_writes(process, killed)
+        time.sleep(rng.uniform(0, 0.1))
+        assert process.poll() is None, "the load ended before the kill"
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=60)
         # the orphaned child does not keep the ingest lock: a new loader may start at once
         with open(str(killed) + ".lock", "a+") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             fcntl.flock(lock, fcntl.LOCK_UN)
-    for db in (killed, clean):
-        done = ingest(folder, db)
+    # the restart and the clean load of the same files run side by side
+    for done in [ingest(folder, db) for db in (killed, clean)]:
         _, err = done.communicate(timeout=300)
         assert done.returncode == 0, err
     assert table_dump(killed) == table_dump(clean)

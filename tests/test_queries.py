@@ -15,7 +15,7 @@ import pytest
 from sqlmodel import Session, select
 
 from cxtui.metrics import Filters, Window, queue_snapshot
-from cxtui.models import QuarantinedRow, StatusChange, Survey, Ticket
+from cxtui.models import TICKET_STATUSES, QuarantinedRow, StatusChange, Survey, Ticket
 from cxtui.queries import (
     LIST_KINDS,
     SORTS,
@@ -678,3 +678,91 @@ def test_latest_activity_is_the_newest_of_every_kind_of_moment(session: Session)
     assert latest_activity(session) == AS_OF - 2 * D
     add(session, survey("S", AS_OF - D, "nps", 9))
     assert latest_activity(session) == AS_OF - D
+
+
+# --- sorting by a column -----------------------------------------------------------------
+
+COLUMN_VALUES: dict[str, Callable[[Ticket], Any]] = {
+    "id": lambda t: t.id.casefold(),
+    "agent": lambda t: None if t.agent is None else t.agent.casefold(),
+    "channel": lambda t: t.channel,
+    "prio": lambda t: (
+        None if t.priority is None else ["low", "normal", "high", "urgent"].index(t.priority)
+    ),
+    "status": lambda t: None if t.status is None else TICKET_STATUSES.index(t.status),
+    "reop": lambda t: t.reopens,
+}
+
+
+def column_order(tickets: list[Ticket], column: str, descending: bool) -> list[str]:
+    """By the column's value, either way; no value last; ties oldest first, then by id."""
+    value = COLUMN_VALUES[column]
+    ties = sorted(tickets, key=lambda t: (t.created_at, t.id))
+    known = [t for t in ties if value(t) is not None]
+    missing = [t for t in ties if value(t) is None]
+    # sorted() is stable, also with reverse=True: ties stay oldest first.
+    return [t.id for t in [*sorted(known, key=value, reverse=descending), *missing]]
+
+
+@pytest.mark.parametrize("descending", [False, True])
+@pytest.mark.parametrize("column", list(COLUMN_VALUES))
+def test_pages_follow_any_column_either_way(
+    session: Session, column: str, descending: bool
+) -> None:
+    tickets = random_tickets(seed=11, n=90)
+    kind = "unresolved" if column == "reop" else "all"
+    expected = column_order(
+        [t.model_copy() for t in tickets if in_list(kind, t)], column, descending
+    )
+    add(session, *tickets)
+    q = TicketQuery(kind, WEEK, ALL, sort=column, descending=descending)
+    assert all_pages(session, q, size=7) == expected
+
+
+def test_a_sort_outside_the_whitelist_is_refused(session: Session) -> None:
+    for sort in ("subject; DROP TABLE ticket", "created_at", "reop"):
+        with pytest.raises(ValueError, match="unknown sort"):
+            ticket_page(session, TicketQuery("all", WEEK, ALL, sort=sort), 0, 10)
+    with pytest.raises(ValueError, match="unknown sort"):
+        survey_page(session, WEEK, ALL, 0, 10, sort="score DESC")
+    with pytest.raises(ValueError, match="unknown sort"):
+        quarantine_page(session, 0, 10, sort="id")
+
+
+def test_surveys_sort_by_a_column(session: Session) -> None:
+    add(
+        session,
+        survey("S1", AS_OF - 3 * H, "nps", 9, comment="fine"),
+        survey("S2", AS_OF - 2 * H, "nps", 1, comment=None),
+        survey("S3", AS_OF - 1 * H, "csat", 2, comment="Awful"),
+    )
+
+    def ids(sort: str, descending: bool = False) -> list[str]:
+        return [
+            r.id for r in survey_page(session, WEEK, ALL, 0, 9, sort=sort, descending=descending)
+        ]
+
+    assert ids("submitted") == ["S1", "S2", "S3"]
+    assert ids("submitted", True) == ["S3", "S2", "S1"]
+    assert ids("comment") == ["S3", "S1", "S2"]  # any case; no comment last
+    assert ids("comment", True) == ["S1", "S3", "S2"]
+    assert ids("score") == ["S2", "S1", "S3"]  # NPS before CSAT, then the score
+
+
+def test_quarantine_search_and_sort(session: Session) -> None:
+    add(
+        session,
+        QuarantinedRow(file="b.csv", line=2, reason="bad time", raw="x", seen_at=1),
+        QuarantinedRow(file="a.csv", line=9, reason="bad score", raw="y", seen_at=2),
+        QuarantinedRow(file="a.csv", line=3, reason="50% off", raw="z", seen_at=3),
+    )
+    assert [r.line for r in quarantine_page(session, 0, 9)] == [2, 9, 3]
+    assert [r.line for r in quarantine_page(session, 0, 9, sort="file")] == [3, 9, 2]
+    assert [r.line for r in quarantine_page(session, 0, 9, sort="file", descending=True)] == [
+        2,
+        9,
+        3,
+    ]
+    assert [r.line for r in quarantine_page(session, 0, 9, search="BAD")] == [2, 9]
+    assert count_quarantine(session, search="%") == 1
+    assert count_quarantine(session, search="a.csv") == 2

@@ -40,6 +40,40 @@ SORTS: dict[str, tuple[str, ...]] = {
 """Sort orders per list, the default first. "sla" is next breach first: the nearest due time
 still to be met (cxtui.sla), overdue ones most overdue first, tickets with none last."""
 
+PRESETS: dict[str, tuple[str, bool]] = {
+    "oldest": ("created", False),
+    "newest": ("created", True),
+    "sla": ("due", False),
+    "priority": ("prio", True),
+    "slowest": ("first_reply", True),
+    "fastest": ("first_reply", False),
+    "reopens": ("reop", True),
+}
+"""Each named sort order of SORTS as the column it sorts by, and whether descending."""
+
+_COMMON_TICKET_SORTS = (
+    "due",
+    "id",
+    "status",
+    "prio",
+    "agent",
+    "channel",
+    "queue",
+    "customer",
+    "subject",
+)
+TICKET_SORT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "open": ("age", *_COMMON_TICKET_SORTS),
+    "first_response": ("created", "first_reply", *_COMMON_TICKET_SORTS),
+    "unresolved": ("created", "reop", *_COMMON_TICKET_SORTS),
+    "all": ("created", *_COMMON_TICKET_SORTS),
+}
+"""The columns each ticket list can be sorted by: the fixed whitelist ORDER BY is built from.
+The open queue shows an age where the others show the creation time. Column keys differ from
+the names of SORTS ("prio" is low to urgent, the named "priority" most urgent first)."""
+SURVEY_SORT_COLUMNS = ("band", "score", "submitted", "ticket", "customer", "comment")
+QUARANTINE_SORT_COLUMNS = ("file", "line", "reason", "raw")
+
 # Survey score cut-offs, inclusive upper bounds of the unhappy and middle bands; anything higher
 # is the happy band. CES is the 1-7 "the company made it easy" scale, so a high score is easy.
 SURVEY_BANDS: dict[str, tuple[int, int, tuple[str, str, str]]] = {
@@ -76,7 +110,8 @@ class TicketRow:
 class TicketQuery:
     """Which tickets a list shows: a kind from LIST_KINDS, narrowed and sorted.
 
-    An empty sort means the kind's default (the first of SORTS[kind]).
+    `sort` is a named order from SORTS[kind] or a column of TICKET_SORT_COLUMNS[kind];
+    `descending` turns it round. An empty sort means the kind's default (SORTS[kind][0]).
     """
 
     kind: str
@@ -84,6 +119,7 @@ class TicketQuery:
     filters: Filters
     search: str = ""
     sort: str = ""
+    descending: bool = False
 
 
 @dataclass
@@ -229,35 +265,75 @@ def _ticket_conditions(q: TicketQuery) -> list[ColumnElement[bool]]:
     ]
 
 
+def ticket_sort(kind: str, sort: str = "", descending: bool = False) -> tuple[str, bool]:
+    """The column a ticket list sorts by and whether descending, from a named order
+    (SORTS) or a column (TICKET_SORT_COLUMNS); anything else is refused."""
+    name = sort or SORTS[kind][0]
+    if name in SORTS[kind]:
+        column, preset_descending = PRESETS[name]
+        descending = descending != preset_descending
+        if column == "created" and kind == "open":
+            # The open queue shows age, which runs the other way from the creation time.
+            column, descending = "age", not descending
+        return column, descending
+    if name in TICKET_SORT_COLUMNS[kind]:
+        return name, descending
+    raise ValueError(f"unknown sort {name!r} for {kind}; choose from {SORTS[kind]}")
+
+
+def _ordered(
+    missing: list[ColumnElement[Any]], keys: list[Any], descending: bool
+) -> list[ColumnElement[Any]]:
+    """ORDER BY terms: rows without a value last either way, then the keys in the direction."""
+    return [
+        *(flag.asc() for flag in missing),
+        *(key.desc() if descending else key.asc() for key in keys),
+    ]
+
+
+def _rank(column: Any, names: tuple[str, ...]) -> ColumnElement[int]:
+    """The position of a column's value in `names`, for a domain order (low before urgent)."""
+    return case(*((column == name, i) for i, name in enumerate(names)), else_=len(names))
+
+
 def _ticket_order(q: TicketQuery) -> list[Any]:
-    sort = q.sort or SORTS[q.kind][0]
-    if sort not in SORTS[q.kind]:
-        raise ValueError(f"unknown sort {sort!r} for {q.kind}; choose from {SORTS[q.kind]}")
+    column, descending = ticket_sort(q.kind, q.sort, q.descending)
     created: Any = col(Ticket.created_at)
     if q.search.strip():
         # A search reads every row anyway. Walking the created_at index in order to find a
         # rare match takes three times as long as a plain scan, so hide the index (+ 0).
         created = created + 0
     ticket_id = col(Ticket.id)
-    oldest = [created.asc(), ticket_id.asc()]
-    if sort == "oldest":
-        return oldest
-    if sort == "newest":
-        return [created.desc(), ticket_id.desc()]
-    if sort == "sla":
+    if column in ("created", "age"):
+        # The creation time is the tie-breaker itself: ties go by id the same way round.
+        return _ordered([], [created, ticket_id], descending != (column == "age"))
+    # Other columns: ties in the list's natural order, oldest first.
+    ties = [created.asc(), ticket_id.asc()]
+    if column == "due":
         due = next_due_sql(q.window.as_of)
-        return [due.is_(None).asc(), due.asc(), *oldest]
-    if sort == "priority":
-        urgent_first = reversed(PRIORITIES)
-        rank = case(
-            *((col(Ticket.priority) == name, i) for i, name in enumerate(urgent_first)),
-            else_=len(PRIORITIES),
-        )
-        return [rank.asc(), *oldest]
-    if sort in ("slowest", "fastest"):
+        return [*_ordered([due.is_(None)], [due], descending), *ties]
+    if column == "first_reply":
         waited = col(Ticket.first_response_at) - created
-        return [waited.desc() if sort == "slowest" else waited.asc(), *oldest]
-    return [col(Ticket.reopens).desc().nulls_last(), *oldest]
+        return [*_ordered([waited.is_(None)], [waited], descending), *ties]
+    if column == "prio":
+        rank = _rank(col(Ticket.priority), PRIORITIES)
+        return [*_ordered([rank == len(PRIORITIES)], [rank], descending), *ties]
+    if column == "status":
+        rank = _rank(col(Ticket.status), TICKET_STATUSES)
+        status = col(Ticket.status)
+        return [*_ordered([status.is_(None)], [rank, status], descending), *ties]
+    value: Any = {
+        "id": ticket_id,
+        "reop": col(Ticket.reopens),
+        "agent": col(Ticket.agent),
+        "channel": col(Ticket.channel),
+        "queue": col(Ticket.queue),
+        "customer": col(Ticket.customer_id),
+        "subject": col(Ticket.subject),
+    }[column]
+    if column != "reop":
+        value = value.collate("NOCASE")
+    return [*_ordered([value.is_(None)], [value], descending), *ties]
 
 
 def count_tickets(session: Session, q: TicketQuery) -> int:
@@ -355,6 +431,29 @@ def count_surveys(session: Session, window: Window, filters: Filters, search: st
     return session.exec(statement).one()
 
 
+def _survey_order(sort: str, descending: bool) -> list[Any]:
+    """ORDER BY for a column of SURVEY_SORT_COLUMNS; ties newest first, then by id."""
+    column = sort or SURVEY_SORT_COLUMNS[0]
+    if column not in SURVEY_SORT_COLUMNS:
+        raise ValueError(f"unknown sort {column!r} for surveys; choose from {SURVEY_SORT_COLUMNS}")
+    submitted, survey_id = col(Survey.submitted_at), col(Survey.id)
+    if column == "submitted":
+        return _ordered([], [submitted, survey_id], descending)
+    ties = [submitted.desc(), survey_id.asc()]
+    score = [_kind_rank(), col(Survey.score)]
+    if column == "band":
+        return [*_ordered([], [_unhappiness_rank(), *score], descending), *ties]
+    if column == "score":
+        return [*_ordered([], score, descending), *ties]
+    value: Any = {
+        "ticket": col(Survey.ticket_id),
+        "customer": col(Survey.customer_id),
+        "comment": col(Survey.comment),
+    }[column]
+    value = value.collate("NOCASE")
+    return [*_ordered([value.is_(None)], [value], descending), *ties]
+
+
 def survey_page(
     session: Session,
     window: Window,
@@ -362,20 +461,18 @@ def survey_page(
     offset: int,
     limit: int,
     search: str = "",
+    sort: str = "",
+    descending: bool = False,
 ) -> list[SurveyRow]:
-    """Surveys in the window, unhappiest first so the customers to call back lead the list.
+    """Surveys in the window, by default unhappiest first so the customers to call back lead.
 
-    Order: band (detractor / dissatisfied / high effort first), kind (NPS, CSAT, CES), lowest
-    score, newest.
+    The default order ("band"): band (detractor / dissatisfied / high effort first), kind
+    (NPS, CSAT, CES), lowest score, newest. `sort` names another of SURVEY_SORT_COLUMNS.
     """
     if offset < 0 or limit < 0:
         raise ValueError("offset and limit must not be negative")
     statement = _surveys_in(select(*_SURVEY_COLUMNS), window, filters, search).order_by(
-        _unhappiness_rank(),
-        _kind_rank(),
-        col(Survey.score).asc(),
-        col(Survey.submitted_at).desc(),
-        col(Survey.id).asc(),
+        *_survey_order(sort, descending)
     )
     return [_survey_row(values) for values in session.exec(statement.offset(offset).limit(limit))]
 
@@ -591,12 +688,43 @@ def latest_activity(session: Session) -> int | None:
 # --- quarantine and filter choices -------------------------------------------------------
 
 
-def count_quarantine(session: Session) -> int:
-    return session.exec(select(func.count()).select_from(QuarantinedRow)).one()
+def _quarantine_search(search: str) -> list[ColumnElement[bool]]:
+    return _search(search, (QuarantinedRow.file, QuarantinedRow.reason, QuarantinedRow.raw))
 
 
-def quarantine_page(session: Session, offset: int, limit: int) -> list[QuarantineRow]:
-    """Quarantined rows in the order they were found, so pages hold still as new ones arrive."""
+def count_quarantine(session: Session, search: str = "") -> int:
+    """How many rows quarantine_page lists; search looks in the file, reason and raw text."""
+    statement = select(func.count()).select_from(QuarantinedRow).where(*_quarantine_search(search))
+    return session.exec(statement).one()
+
+
+def _quarantine_order(sort: str, descending: bool) -> list[Any]:
+    """ORDER BY for a column of QUARANTINE_SORT_COLUMNS (empty: the order found)."""
+    found = col(QuarantinedRow.id)
+    if not sort:
+        return _ordered([], [found], descending)
+    if sort not in QUARANTINE_SORT_COLUMNS:
+        raise ValueError(f"unknown sort {sort!r} for quarantine; choose {QUARANTINE_SORT_COLUMNS}")
+    line = col(QuarantinedRow.line)
+    keys: list[Any] = {
+        "file": [col(QuarantinedRow.file), line],
+        "line": [line],
+        "reason": [col(QuarantinedRow.reason).collate("NOCASE")],
+        "raw": [col(QuarantinedRow.raw).collate("NOCASE")],
+    }[sort]
+    return [*_ordered([], keys, descending), found.asc()]
+
+
+def quarantine_page(
+    session: Session,
+    offset: int,
+    limit: int,
+    search: str = "",
+    sort: str = "",
+    descending: bool = False,
+) -> list[QuarantineRow]:
+    """Quarantined rows, by default in the order they were found, so pages hold still as new
+    ones arrive; `sort` names one of QUARANTINE_SORT_COLUMNS, ties in the order found."""
     if offset < 0 or limit < 0:
         raise ValueError("offset and limit must not be negative")
     rows = session.exec(
@@ -608,7 +736,8 @@ def quarantine_page(session: Session, offset: int, limit: int) -> list[Quarantin
             QuarantinedRow.raw,
             QuarantinedRow.seen_at,
         )
-        .order_by(col(QuarantinedRow.id))
+        .where(*_quarantine_search(search))
+        .order_by(*_quarantine_order(sort, descending))
         .offset(offset)
         .limit(limit)
     ).all()

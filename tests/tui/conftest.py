@@ -60,6 +60,8 @@ def is_settled(app: CxApp) -> bool:
     screen = app.screen
     if any(rows.busy for rows in screen.query(PagedList)):
         return False
+    if getattr(screen, "search_pending", False):
+        return False
     if isinstance(screen, TicketScreen) and not screen.loaded:
         return False
     if isinstance(screen, JourneyScreen) and screen.journey is None:

@@ -16,6 +16,8 @@ from cxtui.tui.lists import ListScreen
 from cxtui.tui.paged_list import PagedList
 from cxtui.tui.panes import Pane, QueuePane
 from cxtui.tui.quarantine import QuarantinedRowScreen
+from cxtui.tui.sort_menu import SortMenu
+from cxtui.tui.survey import SurveyScreen
 from cxtui.tui.ticket import TicketScreen
 
 KEYS_DOC = Path(__file__).resolve().parents[2] / "docs" / "keys.md"
@@ -31,6 +33,8 @@ BOUND = [
     Pane,
     QueuePane,
     QuarantinedRowScreen,
+    SortMenu,
+    SurveyScreen,
     TicketScreen,
 ]
 

@@ -198,7 +198,7 @@ async def test_r_on_the_queue_opens_the_list_by_next_breach(engine: Engine) -> N
         await settle(pilot)
         await press(pilot, "r")
         assert isinstance(app.screen, TicketListScreen)
-        assert app.screen.sort == "sla"
+        assert (app.screen.sort, app.screen.descending) == ("due", False)
         # T-010's reply was due 9d 20h ago, T-001's 2d 20h ago, T-002's is due in 30 min;
         # then the resolution due times: T-004 in 1d 22h, T-005 in 1d 19h... nearest first.
         assert list_ids(app)[:3] == ["T-010", "T-001", "T-002"]

@@ -108,7 +108,7 @@ async def test_every_trend_spans_the_same_30_days_with_gaps(engine: Engine) -> N
     # One line of bars, a slot per day, gaps as dots, then the last day.
     # Axis 0 to 2h: 30m is 2/8, 2h full, 10m and 20m round to 1/8, 1h is 4/8.
     assert "·" * 24 + "▂█·▁▁▄ 05-01" in text
-    assert "min 10m max 2h 00m · median first r" in text
+    assert "min 10m max 2h 00m · median/day, 30d │" in text
 
 
 async def test_a_tall_dashboard_draws_charts_with_axes_dates_and_today(engine: Engine) -> None:

@@ -40,6 +40,7 @@ from textual.screen import Screen
 from cxtui.config import Config
 from cxtui.ingest.loader import LoadResult
 from cxtui.metrics import Filters, Window
+from cxtui.queries import SurveyRow
 from cxtui.store import open_engine
 from cxtui.tui import formatting as fmt
 from cxtui.tui import live, pinning, source
@@ -522,6 +523,11 @@ class CxApp(App[int]):
         from cxtui.tui.ticket import TicketScreen
 
         self.push_screen(TicketScreen(ticket_id))
+
+    def open_survey(self, survey: SurveyRow) -> None:
+        from cxtui.tui.survey import SurveyScreen
+
+        self.push_screen(SurveyScreen(survey))
 
     def open_journey(self, customer_id: str) -> None:
         from cxtui.tui.journey import JourneyScreen

@@ -24,6 +24,7 @@ BAR_STYLE = "$accent"
 MARK_STYLE = "$warning bold"
 MUTED = "$text-muted"
 TALL_FROM = 5
+TOTALS = "totals so far at this time of day"
 """Rows from which a daily chart gets a value axis and dates instead of one line of bars."""
 
 
@@ -87,10 +88,12 @@ class DailyChart(Widget):
         value_text: Callable[[float], str],
         *,
         zero_based: bool,
+        short_label: str = "",
         classes: str = "",
     ) -> None:
         super().__init__(classes=classes)
         self.label = label
+        self.short_label = short_label or label
         self.value_text = value_text
         self.zero_based = zero_based
 
@@ -108,14 +111,20 @@ class DailyChart(Widget):
         if width - len(shown.days) >= 6 and shown.days:
             lines = [Content.assemble(lines[0], (f" {short_day(shown.days[-1])}", MUTED))]
         if height >= 2:
-            lines.append(Content.styled(self.caption(series), MUTED))
+            lines.append(self.caption(series, width))
         return Content("\n").join(lines)
 
-    def caption(self, series: Series) -> str:
+    def caption(self, series: Series, width: int) -> Content:
+        """The lowest and highest day and what is drawn, in the longest wording that fits."""
         low, high = series.low, series.high
+        labels = (self.label, self.short_label)
         if low is None or high is None:
-            return f"no data · {self.label}"
-        return f"min {self.value_text(low)} max {self.value_text(high)} · {self.label}"
+            choices = [f"no data · {label}" for label in labels]
+        else:
+            low_text, high_text = self.value_text(low), self.value_text(high)
+            choices = [f"min {low_text} max {high_text} · {label}" for label in labels]
+            choices.append(f"{low_text} to {high_text} · {self.short_label}")
+        return Content.styled(fit_text(width, *choices), MUTED)
 
     def scale_labels(self, scale: Axis | None) -> tuple[str, str]:
         if scale is None:
@@ -141,7 +150,7 @@ class DailyChart(Widget):
         plot_width = slot * days
         lines.append(Content.styled(" " * gutter + "└" + "─" * plot_width, MUTED))
         lines.append(Content.styled(" " * (gutter + 1) + dates(series.days, slot), MUTED))
-        lines.append(Content.styled(self.caption(series), MUTED))
+        lines.append(self.caption(series, width))
         return lines
 
 
@@ -191,11 +200,10 @@ class IntradayChart(Widget):
         label_width = max(len(label) for _, label, _ in rows) + 1
         slot = max(1, min(3, (width - label_width - 12) // max(1, len(day.hours))))
         bar_rows = max(1, (self.content_size.height - 2) // len(rows))
+        title = f"today vs last {weekday} {short_day(day.last_week_day)}, per hour"
         lines = [
             Content.styled(
-                f"today vs last {weekday} {short_day(day.last_week_day)}, per hour"
-                " · totals so far at this time of day",
-                MUTED,
+                fit_text(width, f"{title} · {TOTALS}", f"{title} · totals so far", title), MUTED
             )
         ]
         for pair in (rows[:2], rows[2:]):
@@ -218,6 +226,11 @@ class IntradayChart(Widget):
                     )
         lines.append(Content.styled(" " * label_width + hour_ticks(day.hours, slot), MUTED))
         return Content("\n").join(lines)
+
+
+def fit_text(width: int, *choices: str) -> str:
+    """The first (longest) of `choices` that fits `width`, else the last."""
+    return next((choice for choice in choices if len(choice) <= width), choices[-1])
 
 
 def hour_ticks(hours: Sequence[int], slot: int) -> str:

@@ -21,9 +21,14 @@ class DashboardScreen(CxScreen):
 
     help_name = "Dashboard"
 
-    # Under 40 lines the panes drop their extra lines; under 70 columns they stack.
+    # Under 40 lines the panes drop their extra lines; under 70 columns they stack; from 150
+    # columns (and 40 lines) the queue lists the tickets due next beside its headline.
     VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (40, "-tall")]
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (70, "-wide")]
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [
+        (0, "-narrow"),
+        (70, "-wide"),
+        (150, "-spacious"),
+    ]
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "focus_pane(0)", "Queue", show=False),

@@ -20,6 +20,8 @@ from cxtui.tui.base import CxModal
 KEY_NAMES = {
     "up": "↑",
     "down": "↓",
+    "left": "←",
+    "right": "→",
     "pageup": "PgUp",
     "pagedown": "PgDn",
     "home": "Home",

@@ -1,7 +1,9 @@
 """One customer's journey: every ticket, status change and survey in time order.
 
 Service is one interaction; experience is the whole journey. The NPS and CSAT lines above the
-events show how this customer's scores moved, each score coloured by its band.
+events show how this customer's scores moved, each score coloured by its band. What the
+customer wrote is the point of the journey, so under the list the selected event is shown
+whole, its text wrapped, however narrow the terminal: a row only has room for its start.
 """
 
 from __future__ import annotations
@@ -12,19 +14,46 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from cxtui import queries
 from cxtui.queries import Journey, JourneyEvent
 from cxtui.tui import formatting as fmt
-from cxtui.tui.base import DrillScreen
+from cxtui.tui.lists import ListScreen
 from cxtui.tui.paged_list import Cell, Column, PagedList, RowSource
 from cxtui.tui.source import read
-from cxtui.tui.status_line import StatusLine
 from cxtui.tui.ticket import ROLE_STYLE
 
 SCORES_SHOWN = 8
 EVENT_NAMES = {"ticket_created": "opened", "status": "status", "survey": "survey"}
+
+
+def arrange(
+    events: list[JourneyEvent], search: str, sort: str, descending: bool
+) -> list[JourneyEvent]:
+    """The events matching `search` (any case, in the ticket, event or text), sorted by a
+    column; ties, and the "when" order itself, keep the journey's time order."""
+    needle = search.strip().casefold()
+    chosen = [
+        (i, e)
+        for i, e in enumerate(events)
+        if not needle
+        or any(
+            needle in (text or "").casefold()
+            for text in (e.ticket_id, EVENT_NAMES.get(e.kind, e.kind), e.text)
+        )
+    ]
+    if sort == "when":
+        return [e for _, e in (reversed(chosen) if descending else chosen)]
+
+    def value(event: JourneyEvent) -> str:
+        if sort == "event":
+            return EVENT_NAMES.get(event.kind, event.kind)
+        return ((event.ticket_id if sort == "ticket" else event.text) or "").casefold()
+
+    ordered = sorted(chosen, key=lambda pair: value(pair[1]), reverse=descending)
+    # sorted() is stable, and reverse=True keeps ties in their original order too.
+    return [e for _, e in ordered]
 
 
 def plural(count: int, noun: str) -> str:
@@ -47,10 +76,17 @@ def score_line(name: str, points: list[tuple[int, int]], kind: str, zone: ZoneIn
     return Content.assemble(*parts)
 
 
-class JourneyScreen(DrillScreen):
-    """All of one customer's contacts; Enter on an event opens its ticket."""
+class JourneyScreen(ListScreen):
+    """All of one customer's contacts; Enter on an event opens its ticket.
 
+    The journey is read once (at most JOURNEY_LIMIT tickets and surveys); searching and
+    sorting then work on the events in hand, in the list's worker thread.
+    """
+
+    kind = "journey"
     help_name = "Customer journey"
+    search_hint = "search: ticket, event, what happened"
+    default_sort = "when"
 
     class Loaded(Message):
         def __init__(self, journey: Journey) -> None:
@@ -62,24 +98,44 @@ class JourneyScreen(DrillScreen):
         self.customer_id = customer_id
         self.journey: Journey | None = None
 
-    def compose(self) -> ComposeResult:
-        mask = self.cx.config.mask_pii
-        yield Static(
-            Content.assemble(
-                ("Customer ", "bold"), (fmt.data(self.customer_id, mask=mask), "bold")
-            ),
-            classes="screen-title",
-        )
+    def above_rows(self) -> ComposeResult:
         yield Static("loading…", id="scores")
-        yield PagedList(self.cx.engine, self.columns(), key=self.event_key, id="events")
-        yield StatusLine(self.cx.zone)
-        yield Footer(compact=True)
 
-    def on_mount(self) -> None:
-        self.query_one("#events", PagedList).focus()
+    def below_rows(self) -> ComposeResult:
+        yield Static("", id="event-text", markup=False)
+
+    def list_title(self) -> list[str | tuple[str, str]]:
+        mask = self.cx.config.mask_pii
+        title: list[str | tuple[str, str]] = [
+            ("Customer ", "bold"),
+            (fmt.data(self.customer_id, mask=mask), "bold"),
+        ]
+        journey = self.journey
+        if journey is not None:
+            title += [
+                f" · {plural(len(journey.tickets), 'ticket')}",
+                f" · {plural(len(journey.surveys), 'survey')}",
+            ]
+            if journey.truncated:
+                title.append((" · latest only", "$warning"))
+        return title
+
+    def all_time(self) -> bool:
+        return True
+
+    def sort_name(self) -> str:
+        return "" if (self.sort, self.descending) == ("when", False) else super().sort_name()
+
+    def refresh_view(self) -> None:
+        self.refresh_data()
 
     def refresh_data(self) -> None:
         self.load(self.customer_id, self.cx.window().as_of)
+
+    def reorder(self) -> None:
+        if self.journey is not None:
+            self.rows.load(self.source(), keep_position=False)
+        self.show_title()
 
     @work(thread=True, group="journey", exclusive=True, exit_on_error=False)
     def load(self, customer_id: str, as_of: int) -> None:
@@ -101,16 +157,7 @@ class JourneyScreen(DrillScreen):
             return
         first = self.journey is None
         self.journey = journey
-        mask = self.cx.config.mask_pii
-        title: list[str | tuple[str, str]] = [
-            ("Customer ", "bold"),
-            (fmt.data(journey.customer_id, mask=mask), "bold"),
-            f" · {plural(len(journey.tickets), 'ticket')}",
-            f" · {plural(len(journey.surveys), 'survey')}",
-        ]
-        if journey.truncated:
-            title.append((" · latest only", "$warning"))
-        self.query_one(".screen-title", Static).update(Content.assemble(*title))
+        self.show_title()
         self.query_one("#scores", Static).update(
             Content("\n").join(
                 [
@@ -119,18 +166,35 @@ class JourneyScreen(DrillScreen):
                 ]
             )
         )
-        events = list(journey.events)
-        self.query_one("#events", PagedList).load(
-            RowSource(
-                count=lambda session: len(events),
-                page=lambda session, offset, limit: events[offset : offset + limit],
-            ),
-            keep_position=not first,
+        self.rows.load(self.source(), keep_position=not first)
+
+    def source(self) -> RowSource[JourneyEvent]:
+        events = [] if self.journey is None else self.journey.events
+        search, sort, descending = self.search, self.sort, self.descending
+        shown: list[JourneyEvent] = []
+
+        def narrowed() -> list[JourneyEvent]:
+            # Worked out once per load, in the list's worker thread.
+            if not shown:
+                shown.extend(arrange(events, search, sort, descending))
+            return shown
+
+        return RowSource(
+            count=lambda session: len(narrowed()),
+            page=lambda session, offset, limit: narrowed()[offset : offset + limit],
         )
+
+    def copy_text(self, row: object) -> str | None:
+        assert isinstance(row, JourneyEvent)
+        return row.ticket_id
 
     @staticmethod
     def event_key(event: JourneyEvent) -> object:
         return (event.at, event.kind, event.ticket_id, event.text)
+
+    def row_key(self, row: object) -> object:
+        assert isinstance(row, JourneyEvent)
+        return self.event_key(row)
 
     def columns(self) -> list[Column[JourneyEvent]]:
         zone = self.cx.zone
@@ -143,14 +207,34 @@ class JourneyScreen(DrillScreen):
             return EVENT_NAMES.get(event.kind, event.kind), role
 
         return [
-            Column("When", 16, lambda e: (fmt.moment(e.at, zone), "dim")),
-            Column("Event", 7, what),
-            Column("Ticket", 12, lambda e: (fmt.data(e.ticket_id), "strong")),
-            Column("What happened", 0, lambda e: (fmt.data(e.text, mask=mask), "")),
+            Column("When", 16, lambda e: (fmt.moment(e.at, zone), "dim"), sort="when"),
+            Column("Event", 7, what, sort="event"),
+            Column("Ticket", 12, lambda e: (fmt.data(e.ticket_id), "strong"), sort="ticket"),
+            Column("What happened", 0, lambda e: (fmt.data(e.text, mask=mask), ""), sort="text"),
         ]
+
+    @on(PagedList.Highlighted)
+    def _show_whole(self, message: PagedList.Highlighted) -> None:
+        event: JourneyEvent | None = message.row
+        shown = self.query_one("#event-text", Static)
+        if event is None or not event.text:
+            shown.update("")
+            return
+        what = EVENT_NAMES.get(event.kind, event.kind)
+        shown.update(
+            Content.assemble(
+                (f"{fmt.moment(event.at, self.cx.zone)} {what} ", "dim"),
+                (fmt.data(event.ticket_id), "bold"),
+                "  ",
+                fmt.data(event.text, mask=self.cx.config.mask_pii),
+            )
+        )
 
     @on(PagedList.Chosen)
     def _open(self, message: PagedList.Chosen) -> None:
+        """A survey opens in full (its comment, who, when); any other event its ticket."""
         event: JourneyEvent = message.row
-        if event.ticket_id:
+        if event.survey is not None:
+            self.cx.open_survey(event.survey)
+        elif event.ticket_id:
             self.cx.open_ticket(event.ticket_id)

@@ -7,12 +7,18 @@ draws a placeholder and asks a worker thread for that page; the page arrives as 
 When the data changes under it the list reloads in place: it looks for the selected row by its
 key in the fresh rows and moves the cursor and the scroll position with it, so the supervisor's
 place is kept, and it reports how many rows arrived as a "+N new" count instead of jumping.
+
+The header shows the column the list is sorted by (▲ ascending, ▼ descending); a click on a
+header asks the screen to sort by it. ← and → slide the columns sideways so those a narrow
+terminal leaves out can be brought in. `e` writes the whole list, in its order, to a CSV file
+and `y` copies the selected row's id.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, ClassVar, Generic, TypeVar
 
 from rich.cells import cell_len, set_cell_size
@@ -22,13 +28,14 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from textual import on, work
 from textual.binding import Binding, BindingType
-from textual.events import Resize
+from textual.events import Click, Resize
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
+from cxtui.export import export_folder, write_csv
 from cxtui.safe_text import visible
 from cxtui.tui.source import read
 
@@ -43,6 +50,10 @@ MARGIN_ROWS = 20
 KEEP_ROWS = 2_000
 CURSOR_MARK = "▶"
 PLACEHOLDER = "…"
+SCROLLED_MARK = "◀"
+ASCENDING = "▲"
+DESCENDING = "▼"
+EXPORT_PAGE_ROWS = 2_000
 
 
 @dataclass(frozen=True)
@@ -54,6 +65,8 @@ class Column(Generic[R]):
     cell: Callable[[R], Cell]
     min_list_width: int = 0
     right: bool = False
+    sort: str = ""
+    """The key the list sorts by when this column is chosen; "" when it cannot sort."""
 
 
 @dataclass(frozen=True)
@@ -98,7 +111,11 @@ class PagedList(ScrollView, Generic[R], can_focus=True):
         Binding("home", "first", "Top", show=False),
         Binding("G", "last", "Bottom", show=False),
         Binding("end", "last", "Bottom", show=False),
+        Binding("left", "slide(-1)", "Columns left", show=False),
+        Binding("right", "slide(1)", "Columns right", show=False),
         Binding("enter", "choose", "Open"),
+        Binding("e", "export", "Export CSV"),
+        Binding("y", "copy", "Copy id", show=False),
     ]
 
     class Chosen(Message):
@@ -107,6 +124,20 @@ class PagedList(ScrollView, Generic[R], can_focus=True):
         def __init__(self, row: Any) -> None:
             super().__init__()
             self.row = row
+
+    class Highlighted(Message):
+        """The row under the cursor changed (None: no row there, or not loaded yet)."""
+
+        def __init__(self, row: Any) -> None:
+            super().__init__()
+            self.row = row
+
+    class SortRequested(Message):
+        """A header was clicked: the screen sorts by its column (again: the other way)."""
+
+        def __init__(self, sort: str) -> None:
+            super().__init__()
+            self.sort = sort
 
     class Counted(Message):
         """The list knows its size: `new` rows arrived since the supervisor last looked."""
@@ -134,6 +165,13 @@ class PagedList(ScrollView, Generic[R], can_focus=True):
             self.start = start
             self.rows = rows
 
+    class _Exported(Message):
+        def __init__(self, path: Path | None, rows: int, error: str = "") -> None:
+            super().__init__()
+            self.path = path
+            self.rows = rows
+            self.error = error
+
     class _Failed(Message):
         def __init__(self, generation: int, error: str) -> None:
             super().__init__()
@@ -146,12 +184,20 @@ class PagedList(ScrollView, Generic[R], can_focus=True):
         columns: Sequence[Column[R]],
         key: Callable[[R], object],
         *,
+        copy_text: Callable[[R], str | None] | None = None,
+        export_name: str = "list",
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
         self.engine = engine
         self.columns = list(columns)
         self.key = key
+        self.copy_text = copy_text or (lambda row: str(key(row)))
+        self.export_name = export_name
+        self.sort = ""
+        self.descending = False
+        self.first_column = 0
+        self.exporting = False
         self.cursor = 0
         self.total: int | None = None
         self.error: str | None = None
@@ -162,13 +208,14 @@ class PagedList(ScrollView, Generic[R], can_focus=True):
         self._baseline: int | None = None
         self._reloading = False
         self._redraw = False
+        self._announced: object = None
 
     # --- loading ------------------------------------------------------------------------
 
     @property
     def busy(self) -> bool:
-        """True while a reload or a page is on its way (tests wait for this to clear)."""
-        return self.total is None or self._reloading or bool(self._pending)
+        """True while a reload, a page or an export is on its way (tests wait for this)."""
+        return self.total is None or self._reloading or bool(self._pending) or self.exporting
 
     @property
     def new_rows(self) -> int:
@@ -260,6 +307,7 @@ class PagedList(ScrollView, Generic[R], can_focus=True):
         self.cursor = max(0, min(self.cursor, message.total - 1))
         self.post_message(self.Counted(message.total, self.new_rows))
         self._want_visible_rows()
+        self._announce()
         self.refresh()
 
     @on(_Page)
@@ -272,6 +320,7 @@ class PagedList(ScrollView, Generic[R], can_focus=True):
         for offset, row in enumerate(message.rows):
             self._rows[start + offset] = row
         self._forget_far_rows()
+        self._announce()
         self.refresh()
 
     @on(_Failed)
@@ -337,6 +386,7 @@ class PagedList(ScrollView, Generic[R], can_focus=True):
         elif self.cursor >= top + height:
             self.scroll_to(y=self.cursor - height + 1, animate=False)
         self._want_visible_rows()
+        self._announce()
         self.refresh()
 
     def action_move(self, step: int) -> None:
@@ -370,11 +420,115 @@ class PagedList(ScrollView, Generic[R], can_focus=True):
     def selected(self) -> R | None:
         return self._rows.get(self.cursor)
 
+    def _announce(self) -> None:
+        """Say when another row comes under the cursor (a screen may show it in full)."""
+        row = self.selected
+        key = None if row is None else self.key(row)
+        if key != self._announced:
+            self._announced = key
+            self.post_message(self.Highlighted(row))
+
+    def show_sort(self, sort: str, descending: bool) -> None:
+        """Mark the column sorted by `sort` in the header (the screen does the sorting)."""
+        self.sort, self.descending = sort, descending
+        self.refresh()
+
+    def on_click(self, event: Click) -> None:
+        """A click on a header sorts by it; on a row selects it, and a double click opens it."""
+        if event.y == 0:
+            column = self._column_at(event.x)
+            if column is not None and column.sort:
+                self.post_message(self.SortRequested(column.sort))
+            return
+        index = int(self.scroll_y) + event.y - 1
+        if self.total and 0 <= index < self.total:
+            self.move_to(index)
+            if event.chain >= 2:
+                self.action_choose()
+
+    def _column_at(self, x: int) -> Column[R] | None:
+        left = 2
+        for column, width in self._layout(self.scrollable_content_region.width):
+            if left <= x < left + width + 1:
+                return column
+            left += width + 1
+        return None
+
+    def action_slide(self, step: int) -> None:
+        """Slide the columns sideways: the leftmost make way for those too wide to fit."""
+        if step > 0 and not self._columns_left_out():
+            return
+        self.first_column = max(0, min(self.first_column + step, len(self.columns) - 1))
+        self.refresh()
+
+    def _columns_left_out(self) -> bool:
+        shown = {id(c) for c, _ in self._layout(self.scrollable_content_region.width)}
+        return any(id(c) not in shown for c in self.columns[self.first_column :])
+
+    def action_copy(self) -> None:
+        """Copy the selected row's id with OSC 52; the message shows it for terminals that
+        ignore OSC 52, so it can be copied from the screen instead."""
+        row = self.selected
+        text = None if row is None else self.copy_text(row)
+        if not text:
+            self.notify("No id to copy here.", timeout=3)
+            return
+        self.app.copy_to_clipboard(text)
+        self.notify(
+            f"Copied {visible(text)} (if the terminal allows OSC 52; otherwise copy it from here)",
+            markup=False,
+            timeout=6,
+        )
+
+    def action_export(self) -> None:
+        if self._source is None or self.exporting:
+            return
+        self.exporting = True
+        self.notify("Writing the list to a CSV file…", timeout=2)
+        self._export(self._source, [(c.title, c.cell) for c in self.columns])
+
+    @work(thread=True, group="list-export", exit_on_error=False)
+    def _export(self, source: RowSource[R], columns: list[tuple[str, Callable[[R], Cell]]]) -> None:
+        """Read the whole list in its order, a page at a time, into a new CSV file."""
+
+        header = [title for title, _ in columns]
+
+        def lines(session: Session) -> Iterator[list[str]]:
+            offset = 0
+            while page := source.page(session, offset, EXPORT_PAGE_ROWS):
+                yield from ([cell(row)[0].strip() for _, cell in columns] for row in page)
+                offset += len(page)
+
+        def write(session: Session) -> tuple[Path, int]:
+            return write_csv(export_folder(), self.export_name, header, lines(session))
+
+        try:
+            path, count = read(self.engine, write)
+        except Exception as exc:  # said in a message; a failed export must not kill the app
+            self.post_message(self._Exported(None, 0, str(exc)))
+            return
+        self.post_message(self._Exported(path, count))
+
+    @on(_Exported)
+    def _exported(self, message: _Exported) -> None:
+        message.stop()
+        self.exporting = False
+        if message.path is None:
+            self.notify(f"Cannot export: {visible(message.error)}", severity="error", markup=False)
+            return
+        rows = f"{message.rows:,} row" + ("" if message.rows == 1 else "s")
+        self.notify(f"Wrote {rows} to {visible(str(message.path))}", markup=False, timeout=10)
+
     # --- drawing ------------------------------------------------------------------------
 
     def _layout(self, width: int) -> list[tuple[Column[R], int]]:
-        """The columns that fit `width`, each with its width; the flexible one takes the rest."""
-        shown = [c for c in self.columns if width >= c.min_list_width]
+        """The columns that fit `width`, each with its width; the flexible one takes the rest.
+
+        Columns slid out to the left give their room to those a narrow list leaves out.
+        """
+        gone = self.columns[: self.first_column]
+        room = width + sum(c.width + 1 for c in gone)
+        shown = [c for c in self.columns[self.first_column :] if room >= c.min_list_width]
         fixed = sum(c.width for c in shown) + len(shown) + 2
         spare = max(8, width - fixed)
         return [(c, c.width or spare) for c in shown]
@@ -390,14 +544,24 @@ class PagedList(ScrollView, Generic[R], can_focus=True):
             segments += [Segment(text, style), Segment(" ", base)]
         return Strip(segments)
 
+    def _title(self, column: Column[R], width: int) -> str:
+        """The column's title, with ▲ or ▼ when the list is sorted by it."""
+        if not column.sort or column.sort != self.sort:
+            return column.title
+        arrow = DESCENDING if self.descending else ASCENDING
+        if cell_len(column.title) + 2 <= width:
+            return f"{column.title} {arrow}"
+        return set_cell_size(column.title, max(0, width - 1)) + arrow
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         layout = self._layout(width)
         base = self.rich_style
         if y == 0:
             header = base + self.get_component_rich_style("paged-list--header")
-            cells = [((c.title, ""), w, c.right) for c, w in layout]
-            return self._line(cells, " ", header).adjust_cell_length(width, header)
+            cells = [((self._title(c, w), ""), w, c.right) for c, w in layout]
+            mark = SCROLLED_MARK if self.first_column else " "
+            return self._line(cells, mark, header).adjust_cell_length(width, header)
         index = int(self.scroll_y) + y - 1
         if self.total is None or (self.total == 0 and y == 1):
             note = self.error or ("loading…" if self.total is None else "nothing to show")

@@ -35,10 +35,13 @@ from cxtui.metrics import (
     Resolution,
     ServiceLevel,
 )
-from cxtui.queries import SurveyRow
+from cxtui.queries import SurveyRow, TicketRow
 from cxtui.trends import Intraday, Series, daily
+from cxtui.tui import fitted
 from cxtui.tui import formatting as fmt
 from cxtui.tui.charts import DailyChart, IntradayChart
+from cxtui.tui.fitted import FittedLines, Wordings, wordings
+from cxtui.tui.sla_text import due_cell
 from cxtui.tui.source import Snapshot
 
 GRADE_STYLE = {
@@ -51,7 +54,12 @@ GRADE_STYLE = {
 GRADE_WORD = {"ok": "", "warn": " (watch)", "bad": " (act)", "none": "", "low": " (low n)"}
 """Grades in words; "low" is a figure on too few answers or contacts to judge (dimmed)."""
 AGE_NAMES = {"lt_1h": "<1h", "1h_4h": "1-4h", "4h_24h": "4-24h", "1d_7d": "1-7d", "gt_7d": ">7d"}
+AGE_SHORT = {"lt_1h": "<1h", "1h_4h": "1h+", "4h_24h": "4h+", "1d_7d": "1d+", "gt_7d": "7d+"}
+"""Each age group by its lower bound: read left to right, oldest first, they still tile."""
+SHORT_NAMES = {"urgent": "urg", "normal": "norm", "pending": "pend", "on_hold": "hold"}
 SEPARATOR = " · "
+Line = Content | Wordings
+"""One line of a pane: a Content, or its wordings longest first (see fitted.py)."""
 
 
 def ungraded(_metric: str, _value: float | None, _n: int | None = None) -> str:
@@ -67,14 +75,6 @@ def line(*parts: str | tuple[str, str]) -> Content:
     return Content.assemble(*parts)
 
 
-def breakdown(counts: dict[str, int], names: dict[str, str] | None = None) -> str:
-    """A name -> count mapping as one line, in the given order: urgent 3 · high 10 · normal 20."""
-    names = names or {}
-    return SEPARATOR.join(
-        f"{fmt.data(names.get(name, name).replace('_', ' '))} {n:,}" for name, n in counts.items()
-    )
-
-
 class Pane(Vertical, can_focus=True):
     """A focusable pane; Enter opens the list of tickets (or responses) behind its numbers."""
 
@@ -84,6 +84,8 @@ class Pane(Vertical, can_focus=True):
     number: ClassVar[int]
     list_kind: ClassVar[str]
     trend_label: ClassVar[str]
+    trend_short: ClassVar[str]
+    """The trend's label where a pane is narrow (80 columns)."""
     trend_zero_based: ClassVar[bool] = True
     """Bars from 0 (counts, rates, durations); False draws from the lowest day (NPS)."""
 
@@ -105,8 +107,9 @@ class Pane(Vertical, can_focus=True):
     def compose(self) -> ComposeResult:
         with Horizontal(classes="headline"):
             yield Digits(fmt.MISSING, classes="big")
-            yield Static(classes="caption")
-        yield Static(classes="details")
+            yield FittedLines(classes="caption")
+            yield from self.compose_beside_headline()
+        yield FittedLines(classes="details")
         yield from self.compose_more()
         yield from self.compose_trend()
 
@@ -115,7 +118,11 @@ class Pane(Vertical, can_focus=True):
 
     def daily_chart(self) -> DailyChart:
         return DailyChart(
-            self.trend_label, self.trend_value, zero_based=self.trend_zero_based, classes="trend"
+            self.trend_label,
+            self.trend_value,
+            zero_based=self.trend_zero_based,
+            short_label=self.trend_short,
+            classes="trend",
         )
 
     @staticmethod
@@ -124,6 +131,9 @@ class Pane(Vertical, can_focus=True):
         return f"{value:,.0f}"
 
     def compose_more(self) -> ComposeResult:
+        yield from ()
+
+    def compose_beside_headline(self) -> ComposeResult:
         yield from ()
 
     def action_open_list(self) -> None:
@@ -145,15 +155,20 @@ class Pane(Vertical, can_focus=True):
         """ "target 80%": the metric's amber line, written by `show` in the figure's unit."""
         return f"target {show(self.thresholds.target(metric))}"
 
-    def survey_change(self, change: Change | None, n_now: int, n_before: int, metric: str) -> str:
+    def survey_change(
+        self, change: Change | None, n_now: int, n_before: int, metric: str
+    ) -> tuple[str, ...]:
         """The change of NPS or CSAT, and whether it is more than chance: "▲6 no significant
-        change". Below the minimum sample on either side it is not judged ("low n")."""
+        change" (or, with less room, "▲6 not significant"). Below the minimum sample on either
+        side it is not judged ("low n")."""
         if change is None or change.difference is None:
-            return fmt.change(None, "")
+            return (fmt.change(None, ""),)
         shown = fmt.change(change.difference, f"{abs(change.difference):.0f}")
         if min(n_now, n_before) < self.thresholds.minimum(metric):
-            return f"{shown} (low n)"
-        return f"{shown} {'significant' if change.significant else 'no significant change'}"
+            return (f"{shown} (low n)",)
+        if change.significant:
+            return (f"{shown} significant",)
+        return (f"{shown} no significant change", f"{shown} not significant")
 
     def changed(self, part: object) -> bool:
         """Remember `part` and say whether it differs from what the pane shows now."""
@@ -163,13 +178,13 @@ class Pane(Vertical, can_focus=True):
         return True
 
     def set_headline(
-        self, value: str, grade: str, caption: Sequence[Content], details: Sequence[Content]
+        self, value: str, grade: str, caption: Sequence[Line], details: Sequence[Line]
     ) -> None:
         big = self.query_one(".big", Digits)
         big.update(value)
         big.set_classes(f"big -{grade}")
-        self.query_one(".caption", Static).update(Content("\n").join(caption))
-        self.query_one(".details", Static).update(Content("\n").join(details))
+        self.query_one(".caption", FittedLines).show(caption)
+        self.query_one(".details", FittedLines).show(details)
 
     def set_trend(self, series: Series) -> None:
         self.query_one(".trend", DailyChart).series = series
@@ -180,6 +195,8 @@ class _QueuePart:
     queue: QueueSnapshot
     arrivals: Series
     today: Intraday | None
+    next_due: list[TicketRow]
+    as_of: int
 
 
 @dataclass
@@ -204,6 +221,11 @@ class _ResolutionPart:
     resolved_before_created: int = 0
 
     changes: dict[str, Change] | None = None
+
+
+def indented(*parts: str | tuple[str, str]) -> Wordings:
+    """A line that follows on from the one above, indented when there is room for it."""
+    return wordings(line("  ", *parts), line(*parts))
 
 
 def left_out(count: int, one: str, many: str) -> list[Content]:
@@ -237,11 +259,16 @@ class QueuePane(Pane):
     number = 1
     list_kind = "open"
     trend_label = "arrivals per day, 30 days"
+    trend_short = "arrivals/day, 30d"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "open_at_risk", "At risk"),
         Binding("h", "toggle_hourly", "Today by hour", show=False),
     ]
+
+    def compose_beside_headline(self) -> ComposeResult:
+        # Shown where the terminal is wide and tall (app.tcss): the tickets to act on next.
+        yield Static(classes="next-due")
 
     def compose_trend(self) -> ComposeResult:
         # Side by side when tall: the daily chart and today hour by hour share the space.
@@ -262,7 +289,11 @@ class QueuePane(Pane):
         # Every day is drawn, quiet ones too: no tickets arriving is news, not missing data.
         board = snapshot.board
         drawing = _QueuePart(
-            board.queue, daily(board.daily, lambda p: p.created), snapshot.intraday
+            board.queue,
+            daily(board.daily, lambda p: p.created),
+            snapshot.intraday,
+            snapshot.next_due,
+            board.as_of,
         )
         if not self.changed(drawing):
             return False
@@ -276,8 +307,21 @@ class QueuePane(Pane):
             breached,
             [
                 line("open tickets"),
-                line(graded(f"{part.sla_breached:,} SLA breached{GRADE_WORD[breached]}", breached)),
-                line(graded(f"{part.sla_at_risk:,} at risk (<1h)", at_risk)),
+                # The grade word stays; the noun gives way first.
+                wordings(
+                    *(
+                        line(
+                            graded(f"{part.sla_breached:,} {noun}{GRADE_WORD[breached]}", breached)
+                        )
+                        for noun in ("SLA breached", "breached")
+                    )
+                ),
+                wordings(
+                    *(
+                        line(graded(f"{part.sla_at_risk:,} {words}", at_risk))
+                        for words in ("at risk (<1h)", "at risk")
+                    )
+                ),
             ],
             [
                 line(
@@ -285,17 +329,48 @@ class QueuePane(Pane):
                     SEPARATOR,
                     f"no reply yet {part.awaiting_first_response:,}",
                 ),
-                # Oldest and most urgent first, so a narrow pane cuts off the mildest news.
-                line("age ", breakdown(dict(reversed(part.age_buckets.items())), AGE_NAMES)),
-                line(breakdown(dict(reversed(part.by_priority.items())))),
-                line(breakdown(part.by_status)),
-                line(breakdown(part.by_channel)),
-                line(breakdown(part.by_queue)),
+                # Oldest and most urgent first: a narrow pane leaves out the mildest news.
+                fitted.breakdown(
+                    dict(reversed(part.age_buckets.items())), AGE_NAMES, AGE_SHORT, prefix="age "
+                ),
+                fitted.breakdown(dict(reversed(part.by_priority.items())), short=SHORT_NAMES),
+                fitted.breakdown(part.by_status, short=SHORT_NAMES),
+                fitted.breakdown(part.by_channel, drop_smallest=True),
+                fitted.breakdown(part.by_queue, drop_smallest=True),
             ],
         )
         self.set_trend(drawing.arrivals)
         self.query_one(".intraday", IntradayChart).day = drawing.today
+        self.query_one(".next-due", Static).update(
+            next_due_lines(drawing.next_due, drawing.as_of, self.mask_pii)
+        )
         return True
+
+
+ROLE_STYLE = {"bad": GRADE_STYLE["bad"], "warn": GRADE_STYLE["warn"]}
+DUE_WIDTH = len("overdue 10d 23h")
+
+
+def next_due_lines(tickets: Sequence[TicketRow], as_of: int, mask: bool) -> Content:
+    """The open tickets by next SLA breach: id, when due ("in 12m", "overdue 2h 10m"), subject.
+    The subject is last, so a narrow pane cuts only the subject."""
+    heading = line(("next SLA due", "bold"), (" · r lists them all", "$text-muted"))
+    if not tickets:
+        return Content("\n").join([heading, line(("no open ticket has a due time", "dim"))])
+    width = max(len(fmt.data(t.id)) for t in tickets)
+    rows = []
+    for ticket in tickets:
+        due, role = due_cell(ticket.sla, as_of)
+        rows.append(
+            line(
+                (f"{fmt.data(ticket.id):<{width}}", "bold"),
+                "  ",
+                (f"{due:<{DUE_WIDTH}}", ROLE_STYLE.get(role, "")),
+                "  ",
+                fmt.data(ticket.subject, mask=mask),
+            )
+        )
+    return Content("\n").join([heading, *rows])
 
 
 class ResponsePane(Pane):
@@ -303,6 +378,7 @@ class ResponsePane(Pane):
     number = 2
     list_kind = "first_response"
     trend_label = "median first reply per day, 30 days"
+    trend_short = "median/day, 30d"
 
     @staticmethod
     def trend_value(value: float) -> str:
@@ -337,7 +413,12 @@ class ResponsePane(Pane):
             median,
             [
                 # "median reply", not "median first reply": the grade word must fit at 80 columns.
-                line(graded(f"{unit} median reply{GRADE_WORD[median]}", median)),
+                wordings(
+                    *(
+                        line(graded(f"{unit} {words}{GRADE_WORD[median]}", median))
+                        for words in ("median reply", "median")
+                    )
+                ),
                 line(
                     self.target("first_response_median", fmt.duration),
                     SEPARATOR,
@@ -351,30 +432,36 @@ class ResponsePane(Pane):
                 # Before service level: when the figures leave times out, that matters more
                 # at 80x24 than the abandonment target line it pushes below the fold.
                 *left_out(part.replies_before_created, "reply", "replies"),
-                line(
-                    graded(
-                        f"SL ({channels}) {fmt.percent(level.rate)}"
-                        f" in {level.target_seconds}s{GRADE_WORD[sl]}",
-                        sl,
-                    ),
+                # Many live channels: "live" stands for their names (docs/metrics.md lists them).
+                wordings(
+                    *(
+                        line(
+                            graded(
+                                f"SL {which} {fmt.percent(level.rate)}"
+                                f" in {level.target_seconds}s{GRADE_WORD[sl]}",
+                                sl,
+                            ),
+                        )
+                        for which in (f"({channels})", "live")
+                    )
                 ),
-                line(
-                    "  ",
+                indented(
                     self.target("service_level", fmt.percent),
                     SEPARATOR,
                     _change(changes.get("service_level_rate"), fmt.points),
                     SEPARATOR,
                     f"n {level.offered:,}",
                 ),
-                line(
-                    graded(
-                        f"abandoned {fmt.percent(gave_up.rate, 1)}"
-                        f" ({gave_up.abandoned:,}/{gave_up.offered:,}){GRADE_WORD[abandoned]}",
-                        abandoned,
+                wordings(
+                    *(
+                        line(graded(f"abandoned {fmt.percent(gave_up.rate, 1)}{counts}", abandoned))
+                        for counts in (
+                            f" ({gave_up.abandoned:,}/{gave_up.offered:,}){GRADE_WORD[abandoned]}",
+                            GRADE_WORD[abandoned],
+                        )
                     )
                 ),
-                line(
-                    "  ",
+                indented(
                     self.target("abandonment_rate", fmt.percent),
                     SEPARATOR,
                     _change(changes.get("abandonment_rate"), lambda d: fmt.points(d, 1)),
@@ -415,6 +502,7 @@ class ResolutionPane(Pane):
     number = 3
     list_kind = "unresolved"
     trend_label = "resolution rate per day, 30 days"
+    trend_short = "resolution/day, 30d"
 
     @staticmethod
     def trend_value(value: float) -> str:
@@ -442,9 +530,10 @@ class ResolutionPane(Pane):
             [
                 line("% resolved", SEPARATOR, _change(rate_change, fmt.points)),
                 line(f"{res.resolved:,} of {res.created:,} created"),
-                line(
+                wordings(
                     f"median {fmt.duration(res.median_seconds)}"
-                    f" · p90 {fmt.duration(res.p90_seconds)}"
+                    f" · p90 {fmt.duration(res.p90_seconds)}",
+                    f"med {fmt.duration(res.median_seconds)} p90 {fmt.duration(res.p90_seconds)}",
                 ),
             ],
             [
@@ -474,6 +563,7 @@ class ExperiencePane(Pane):
     number = 4
     list_kind = "surveys"
     trend_label = "NPS per day, 30 days"
+    trend_short = "NPS/day, 30d"
     trend_zero_based = False
 
     @staticmethod
@@ -502,44 +592,61 @@ class ExperiencePane(Pane):
         score, satisfied = part.nps, part.csat
         nps = grade("nps", score.score, score.responses)
         csat = grade("csat", satisfied.score_pct, satisfied.responses)
+        shown_interval = fmt.interval(satisfied.interval_95, unit="%")
+        interval = (SEPARATOR, shown_interval) if shown_interval else ()
+        csat_change = self.survey_change(
+            changes.get("csat_score_pct"), satisfied.responses, part.before[1], "csat"
+        )
         self.set_headline(
             fmt.nps(score.score),
             nps,
             [
-                line(
-                    graded(f"NPS{GRADE_WORD[nps]}", nps),
-                    SEPARATOR,
-                    self.target("nps", fmt.nps),
+                wordings(
+                    line(
+                        graded(f"NPS{GRADE_WORD[nps]}", nps),
+                        SEPARATOR,
+                        self.target("nps", fmt.nps),
+                    ),
+                    line(graded(f"NPS{GRADE_WORD[nps]}", nps)),
                 ),
-                line(f"n {score.responses:,} {fmt.interval(score.interval_95, signed=True)}"),
-                line(
-                    self.survey_change(
+                wordings(
+                    f"n {score.responses:,} {fmt.interval(score.interval_95, signed=True)}",
+                    f"n {score.responses:,}",
+                ),
+                wordings(
+                    *self.survey_change(
                         changes.get("nps_score"), score.responses, part.before[0], "nps"
                     )
                 ),
             ],
             [
-                line(
-                    graded(
-                        f"CSAT {fmt.percent_points(satisfied.score_pct)}{GRADE_WORD[csat]}", csat
-                    ),
-                    f" n {satisfied.responses:,}",
-                    SEPARATOR,
-                    self.target("csat", fmt.percent_points),
+                wordings(
+                    *(
+                        line(
+                            graded(
+                                f"CSAT {fmt.percent_points(satisfied.score_pct)}{GRADE_WORD[csat]}",
+                                csat,
+                            ),
+                            f" n {satisfied.responses:,}",
+                            *target,
+                        )
+                        for target in (
+                            (SEPARATOR, self.target("csat", fmt.percent_points)),
+                            (),
+                        )
+                    )
                 ),
-                # The interval last: a narrow pane cuts it before the change.
-                line(
-                    "  ",
-                    self.survey_change(
-                        changes.get("csat_score_pct"), satisfied.responses, part.before[1], "csat"
-                    ),
-                    SEPARATOR,
-                    fmt.interval(satisfied.interval_95, unit="%"),
+                # The interval gives way before the change.
+                wordings(
+                    *(line("  ", change, *interval) for change in csat_change),
+                    *(line("  ", change) for change in csat_change),
                 ),
                 line(f"CES {fmt.mean(part.ces.mean)}/7 n {part.ces.responses:,}"),
-                line(
+                wordings(
                     f"NPS {score.promoters:,} promoters · {score.passives:,} passives"
-                    f" · {score.detractors:,} detractors"
+                    f" · {score.detractors:,} detractors",
+                    f"NPS {score.promoters:,} pro {score.passives:,} pass"
+                    f" {score.detractors:,} detr",
                 ),
             ],
         )

@@ -9,54 +9,54 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from cxtui import queries
 from cxtui.queries import QuarantineRow
 from cxtui.tui import formatting as fmt
-from cxtui.tui.base import CxModal, DrillScreen
+from cxtui.tui.base import CxModal
+from cxtui.tui.lists import ListScreen
 from cxtui.tui.paged_list import Column, PagedList, RowSource
-from cxtui.tui.status_line import StatusLine
 
 
-class QuarantineScreen(DrillScreen):
-    """Every quarantined row, in the order found; Enter shows one in full."""
+class QuarantineScreen(ListScreen):
+    """Every quarantined row, in the order found unless sorted; Enter shows one in full."""
 
+    kind = "quarantine"
     help_name = "Quarantined rows"
+    search_hint = "search: file, reason, raw text"
 
-    def compose(self) -> ComposeResult:
-        yield Static(Content.styled("Quarantined rows", "bold"), classes="screen-title")
-        yield PagedList(self.cx.engine, self.columns(), key=lambda row: row.id, id="quarantined")
-        yield StatusLine(self.cx.zone)
-        yield Footer(compact=True)
+    def list_title(self) -> list[str | tuple[str, str]]:
+        return [("Quarantined rows", "bold")]
 
-    def on_mount(self) -> None:
-        self.query_one(PagedList).focus()
+    def all_time(self) -> bool:
+        return True
 
-    def refresh_data(self) -> None:
-        self.query_one(PagedList).load(
-            RowSource(count=queries.count_quarantine, page=queries.quarantine_page),
-            keep_position=True,
+    def sort_name(self) -> str:
+        return super().sort_name() if self.sort else "in the order found"
+
+    def source(self) -> RowSource[QuarantineRow]:
+        search, sort, descending = self.search, self.sort, self.descending
+        return RowSource(
+            count=lambda session: queries.count_quarantine(session, search),
+            page=lambda session, offset, limit: queries.quarantine_page(
+                session, offset, limit, search, sort, descending
+            ),
         )
 
-    @on(PagedList.Counted)
-    def _counted(self, message: PagedList.Counted) -> None:
-        parts: list[str | tuple[str, str]] = [
-            ("Quarantined rows", "bold"),
-            f" · {message.total:,}",
-        ]
-        if message.new:
-            parts += ["  ", (f" +{message.new:,} new ", "reverse bold")]
-        self.query_one(".screen-title", Static).update(Content.assemble(*parts))
+    def copy_text(self, row: object) -> str | None:
+        """A quarantined row has no id of its own: `y` copies where it came from."""
+        assert isinstance(row, QuarantineRow)
+        return f"{row.file}:{row.line}"
 
     def columns(self) -> list[Column[QuarantineRow]]:
         mask = self.cx.config.mask_pii
         # A reason quotes the value it could not read, so it is masked like the raw text.
         return [
-            Column("File", 16, lambda r: (fmt.data(r.file), "strong")),
-            Column("Line", 5, lambda r: (f"{r.line}", ""), right=True),
-            Column("Reason", 26, lambda r: (fmt.data(r.reason, mask=mask), "warn")),
-            Column("Raw", 0, lambda r: (fmt.data(r.raw, mask=mask), "dim")),
+            Column("File", 16, lambda r: (fmt.data(r.file), "strong"), sort="file"),
+            Column("Line", 5, lambda r: (f"{r.line}", ""), right=True, sort="line"),
+            Column("Reason", 26, lambda r: (fmt.data(r.reason, mask=mask), "warn"), sort="reason"),
+            Column("Raw", 0, lambda r: (fmt.data(r.raw, mask=mask), "dim"), sort="raw"),
         ]
 
     @on(PagedList.Chosen)

@@ -8,7 +8,7 @@ shared between two threads at once.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
@@ -23,6 +23,8 @@ from cxtui.models import Survey, Ticket
 from cxtui.trends import Intraday, intraday
 
 LATEST_COMMENTS = 8
+NEXT_DUE = 5
+"""Open tickets the queue pane lists by next SLA breach, where it has the room."""
 
 T = TypeVar("T")
 
@@ -42,6 +44,7 @@ class Snapshot:
     `provisional` marks figures computed while the backlog is still being read: they will
     move as it loads, so the panes grade none of them. `latest_activity` is the newest moment
     in the data, read only when asked (`with_latest`): on a million tickets it costs a scan.
+    `next_due` are the first open tickets by next SLA breach (the "sla" sort of the open list).
     """
 
     board: Dashboard
@@ -50,6 +53,7 @@ class Snapshot:
     intraday: Intraday | None = None
     provisional: bool = False
     latest_activity: int | None = None
+    next_due: list[queries.TicketRow] = field(default_factory=list)
 
 
 def read(engine: Engine, work: Callable[[Session], T]) -> T:
@@ -89,7 +93,15 @@ def snapshot(
             intraday=intraday(session, window.as_of, ZoneInfo(config.timezone), filters),
             provisional=provisional,
             latest_activity=queries.latest_activity(session) if with_latest else None,
+            next_due=next_due(session, window, filters),
         )
+
+
+def next_due(session: Session, window: Window, filters: Filters) -> list[queries.TicketRow]:
+    """The open tickets whose SLA falls due next (overdue ones first), those with a due time."""
+    query = queries.TicketQuery(kind="open", window=window, filters=filters, sort="sla")
+    rows = queries.ticket_page(session, query, 0, NEXT_DUE)
+    return [row for row in rows if row.sla.next_due_at is not None]
 
 
 def rows_loaded(session: Session) -> int:

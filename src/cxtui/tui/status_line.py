@@ -5,7 +5,9 @@ narrow terminal, so the folder goes first); while the backlog loads, a bar, rows
 instead. Right, never cut: problems, quarantined rows, "provisional" while loading, the
 window, the filters, the moment the numbers are for when it is pinned (--as-of, or the latest
 data) and the wall clock, which ticks whatever the numbers are pinned to. On a narrow
-terminal the right side picks shorter wordings rather than squeeze the left side out.
+terminal the right side picks shorter wordings rather than squeeze the left side out; when
+even the shortest leaves no room, the left side goes, and last of all the filters are cut
+short, so the wall clock is always whole.
 """
 
 from __future__ import annotations
@@ -25,6 +27,12 @@ from cxtui.tui.live import Loading
 from cxtui.tui.pinning import LIVE, AsOf
 
 BAR_CELLS = 6
+SHORTEST = 4
+"""The shortest wording of the right side (0 is the longest)."""
+ABRIDGED = 3
+"""From this wording on, the moment loses its year and the filters their names."""
+FILTER_NAMES = (("channel", "ch"), ("queue", "q"), ("agent", "ag"), ("priority", "pri"))
+"""Each filter as typed, and its short name for a narrow terminal."""
 LEFT_AT_LEAST = 12
 """Columns the right side leaves the left one, when a shorter wording makes that possible
 (while loading: the whole progress line)."""
@@ -50,21 +58,21 @@ class Status:
     mask_pii: bool = False
 
 
-def describe_filters(filters: Filters, *, mask: bool = False) -> str:
+def describe_filters(filters: Filters, *, mask: bool = False, short: int = 0) -> str:
     """The filters as typed, e.g. channel=email queue=billing, or "all" when there are none.
+    Shorter wordings (`short` 3 and 4) abbreviate the names (ch=email q=billing), then leave
+    them out (email billing).
 
     An agent may be named by an e-mail address, so `mask` hides those on shared screens.
     """
-    chosen = [
-        f"{name}={fmt.data(value, mask=mask, max_len=20)}"
-        for name, value in (
-            ("channel", filters.channel),
-            ("queue", filters.queue),
-            ("agent", filters.agent),
-            ("priority", filters.priority),
-        )
-        if value is not None
-    ]
+    chosen = []
+    for name, abbreviation in FILTER_NAMES:
+        value = getattr(filters, name)
+        if value is None:
+            continue
+        shown = fmt.data(value, mask=mask, max_len=20)
+        label = name if short < ABRIDGED else abbreviation
+        chosen.append(shown if short >= SHORTEST else f"{label}={shown}")
     return " ".join(chosen) if chosen else "all"
 
 
@@ -108,8 +116,12 @@ class StatusLine(Horizontal):
     def show(self, status: Status | None) -> None:
         if status is None:
             return
-        self.query_one(".left", Static).update(self.left(status))
-        self.query_one(".right", Static).update(self.right(status, self.size.width))
+        right = self.right(status, self.size.width)
+        left = self.left(status)
+        if status.loading is None and self.size.width - right.cell_length < LEFT_AT_LEAST:
+            left = Content("")  # a few cells of "3,6…" say nothing
+        self.query_one(".left", Static).update(left)
+        self.query_one(".right", Static).update(right)
 
     def left(self, status: Status) -> Content:
         if status.loading is not None:
@@ -123,31 +135,40 @@ class StatusLine(Horizontal):
         return Content.assemble(" ", rows, " · ", change, " · ", fmt.data(status.folder))
 
     def right(self, status: Status, width: int = 0) -> Content:
-        """The longest wording that leaves the left side room (or the shortest, on a
-        terminal too narrow even for that)."""
+        """The longest wording that leaves the left side room; else the longest that fits
+        at all; else the shortest with the filters cut to what is left."""
         room = LEFT_AT_LEAST
         if status.loading is not None:
             room = self.left(status).cell_length
-        wordings = [self.right_side(status, short) for short in range(3)]
-        for wording in wordings:
-            if width <= 0 or wording.cell_length <= width - room:
-                return wording
-        return wordings[-1]
+        wordings = [self.right_side(status, short) for short in range(SHORTEST + 1)]
+        if width <= 0:
+            return wordings[0]
+        # The left side goes before the year of the moment and the names of the filters.
+        for left_room, shortest in ((room, ABRIDGED - 1), (0, SHORTEST)):
+            for wording in wordings[: shortest + 1]:
+                if wording.cell_length <= width - left_room:
+                    return wording
+        unfiltered = self.right_side(status, SHORTEST, filters_room=0).cell_length
+        return self.right_side(status, SHORTEST, filters_room=max(1, width - unfiltered))
 
-    def right_side(self, status: Status, short: int) -> Content:
-        """The right side, worded at length 0 (in full) to 2 (shortest)."""
+    def right_side(self, status: Status, short: int, filters_room: int | None = None) -> Content:
+        """The right side, worded at length 0 (in full) to SHORTEST; `filters_room` cuts the
+        filters to that many cells."""
         parts: list[str | tuple[str, str]] = []
         if status.problem:
             parts += [(f"⚠ {fmt.data(status.problem, max_len=60)}", "$error bold"), " │ "]
         loading = status.loading is not None
         if status.skipped:
             parts += [(skipped_text(status.skipped, short), "$warning"), " │ "]
-        if status.quarantined and not (loading and short == 2):  # the x screen still counts
-            parts += [(f"{status.quarantined:,} quarantined", "$warning"), " │ "]
+        if status.quarantined and not (loading and short >= 2):  # the x screen still counts
+            what = "quar." if short >= SHORTEST else "quarantined"
+            parts += [(f"{status.quarantined:,} {what}", "$warning"), " │ "]
         if loading:
             parts += [("figures provisional" if short < 1 else "provisional", "$warning"), " │ "]
         parts += [(fmt.window_name(status.window_seconds), "bold"), " │ "]
-        filters = describe_filters(status.filters, mask=status.mask_pii)
+        filters = describe_filters(status.filters, mask=status.mask_pii, short=short)
+        if filters_room is not None:
+            filters = Content(filters).truncate(filters_room, ellipsis=True).plain
         if short < 2 or status.filters != NO_FILTERS:  # "all" is the first thing to go
             parts += [filters, " │ "]
         moment = pinned_moment(status, self.zone, short)
@@ -175,16 +196,20 @@ def loading_parts(loading: Loading) -> list[str | tuple[str, str]]:
 
 
 def pinned_moment(status: Status, zone: ZoneInfo, short: int) -> tuple[str, str] | None:
-    """What a pinned moment means and how to leave it, worded at length `short` (0-2)."""
+    """What a pinned moment means and how to leave it, worded at length `short` (0-4); the
+    two shortest leave out the year."""
     as_of = status.as_of
     if not as_of.pinned or as_of.at is None:
         return None
     when = f"as of {fmt.moment(as_of.at, zone)}"
+    brief = f"as of {fmt.moment(as_of.at, zone)[5:]}"
     if status.arriving:
         wordings = (
             f"{when}; new rows arriving, press L for live",
             f"{when}; new rows · L live",
             f"{when} · new rows",
+            f"{brief} · new rows",
+            f"{brief} · new",
         )
         return wordings[short], "$warning bold"
     if as_of.kind == "latest":
@@ -192,7 +217,9 @@ def pinned_moment(status: Status, zone: ZoneInfo, short: int) -> tuple[str, str]
             f"{when}, the latest data; press L for live",
             f"{when}, latest data · L live",
             f"{when}, latest data",
+            f"{brief}, latest",
+            brief,
         )
     else:
-        wordings = (f"{when}; press L for live", f"{when} · L live", when)
+        wordings = (f"{when}; press L for live", f"{when} · L live", when, brief, brief)
     return wordings[short], "bold"
