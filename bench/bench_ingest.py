@@ -25,6 +25,8 @@ import sqlite3
 import statistics
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from unittest import mock
 
@@ -145,6 +147,20 @@ def bench_loader(folder: Path, db_path: Path) -> tuple[float, float]:
     elapsed = time.perf_counter() - started
     assert result.quarantined == 0, result
     return elapsed, rebuilding
+
+
+@contextmanager
+def dimension_tallies(kept: bool) -> Iterator[None]:
+    """The loader as it is, or (not kept) as it was before the tallies by dimension: no
+    dimension kept, no survey hours listed when their ticket is written."""
+    if kept:
+        yield
+        return
+    with (
+        mock.patch.object(aggregates, "KEPT_DIMENSIONS", {}),
+        mock.patch.object(aggregates, "_list_surveys_of", lambda db, ids: None),
+    ):
+        yield
 
 
 def main() -> None:

@@ -26,6 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import bench_filtered
 import bench_ingest
 import bench_live
 import bench_startup
@@ -100,9 +101,6 @@ def pane_figures(scale: str, runs: int) -> list[Row]:
             metrics.ces(s, window),
         ),
         "30-day trend (daily medians and counts)": lambda s: metrics.daily_series(s, window.as_of),
-        "all panes filtered to one channel (no aggregates: scanned from the rows)": lambda s: (
-            dashboard(s, window, metrics.Filters(channel="email"))
-        ),
     }
     rows: list[Row] = []
     with snapshot(engine) as session:
@@ -285,10 +283,12 @@ def main() -> None:
     for scale in scales:
         rows += refresh_figures(scale, runs)
     rows += pane_figures(largest, runs)
+    rows += bench_filtered.filtered_figures(datasets.build(largest), largest, runs)
     rows += list_figures(largest, runs)
     rows += bench_startup.startup_rows(largest, 3 if args.quick else 7)
     rows += app_figures(largest, 5.0 if args.quick else 20.0)
     rows += ingest_figures(20_000 if args.quick else INGEST_TICKETS[largest])
+    rows += bench_filtered.ingest_cost_figures(20_000 if args.quick else 100_000, 3)
     rows += live_figures(7, 10 if args.quick else 50)
     rows += live_figures(0, 10 if args.quick else 50, scale=largest)
     print_table(rows)

@@ -30,10 +30,18 @@ from cxtui.business_hours import BusinessHours
 from cxtui.ingest import loader as loader_module
 from cxtui.ingest import store_sql
 from cxtui.ingest.loader import Loader
-from cxtui.metrics import Window, daily_series, dashboard, report_dict
-from cxtui.models import ChannelHour, HourToRebuild, Survey, Ticket, TicketHour
+from cxtui.metrics import Filters, Window, daily_series, dashboard, report_dict
+from cxtui.models import (
+    ChannelHour,
+    DimensionHour,
+    HourToRebuild,
+    Survey,
+    SurveyDimensionHour,
+    Ticket,
+    TicketHour,
+)
 from cxtui.store import open_engine
-from cxtui.tallies import Durations, unpack
+from cxtui.tallies import Durations, pack, unpack
 
 HOUR = 3_600
 DAY = 86_400
@@ -90,7 +98,11 @@ ticket_rows = st.fixed_dictionaries(
         "reopens": st.one_of(st.none(), st.integers(0, 2)),
         "agent_replies": st.one_of(st.none(), st.integers(0, 3)),
         "handle_seconds": st.one_of(st.none(), st.integers(0, 900)),
-        "channel": st.sampled_from(("email", "chat", "phone", None)),
+        # "" beside None: an empty value is a value of its own, which a filter can pick.
+        "channel": st.sampled_from(("email", "chat", "phone", "", None)),
+        "queue": st.sampled_from(("billing", "orders", "", None)),
+        "priority": st.sampled_from(("low", "high", None)),
+        "agent": st.sampled_from(("Ana", "Ben", "Cy", None)),
     }
 )
 survey_rows = st.fixed_dictionaries(
@@ -99,7 +111,18 @@ survey_rows = st.fixed_dictionaries(
         "submitted_at": moments,
         "kind": st.sampled_from(("nps", "csat", "ces")),
         "score": st.integers(0, 10),
+        "ticket_id": st.one_of(st.none(), st.integers(0, 40).map(lambda n: f"T{n}")),
     }
+)
+# Every filter the tallies by dimension answer (one of queue, priority, agent, with or
+# without a channel) and some they do not (two of those, a channel of ""), which the
+# readers must scan instead.
+filters = st.builds(
+    Filters,
+    channel=st.sampled_from((None, None, "email", "chat", "")),
+    queue=st.sampled_from((None, None, "billing", "orders", "")),
+    agent=st.sampled_from((None, None, None, "Ana", "Cy")),
+    priority=st.sampled_from((None, None, "low", "high")),
 )
 steps = st.lists(
     st.tuples(
@@ -124,6 +147,9 @@ def apply(engine: Engine, step: tuple[Any, ...]) -> None:
             row.version_at = created
             row.status = t["status"]
             row.channel = t["channel"]
+            row.queue = t["queue"]
+            row.priority = t["priority"]
+            row.agent = t["agent"]
             row.reopens = t["reopens"]
             row.agent_replies = t["agent_replies"]
             row.handle_seconds = t["handle_seconds"]
@@ -138,6 +164,7 @@ def apply(engine: Engine, step: tuple[Any, ...]) -> None:
             row.submitted_at = s["submitted_at"]
             row.kind = s["kind"]
             row.score = min(s["score"], 5) if s["kind"] == "csat" else s["score"]
+            row.ticket_id = s["ticket_id"]
             session.add(row)
             session.flush()
         for ticket_id in deletions:
@@ -175,6 +202,158 @@ def test_aggregates_give_the_numbers_the_rows_give(
             engine.dispose()
     assert report_dict(from_tallies) == report_dict(from_rows)
     assert from_tallies.daily == from_rows.daily
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    history=steps,
+    narrowed=filters,
+    window_seconds=st.sampled_from((HOUR, 5 * HOUR + 17, DAY, 7 * DAY, 30 * DAY)),
+    as_of_offset=st.integers(-2 * HOUR, 2 * HOUR),
+)
+def test_filtered_views_from_the_tallies_by_dimension_give_the_rows_numbers(
+    history: list[tuple[Any, ...]], narrowed: Filters, window_seconds: int, as_of_offset: int
+) -> None:
+    """Every pane narrowed to a channel, queue, priority or agent (or two together) gives
+    the numbers of the rows, surveys included, whatever the tickets' later versions did to
+    their dimensions and whether their hours are rebuilt or still listed."""
+    window = Window(AS_OF + as_of_offset, window_seconds)
+    with tempfile.TemporaryDirectory() as folder:
+        engine = open_engine(Path(folder) / "t.db")
+        try:
+            for step in history:
+                apply(engine, step)
+            with Session(engine) as session:
+                from_tallies = dashboard(session, window, narrowed)
+                from_rows = scanned(dashboard, session, window, narrowed)
+        finally:
+            engine.dispose()
+    assert report_dict(from_tallies) == report_dict(from_rows)
+    assert from_tallies.daily == from_rows.daily
+
+
+FILTER_VALUES = {
+    "channel": ("email", "chat", "phone", ""),
+    "queue": ("billing", "orders", ""),
+    "priority": ("low", "high"),
+    "agent": ("Ana", "Ben", "Cy"),
+}
+SHAPES = [
+    ("channel",),
+    ("queue",),
+    ("priority",),
+    ("agent",),
+    ("channel", "queue"),
+    ("channel", "priority"),
+    ("channel", "agent"),
+    ("queue", "priority"),
+    ("queue", "agent"),
+    ("priority", "agent"),
+    ("channel", "queue", "priority"),
+    ("queue", "priority", "agent"),
+    ("channel", "queue", "priority", "agent"),
+]
+"""Each dimension alone, every pair, and the threes and four: those the tallies answer and
+those counted from the rows."""
+
+
+def filters_of(shape: tuple[str, ...]) -> st.SearchStrategy[Filters]:
+    return st.fixed_dictionaries(
+        {name: st.sampled_from(FILTER_VALUES[name]) for name in shape}
+    ).map(lambda values: Filters(**values))
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids="+".join)
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    data=st.data(),
+    history=steps,
+    window_seconds=st.sampled_from((HOUR, 5 * HOUR + 17, DAY, 7 * DAY, 30 * DAY)),
+    as_of_offset=st.integers(-2 * HOUR, 2 * HOUR),
+)
+def test_each_kind_of_filter_gives_the_rows_numbers(
+    shape: tuple[str, ...],
+    data: st.DataObject,
+    history: list[tuple[Any, ...]],
+    window_seconds: int,
+    as_of_offset: int,
+) -> None:
+    """Every kind of filter, drawn apart so none is left to chance: the panes and the daily
+    trend give the rows' numbers, tickets moving between values (and to none) across
+    versions, surveys counted under their ticket's values of the moment."""
+    narrowed = data.draw(filters_of(shape))
+    window = Window(AS_OF + as_of_offset, window_seconds)
+    with tempfile.TemporaryDirectory() as folder:
+        engine = open_engine(Path(folder) / "t.db")
+        try:
+            for step in history:
+                apply(engine, step)
+            with Session(engine) as session:
+                from_tallies = dashboard(session, window, narrowed)
+                from_rows = scanned(dashboard, session, window, narrowed)
+        finally:
+            engine.dispose()
+    assert report_dict(from_tallies) == report_dict(from_rows)
+    assert from_tallies.daily == from_rows.daily
+
+
+READ_FROM_TALLIES = {
+    Filters(channel="phone"),
+    Filters(channel=""),
+    Filters(queue="billing"),
+    Filters(priority="high"),
+    Filters(agent="Ana"),
+    Filters(channel="phone", queue="billing"),
+    Filters(channel="phone", priority="high"),
+    Filters(channel="phone", agent="Ana"),
+    Filters(queue="billing", priority="high"),
+    Filters(channel="phone", queue="billing", priority="high"),
+}
+"""The filters docs/metrics.md says are read from the tallies by dimension; the others
+below are counted from the rows."""
+COUNTED_FROM_ROWS = {
+    Filters(queue="billing", agent="Ana"),
+    Filters(priority="high", agent="Ana"),
+    Filters(queue="billing", priority="high", agent="Ana"),
+    Filters(channel="phone", queue="billing", agent="Ana"),
+    Filters(channel="", queue="billing"),
+    Filters(channel="", agent="Ana"),
+}
+
+
+@pytest.mark.parametrize(
+    "narrowed", [*READ_FROM_TALLIES, *COUNTED_FROM_ROWS], ids=lambda f: repr(f)[8:-1]
+)
+def test_which_filters_read_the_tallies_and_which_the_rows(
+    tmp_path: Path, narrowed: Filters
+) -> None:
+    """Tallies made wrong on purpose show through exactly the filters the docs list as read
+    from them; every other filter counts the rows (correct, only slower)."""
+    engine = open_engine(tmp_path / "t.db")
+    with Session(engine) as session:
+        for number, channel in enumerate(("phone", "")):
+            session.add(
+                Ticket(
+                    id=f"T{number}",
+                    created_at=AS_OF - 2 * HOUR,
+                    version_at=0,
+                    channel=channel,
+                    queue="billing",
+                    priority="high",
+                    agent="Ana",
+                )
+            )
+        session.commit()
+    rebuild(engine)
+    with writer(engine) as db:
+        db.execute("UPDATE dimension_hour SET created = created + 100")
+    with Session(engine) as session:
+        created = dashboard(session, Window(AS_OF, DAY), narrowed).resolution.created
+        in_rows = scanned(dashboard, session, Window(AS_OF, DAY), narrowed).resolution.created
+    engine.dispose()
+    assert in_rows >= 1
+    # each matching ticket has a channel of its own: one tally row, 100 too many, apiece
+    assert created == (101 * in_rows if narrowed in READ_FROM_TALLIES else in_rows)
 
 
 @settings(max_examples=200, deadline=None)
@@ -253,12 +432,13 @@ def ticket_line(t: dict[str, Any], version: int) -> str:
     answered = "" if t["wait"] is None else iso(created + t["wait"])
     resolved = "" if t["resolve"] is None else iso(created + t["resolve"])
     status = t["status"] or "new"
-    return f"{t['id']},{iso(created)},{iso(version)},{status},{answered},{resolved}\n"
+    dimensions = ",".join(t[name] or "" for name in ("channel", "queue", "priority", "agent"))
+    return f"{t['id']},{iso(created)},{iso(version)},{status},{answered},{resolved},{dimensions}\n"
 
 
 def survey_line(s: dict[str, Any]) -> str:
     score = min(s["score"], 5) if s["kind"] == "csat" else s["score"]
-    return f"{s['id']},{iso(s['submitted_at'])},{s['kind']},{score}\n"
+    return f"{s['id']},{iso(s['submitted_at'])},{s['kind']},{score},{s['ticket_id'] or ''}\n"
 
 
 appends = st.lists(
@@ -269,28 +449,32 @@ appends = st.lists(
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(history=appends, window_seconds=st.sampled_from((HOUR, DAY, 30 * DAY)))
+@given(history=appends, window_seconds=st.sampled_from((HOUR, DAY, 30 * DAY)), narrowed=filters)
 def test_the_loader_lists_the_hours_it_writes_itself(
-    history: list[tuple[Any, ...]], window_seconds: int
+    history: list[tuple[Any, ...]], window_seconds: int, narrowed: Filters
 ) -> None:
     """The loader lifts the row triggers while it writes and lists the hours itself: old
     and new hours of re-exported tickets, surveys moved in time. At every commit, including
     those in the middle of a file whose hours are not rebuilt yet, the tallies must give
-    the rows' numbers; after each load nothing is left listed and the triggers are back."""
+    the rows' numbers, filtered too (a ticket's new queue moves its surveys between
+    tallies); after each load nothing is left listed and the triggers are back."""
     window = Window(AS_OF, window_seconds)
     with tempfile.TemporaryDirectory() as folder:
         data = Path(folder) / "data"
         data.mkdir()
         tickets, surveys = data / "tickets.csv", data / "surveys.csv"
-        tickets.write_text("id,created_at,updated_at,status,first_response_at,resolved_at\n")
-        surveys.write_text("id,submitted_at,kind,score\n")
+        tickets.write_text(
+            "id,created_at,updated_at,status,first_response_at,resolved_at,"
+            "channel,queue,priority,agent\n"
+        )
+        surveys.write_text("id,submitted_at,kind,score,ticket_id\n")
         engine = open_engine(Path(folder) / "t.db")
         mismatches: list[str] = []
 
         def compare(_: object) -> None:
             with Session(engine) as session:
-                from_tallies = report_dict(dashboard(session, window))
-                from_rows = report_dict(scanned(dashboard, session, window))
+                from_tallies = report_dict(dashboard(session, window, narrowed))
+                from_rows = report_dict(scanned(dashboard, session, window, narrowed))
             if from_tallies != from_rows:
                 mismatches.append(f"{from_tallies} != {from_rows}")
 
@@ -443,3 +627,147 @@ def test_daily_series_from_tallies_on_a_clock_change_day() -> None:
     assert tallied == rows
     # London days: 27 Oct from 19:00 UTC (4 hours), 28 Oct, 29 Oct (25 hours), 30 Oct to 07:00.
     assert [p.created for p in tallied] == [4, 24, 25, 7]
+
+
+@pytest.mark.parametrize(
+    ("field", "first", "then"),
+    [
+        ("queue", "billing", "orders"),
+        ("channel", "email", "chat"),
+        ("agent", "Ana", "Ben"),
+        ("priority", "low", "high"),
+    ],
+)
+def test_a_ticket_moved_to_another_value_takes_its_surveys_along(
+    tmp_path: Path, field: str, first: str, then: str
+) -> None:
+    """The survey is loaded once; its ticket's later versions move it to another queue
+    (channel, agent, priority), then to none. The surveys' tallies follow, whether the
+    loader or another program wrote the ticket."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    tickets = folder / "tickets.csv"
+    tickets.write_text(
+        f"id,created_at,updated_at,status,{field}\n"
+        f"A,2023-11-15T09:00:00Z,2023-11-15T09:00:00Z,open,{first}\n"
+    )
+    (folder / "surveys.csv").write_text(
+        "id,submitted_at,kind,score,ticket_id\nS,2023-11-15T10:30:00Z,nps,10,A\n"
+    )
+    engine = open_engine(tmp_path / "t.db")
+    window = Window(AS_OF, DAY)
+
+    def promoters() -> tuple[int, ...]:
+        with Session(engine) as session:
+            return tuple(
+                dashboard(session, window, Filters(**{field: value})).nps.promoters
+                for value in (first, then)
+            )
+
+    Loader(engine, folder, settle_seconds=0).load_all()
+    assert promoters() == (1, 0)
+    with tickets.open("a") as out:
+        out.write(f"A,2023-11-15T09:00:00Z,2023-11-15T11:00:00Z,open,{then}\n")
+    Loader(engine, folder, settle_seconds=0).load_all()
+    assert promoters() == (0, 1)
+    with tickets.open("a") as out:
+        out.write("A,2023-11-15T09:00:00Z,2023-11-15T11:30:00Z,open,\n")
+    Loader(engine, folder, settle_seconds=0).load_all()
+    assert promoters() == (0, 0)
+    with writer(engine) as db:  # a plain SQL write: the triggers list the survey's hour
+        db.execute(f"UPDATE ticket SET {field} = ? WHERE id = 'A'", (first,))
+    assert promoters() == (1, 0)
+    rebuild(engine)
+    assert promoters() == (1, 0)
+    engine.dispose()
+
+
+def test_a_database_with_the_tallies_of_v3_gains_the_tallies_by_dimension_when_opened(
+    tmp_path: Path,
+) -> None:
+    """A database left by the version before the tallies by dimension (v3 triggers, no
+    dimension tables) has them built when next opened, and filtered views read them."""
+    path = tmp_path / "v3.db"
+    engine = open_engine(path)
+    with Session(engine) as session:
+        session.add(
+            Ticket(
+                id="P",
+                created_at=AS_OF - 2 * HOUR,
+                version_at=0,
+                status="open",
+                channel="phone",
+                queue="billing",
+                agent="Ana",
+                first_response_at=AS_OF - 2 * HOUR + 5,
+            )
+        )
+        session.add(Survey(id="S", submitted_at=AS_OF - HOUR, kind="nps", score=9, ticket_id="P"))
+        session.commit()
+    with writer(engine) as db:  # as cxtui left it before dimension_hour: v3 triggers
+        for name, body in aggregates.TRIGGERS.items():
+            db.execute(f'DROP TRIGGER "{name}"')
+            db.execute(f'CREATE TRIGGER "{name.replace(aggregates.VERSION, "hours_v3_")}" {body}')
+        db.execute("DROP TABLE dimension_hour")
+        db.execute("DROP TABLE survey_dimension_hour")
+    engine.dispose()
+
+    reopened = open_engine(path)
+    with Session(reopened) as session:
+        stored = {(h.dimension, h.value) for h in session.exec(select(DimensionHour)).all()}
+        surveyed = {
+            (h.dimension, h.value, h.promoters)
+            for h in session.exec(select(SurveyDimensionHour)).all()
+        }
+    assert {("queue", '"billing"'), ("agent", '"Ana"'), ("channel", '"phone"')} <= stored
+    assert ("agent", '"Ana"', 1) in surveyed
+    with writer(reopened) as db:  # the filtered view reads the new tallies: a change shows
+        db.execute("UPDATE dimension_hour SET created = 5 WHERE dimension = 'agent'")
+    with Session(reopened) as session:
+        board = dashboard(session, Window(AS_OF, DAY), Filters(agent="Ana"))
+    assert (board.resolution.created, board.nps.promoters) == (5, 1)
+    reopened.dispose()
+
+
+def test_the_loader_keeps_tallies_by_each_dimension_split_by_channel(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "tickets.csv").write_text(
+        "id,created_at,status,first_response_at,channel,queue,priority,agent\n"
+        "A,2023-11-15T10:00:00Z,open,2023-11-15T10:00:30Z,phone,billing,high,Ana\n"
+        "B,2023-11-15T10:10:00Z,open,2023-11-15T10:10:10Z,phone,billing,low,Ben\n"
+        "C,2023-11-15T10:20:00Z,abandoned,,chat,orders,high,\n"
+    )
+    engine = open_engine(tmp_path / "t.db")
+    Loader(engine, folder, settle_seconds=0).load_all()
+    with Session(engine) as session:
+        stored = {
+            (h.dimension, h.value, h.channel): (h.created, h.answered, h.abandoned, h.waits)
+            for h in session.exec(select(DimensionHour)).all()
+        }
+        ten = (AS_OF - 2 * HOUR) // HOUR
+        assert {h.hour for h in session.exec(select(DimensionHour)).all()} == {ten}
+    assert stored == {
+        ("channel", '"phone"', "phone"): (2, 2, 0, pack([10, 30])),
+        ("channel", '"chat"', "chat"): (1, 0, 1, b""),
+        ("queue", '"billing"', "phone"): (2, 2, 0, pack([10, 30])),
+        ("queue", '"orders"', "chat"): (1, 0, 1, b""),
+        ("priority", '"high"', "phone"): (1, 1, 0, pack([30])),
+        ("priority", '"low"', "phone"): (1, 1, 0, pack([10])),
+        ("priority", '"high"', "chat"): (1, 0, 1, b""),
+        ("agent", '"Ana"', "phone"): (1, 1, 0, pack([30])),
+        ("agent", '"Ben"', "phone"): (1, 1, 0, pack([10])),
+        ("agent", "null", "chat"): (1, 0, 1, b""),
+        ("queue+priority", '["billing", "high"]', "phone"): (1, 1, 0, pack([30])),
+        ("queue+priority", '["billing", "low"]', "phone"): (1, 1, 0, pack([10])),
+        ("queue+priority", '["orders", "high"]', "chat"): (1, 0, 1, b""),
+    }
+    # A filtered view reads these rows: a changed tally shows (the rows would say 2).
+    with writer(engine) as db:
+        db.execute("UPDATE dimension_hour SET created = 7 WHERE value = '\"billing\"'")
+    with Session(engine) as session:
+        board = dashboard(session, Window(AS_OF, DAY), Filters(queue="billing"))
+    assert board.resolution.created == 7
+    engine.dispose()

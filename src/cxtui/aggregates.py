@@ -20,18 +20,31 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from itertools import groupby
+from itertools import chain, groupby
 from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, and_, delete, func
 from sqlalchemy.schema import CreateTable
 from sqlmodel import col, select
 
-from cxtui.models import ChannelHour, HourToRebuild, SurveyHour, TicketHour
+from cxtui.models import (
+    ChannelHour,
+    DimensionHour,
+    HourToRebuild,
+    SurveyDimensionHour,
+    SurveyHour,
+    TicketHour,
+)
 from cxtui.tallies import (
+    DIMENSIONS,
+    NO_CHANNEL,
     SQLITE,
+    Durations,
+    Filters,
+    Group,
     Span,
     SurveyTallies,
     SurveyTally,
@@ -42,7 +55,9 @@ from cxtui.tallies import (
     new_survey_tallies,
     pack,
     rows,
+    scan_survey_groups,
     scan_surveys,
+    scan_ticket_groups,
     scan_tickets,
     span_number,
     unpack,
@@ -81,13 +96,29 @@ def _mark(kind: str, column: str) -> str:
 
 
 def _marks(kind: str, row: str) -> str:
-    return "".join(_mark(kind, f"{row}.{column}") for column in _TIMES[kind])
+    marks = "".join(_mark(kind, f"{row}.{column}") for column in _TIMES[kind])
+    if kind == "ticket":
+        marks += _mark_surveys_of(f"{row}.id")
+    return marks
 
 
-VERSION = "hours_v3_"
+def _mark_surveys_of(ticket_id: str) -> str:
+    """SQL listing the submission hours of the surveys about a ticket: their tallies by
+    dimension place them by the ticket's channel, queue, priority and agent."""
+    hour = _hour_of("submitted_at")
+    return (
+        f"INSERT INTO hour_to_rebuild (kind, hour) SELECT DISTINCT 'survey', h FROM "
+        f"(SELECT {hour} AS h FROM survey WHERE ticket_id = {ticket_id}) WHERE NOT EXISTS "
+        f"(SELECT 1 FROM hour_to_rebuild WHERE kind = 'survey' AND hour = h);"
+    )
+
+
+VERSION = "hours_v4_"
 """Prefix of the triggers' names. v2: waits and resolution times dated before the ticket's
 creation are left out and counted instead, in new ticket_hour columns. v3: tickets'
-answered, abandoned and waits are also kept by channel (channel_hour)."""
+answered, abandoned and waits are also kept by channel (channel_hour). v4: tickets and
+surveys are also kept by queue, priority and agent with channel (dimension_hour,
+survey_dimension_hour), and a ticket's write lists the hours of its surveys."""
 
 TRIGGERS = {
     f"{VERSION}{kind}_{event}": (
@@ -128,6 +159,30 @@ _CHANNEL_HOUR_COLUMNS = (
     "waits",
     "abandoned_waits",
 )
+_DIMENSION_HOUR_COLUMNS = ("dimension", "value", "hour", "channel", *_TICKET_HOUR_COLUMNS[1:])
+_SURVEY_DIMENSION_HOUR_COLUMNS = ("dimension", "value", "hour", "channel", "kind")
+KEPT_DIMENSIONS = {
+    "channel": ("channel",),
+    "queue": ("queue",),
+    "priority": ("priority",),
+    "agent": ("agent",),
+    "queue+priority": ("queue", "priority"),
+}
+"""The dimensions (one field, or two together) with hourly tallies, each split by channel:
+a filter on any of them, with or without a channel, is read from the tallies. A channel's
+own rows repeat its rows of every other dimension, summed: one row an hour to read. Agent
+with queue or priority, and all three, are scanned from the rows: an agent's pairs would
+hold as many rows as tickets (docs/performance.md has what each costs)."""
+
+
+def _stored_value(fields: tuple[str, ...], values: dict[str, Any]) -> str:
+    """A dimension's value as its tallies store it: JSON, so a missing field (null) is
+    never mistaken for an empty one."""
+    if len(fields) == 1:
+        return json.dumps(values[fields[0]])
+    return json.dumps([values[name] for name in fields])
+
+
 _SURVEY_HOUR_COLUMNS = (
     "hour",
     "kind",
@@ -171,6 +226,8 @@ def install(db: sqlite3.Connection) -> bool:
     db.execute("DROP TABLE IF EXISTS channel_hour")
     db.execute(str(CreateTable(ChannelHour.__table__).compile(dialect=SQLITE)))
     db.execute("DELETE FROM survey_hour")
+    db.execute("DELETE FROM dimension_hour")
+    db.execute("DELETE FROM survey_dimension_hour")
     for kind in _TIMES:
         _list_stored_hours(db, kind)
     rebuild_pending(db)
@@ -194,9 +251,9 @@ def rebuild_pending(db: sqlite3.Connection) -> int:
         for hours in _consecutive(h for _, h in listed):
             spans = [(h * HOUR, (h + 1) * HOUR) for h in hours]
             if kind == "ticket":
-                _rewrite_ticket_hours(db, hours, scan_tickets(db, spans))
+                _rewrite_ticket_hours(db, hours, spans)
             else:
-                _rewrite_survey_hours(db, hours, scan_surveys(db, spans))
+                _rewrite_survey_hours(db, hours, spans)
     execute(db, delete(HourToRebuild))
     return len(pending)
 
@@ -219,6 +276,8 @@ def lifted_row_triggers(
     for kind, written in (("ticket", tickets), ("survey", surveys)):
         if written.ids:
             _list_stored_hours(db, kind, written.ids)
+    if tickets.ids:
+        _list_surveys_of(db, tickets.ids)
     yield
     for kind, written in (("ticket", tickets), ("survey", surveys)):
         hours = {int(time) // HOUR for time in written.times if time is not None}
@@ -244,6 +303,17 @@ def _list_stored_hours(db: sqlite3.Connection, kind: str, ids: list[object] | No
         )
 
 
+def _list_surveys_of(db: sqlite3.Connection, ticket_ids: list[object]) -> None:
+    """List the hours of the stored surveys about these tickets (one indexed lookup per id):
+    a ticket's new channel, queue, priority or agent moves its surveys between tallies."""
+    db.execute(
+        f"INSERT OR IGNORE INTO hour_to_rebuild (kind, hour) "
+        f"SELECT DISTINCT 'survey', {_hour_of('submitted_at')} FROM survey "
+        f"WHERE ticket_id IN (SELECT value FROM json_each(?))",
+        (json.dumps(ticket_ids),),
+    )
+
+
 def has_pending(db: sqlite3.Connection) -> bool:
     """Whether any hour is listed for rebuilding."""
     return db.execute("SELECT EXISTS (SELECT 1 FROM hour_to_rebuild)").fetchone()[0] == 1
@@ -252,15 +322,43 @@ def has_pending(db: sqlite3.Connection) -> bool:
 DURATIONS = ("waits", "abandoned_waits", "resolution_times")
 
 
+class Slice(NamedTuple):
+    """Which rows of the tallies by dimension hold the tickets a filter keeps."""
+
+    dimension: str
+    value: str
+    """The dimension's value as stored (JSON)."""
+    channel: str | None
+    """Only the rows of this channel (as stored: "" for none), or all."""
+
+
+def slice_of(filters: Filters) -> Slice | None:
+    """The tallies that answer `filters` exactly, or None when the rows must be scanned:
+    fields no dimension keeps together, or a channel filter on "" with another (the rows
+    split by channel cannot tell it from tickets with no channel)."""
+    values = {name: getattr(filters, name) for name in DIMENSIONS}
+    chosen = tuple(name for name in DIMENSIONS[1:] if values[name] is not None)
+    if not chosen and filters.channel is not None:
+        return Slice("channel", json.dumps(filters.channel), None)
+    if filters.channel == NO_CHANNEL:
+        return None
+    for dimension, fields in KEPT_DIMENSIONS.items():
+        if fields == chosen:
+            return Slice(dimension, _stored_value(fields, values), filters.channel)
+    return None
+
+
 def ticket_tallies(
     db: sqlite3.Connection,
     spans: Sequence[Span],
     durations: Sequence[str] = DURATIONS,
     *,
     channels: bool = True,
+    filters: Filters | None = None,
 ) -> list[TicketTally]:
-    """The tally of each contiguous span, all tickets, calendar durations: whole hours from
-    the hourly tallies (summed in SQL), the rest from the rows.
+    """The tally of each contiguous span, calendar durations, of all tickets or of those
+    `filters` keeps (which slice_of must answer): whole hours from the hourly tallies, the
+    rest from the rows.
 
     Only the `durations` named are read from the hourly tallies (a trend of daily median
     waits needs no resolution times); the others stay empty for those hours, and so does the
@@ -269,7 +367,9 @@ def ticket_tallies(
     if _skipped_hours(owners) > MAX_SKIPPED_HOURS:
         owners, pieces = _split(spans, None)
     tallies = [TicketTally() for _ in spans]
-    if owners:
+    if owners and filters is not None and filters != Filters():
+        _read_dimension_hours(db, owners, spans, tallies, durations, _slice(filters))
+    elif owners:
         owned, key = _owned(TicketHour.hour, owners, spans)
         sums = [func.sum(getattr(TicketHour, name)) for name in (*TicketTally.COUNTS, "solved")]
         for number, *counts, solved in rows(db, select(key, *sums).where(owned).group_by(key)):
@@ -286,9 +386,80 @@ def ticket_tallies(
         if channels:
             _read_channel_hours(db, owners, tallies)
     for numbers, run in pieces:
-        for number, tally in zip(numbers, scan_tickets(db, run), strict=True):
+        scanned = scan_tickets(db, run, filters or Filters())
+        for number, tally in zip(numbers, scanned, strict=True):
             tallies[number].add(tally)
     return tallies
+
+
+def _slice(filters: Filters) -> Slice:
+    found = slice_of(filters)
+    if found is None:
+        raise ValueError(f"no hourly tallies answer {filters}")
+    return found
+
+
+def _read_dimension_hours(
+    db: sqlite3.Connection,
+    owners: dict[int, int],
+    spans: Sequence[Span],
+    tallies: list[TicketTally],
+    durations: Sequence[str],
+    where: Slice,
+) -> None:
+    """Add each owned hour's tallies of the slice's tickets to its span's tally, channel by
+    channel (each row is one channel's tickets): the counts summed in SQL, the durations
+    gathered and sorted once a span (a filtered window has several rows an hour, and
+    percentiles over one run cost a lookup where hundreds of runs cost a search)."""
+    owned, key = _owned(DimensionHour.hour, owners, spans)
+    chosen = [col(DimensionHour.dimension) == where.dimension, owned]
+    chosen.append(col(DimensionHour.value) == where.value)
+    if where.channel is not None:
+        chosen.append(col(DimensionHour.channel) == where.channel)
+    sums = [func.sum(getattr(DimensionHour, name)) for name in (*TicketTally.COUNTS, "solved")]
+    channel = DimensionHour.channel
+    for number, name, *counts, solved in rows(
+        db, select(key, channel, *sums).where(*chosen).group_by(key, channel)
+    ):
+        tally = tallies[number]
+        for field, value in zip(TicketTally.COUNTS, counts, strict=True):
+            setattr(tally, field, getattr(tally, field) + value)
+        tally.solved += solved
+        part = tally.channel(name)
+        part.answered += counts[_ANSWERED]
+        part.abandoned += counts[_ABANDONED]
+        part.answered_before_created += counts[_ANSWERED_BEFORE_CREATED]
+    if not durations:
+        return
+    blobs = [getattr(DimensionHour, name) for name in durations]
+    gathered: dict[tuple[int, str, str | None], array[int]] = {}
+    for at, name, *values in rows(db, select(DimensionHour.hour, channel, *blobs).where(*chosen)):
+        number = owners[at]
+        for duration, blob in zip(durations, values, strict=True):
+            if not blob:
+                continue
+            run = unpack(blob)
+            _gather(gathered, (number, duration, None), run)
+            if duration in _CHANNEL_DURATIONS:
+                _gather(gathered, (number, duration, name), run)
+    for (number, duration, name), values in gathered.items():
+        owner = tallies[number] if name is None else tallies[number].channel(name)
+        getattr(owner, duration).add_run(sorted(values))
+
+
+_ANSWERED, _ABANDONED, _ANSWERED_BEFORE_CREATED = (
+    TicketTally.COUNTS.index(name) for name in ("answered", "abandoned", "answered_before_created")
+)
+_CHANNEL_DURATIONS = ("waits", "abandoned_waits")
+"""The durations a channel's tally holds too."""
+
+
+def _gather(gathered: dict[Any, array[int]], key: Any, run: array[int]) -> None:
+    found = gathered.get(key)
+    if found is None:
+        gathered[key] = array("q", run)
+    else:
+        found.extend(run)
 
 
 def _read_channel_hours(
@@ -319,14 +490,19 @@ def _read_channel_hours(
         part.abandoned_waits.add_run(unpack(abandoned_waits))
 
 
-def survey_tallies(db: sqlite3.Connection, spans: Sequence[Span]) -> list[SurveyTallies]:
-    """The survey tallies of each contiguous span, all surveys: whole hours from the hourly
-    tallies (summed in SQL), the rest from the rows."""
+def survey_tallies(
+    db: sqlite3.Connection, spans: Sequence[Span], filters: Filters | None = None
+) -> list[SurveyTallies]:
+    """The survey tallies of each contiguous span, of all surveys or of those about tickets
+    `filters` keeps (which slice_of must answer): whole hours from the hourly tallies, the
+    rest from the rows."""
     owners, pieces = _split(spans, _pending(db, "survey"))
     if _skipped_hours(owners) > MAX_SKIPPED_HOURS:
         owners, pieces = _split(spans, None)
     tallies = [new_survey_tallies() for _ in spans]
-    if owners:
+    if owners and filters is not None and filters != Filters():
+        _read_survey_dimension_hours(db, owners, tallies, _slice(filters))
+    elif owners:
         owned, key = _owned(SurveyHour.hour, owners, spans)
         sums = [func.sum(getattr(SurveyHour, name)) for name in SurveyTally.COUNTS]
         statement = select(key, SurveyHour.kind, *sums).where(owned).group_by(key, SurveyHour.kind)
@@ -336,10 +512,31 @@ def survey_tallies(db: sqlite3.Connection, spans: Sequence[Span]) -> list[Survey
                 for name, value in zip(SurveyTally.COUNTS, counts, strict=True):
                     setattr(tally, name, value)
     for numbers, run in pieces:
-        for number, scanned in zip(numbers, scan_surveys(db, run), strict=True):
+        for number, scanned in zip(
+            numbers, scan_surveys(db, run, filters or Filters()), strict=True
+        ):
             for kind, tally in scanned.items():
                 tallies[number][kind].add(tally)
     return tallies
+
+
+def _read_survey_dimension_hours(
+    db: sqlite3.Connection, owners: dict[int, int], tallies: list[SurveyTallies], where: Slice
+) -> None:
+    first, last = min(owners), max(owners)
+    columns = [getattr(SurveyDimensionHour, name) for name in SurveyTally.COUNTS]
+    statement = select(SurveyDimensionHour.hour, SurveyDimensionHour.kind, *columns).where(
+        col(SurveyDimensionHour.dimension) == where.dimension,
+        col(SurveyDimensionHour.hour).between(first, last),
+    )
+    statement = statement.where(col(SurveyDimensionHour.value) == where.value)
+    if where.channel is not None:
+        statement = statement.where(col(SurveyDimensionHour.channel) == where.channel)
+    for at, kind, *values in rows(db, statement):
+        if at in owners and kind in tallies[owners[at]]:
+            tally = tallies[owners[at]][kind]
+            for name, value in zip(SurveyTally.COUNTS, values, strict=True):
+                setattr(tally, name, getattr(tally, name) + value)
 
 
 def _owned(
@@ -419,23 +616,20 @@ def _consecutive(hours: Iterator[int]) -> Iterator[list[int]]:
         yield run
 
 
-def _rewrite_ticket_hours(
-    db: sqlite3.Connection, hours: list[int], tallies: list[TicketTally]
-) -> None:
+def _rewrite_ticket_hours(db: sqlite3.Connection, hours: list[int], spans: list[Span]) -> None:
+    """Write the hours' tallies, whole, by channel and by dimension, from one scan that
+    counts each ticket in its hour's whole tally (key None) and in one tally of each kept
+    dimension."""
+    scanned = scan_ticket_groups(db, spans, DIMENSIONS, fold=_dimension_keys)
+    tallies = [of_hour.pop(None, TicketTally()) for of_hour in scanned]
+    by_dimension = scanned
     execute(db, delete(TicketHour).where(col(TicketHour.hour).between(hours[0], hours[-1])))
     insert_many(
         db,
         TicketHour,
         _TICKET_HOUR_COLUMNS,
         [
-            (
-                hour,
-                *(getattr(tally, name) for name in TicketTally.COUNTS),
-                tally.solved,
-                pack(_only_run(tally.waits.runs)),
-                pack(_only_run(tally.abandoned_waits.runs)),
-                pack(_only_run(tally.resolution_times.runs)),
-            )
+            (hour, *_ticket_hour_values(tally))
             for hour, tally in zip(hours, tallies, strict=True)
             if tally.created or tally.solved
         ],
@@ -452,19 +646,53 @@ def _rewrite_ticket_hours(
                 part.answered,
                 part.abandoned,
                 part.answered_before_created,
-                pack(_only_run(part.waits.runs)),
-                pack(_only_run(part.abandoned_waits.runs)),
+                pack(_one_run(part.waits)),
+                pack(_one_run(part.abandoned_waits)),
             )
             for hour, tally in zip(hours, tallies, strict=True)
             for name, part in tally.channels.items()
             if part.answered or part.abandoned
         ],
     )
+    execute(db, delete(DimensionHour).where(col(DimensionHour.hour).between(hours[0], hours[-1])))
+    insert_many(
+        db,
+        DimensionHour,
+        _DIMENSION_HOUR_COLUMNS,
+        [
+            (dimension, value, hour, channel, *_ticket_hour_values(tally))
+            for hour, dimensions in zip(hours, by_dimension, strict=True)
+            for (dimension, value, channel), tally in dimensions.items()
+        ],
+    )
 
 
-def _rewrite_survey_hours(
-    db: sqlite3.Connection, hours: list[int], tallies: list[SurveyTallies]
-) -> None:
+def _dimension_keys(group: Group) -> list[tuple[str, str, str] | None]:
+    """The tallies a ticket with these DIMENSIONS values counts in: its hour's (None), and
+    one of each kept dimension, by channel."""
+    values = dict(zip(DIMENSIONS, group, strict=True))
+    channel = values["channel"] or NO_CHANNEL
+    return [None] + [
+        (dimension, _stored_value(fields, values), channel)
+        for dimension, fields in KEPT_DIMENSIONS.items()
+    ]
+
+
+def _ticket_hour_values(tally: TicketTally) -> tuple[Any, ...]:
+    """A tally as the columns of TicketHour after `hour` (DimensionHour has the same)."""
+    return (
+        *(getattr(tally, name) for name in TicketTally.COUNTS),
+        tally.solved,
+        pack(_one_run(tally.waits)),
+        pack(_one_run(tally.abandoned_waits)),
+        pack(_one_run(tally.resolution_times)),
+    )
+
+
+def _rewrite_survey_hours(db: sqlite3.Connection, hours: list[int], spans: list[Span]) -> None:
+    """Write the hours' survey tallies: of every survey, and by the dimensions of the
+    surveys' tickets."""
+    tallies = scan_surveys(db, spans)
     execute(db, delete(SurveyHour).where(col(SurveyHour.hour).between(hours[0], hours[-1])))
     insert_many(
         db,
@@ -477,8 +705,37 @@ def _rewrite_survey_hours(
             if tally.responses
         ],
     )
+    by_dimension: dict[tuple[str, str, int, str, str], SurveyTally] = {}
+    for hour, of_hour in zip(hours, scan_survey_groups(db, spans, DIMENSIONS), strict=True):
+        for group, by_kind in of_hour.items():
+            values = dict(zip(DIMENSIONS, group, strict=True))
+            channel = values["channel"] or NO_CHANNEL
+            for dimension, fields in KEPT_DIMENSIONS.items():
+                value = _stored_value(fields, values)
+                for kind, tally in by_kind.items():
+                    if tally.responses:
+                        key = (dimension, value, hour, channel, kind)
+                        by_dimension.setdefault(key, SurveyTally()).add(tally)
+    execute(
+        db,
+        delete(SurveyDimensionHour).where(
+            col(SurveyDimensionHour.hour).between(hours[0], hours[-1])
+        ),
+    )
+    insert_many(
+        db,
+        SurveyDimensionHour,
+        (*_SURVEY_DIMENSION_HOUR_COLUMNS, *SurveyTally.COUNTS),
+        [
+            (*key, *(getattr(tally, name) for name in SurveyTally.COUNTS))
+            for key, tally in by_dimension.items()
+        ],
+    )
 
 
-def _only_run(runs: list[Sequence[int]]) -> Sequence[int]:
-    """A scan of one hour gives at most one sorted run."""
-    return runs[0] if runs else ()
+def _one_run(durations: Durations) -> Sequence[int]:
+    """The durations as one sorted run (a scan of one hour gives at most one run a group;
+    an hour's tally summed from its groups may hold several)."""
+    if len(durations.runs) <= 1:
+        return durations.runs[0] if durations.runs else ()
+    return sorted(chain.from_iterable(durations.runs))

@@ -344,23 +344,26 @@ def ticket_tallies(
     *,
     channels: bool = True,
 ) -> list[TicketTally]:
-    """Tallies of contiguous spans: from the hourly aggregates where they apply (no filters,
-    calendar time), else from the rows. Durations not named, and the split by channel
-    unless `channels`, may be left out."""
+    """Tallies of contiguous spans: from the hourly aggregates where they apply (calendar
+    time, and no filter or one the tallies by dimension answer), else from the rows.
+    Durations not named, and the split by channel unless `channels`, may be left out."""
     db = _driver(session)
     calendar = business is None or business.always_open
-    if filters == NO_FILTERS and calendar and aggregates.installed(db):
-        return aggregates.ticket_tallies(db, spans, durations, channels=channels)
+    tallied = filters == NO_FILTERS or aggregates.slice_of(filters) is not None
+    if tallied and calendar and aggregates.installed(db):
+        return aggregates.ticket_tallies(db, spans, durations, channels=channels, filters=filters)
     return scan_tickets(db, spans, filters, business)
 
 
 def survey_tallies(
     session: Session, spans: Sequence[Span], filters: Filters = NO_FILTERS
 ) -> list[SurveyTallies]:
-    """Survey tallies of contiguous spans, from the hourly aggregates when not filtered."""
+    """Survey tallies of contiguous spans, from the hourly aggregates unless filtered in a
+    way they cannot answer."""
     db = _driver(session)
-    if filters == NO_FILTERS and aggregates.installed(db):
-        return aggregates.survey_tallies(db, spans)
+    tallied = filters == NO_FILTERS or aggregates.slice_of(filters) is not None
+    if tallied and aggregates.installed(db):
+        return aggregates.survey_tallies(db, spans, filters)
     return scan_surveys(db, spans, filters)
 
 

@@ -15,6 +15,7 @@ refresh fetches a hundred thousand durations.
 from __future__ import annotations
 
 import math
+import operator
 import sqlite3
 import sys
 from array import array
@@ -385,6 +386,13 @@ def bounds_of(spans: Sequence[Span]) -> list[int]:
     return [start for start, _ in spans] + [spans[-1][1]]
 
 
+DIMENSIONS = ("channel", "queue", "priority", "agent")
+"""The ticket fields a supervisor narrows to (Filters) and groups by."""
+
+Group = tuple[Any, ...]
+"""The values of the dimensions a scan groups by, in the order asked (None where missing)."""
+
+
 def scan_tickets(
     db: sqlite3.Connection,
     spans: Sequence[Span],
@@ -395,9 +403,44 @@ def scan_tickets(
 
     Durations are on the calendar, or through the centre's opening hours when `business` is
     given (and not open around the clock)."""
-    tallies = [TicketTally() for _ in spans]
+    return [
+        groups.get((), TicketTally())
+        for groups in scan_ticket_groups(db, spans, (), filters, business)
+    ]
+
+
+Fold = Callable[[Group], Sequence[Any]]
+"""The keys whose tallies a group of tickets counts in (its dimensions' values, say)."""
+
+
+def scan_ticket_groups(
+    db: sqlite3.Connection,
+    spans: Sequence[Span],
+    by: Sequence[str],
+    filters: Filters = NO_FILTERS,
+    business: BusinessHours | None = None,
+    fold: Fold | None = None,
+) -> list[dict[Any, TicketTally]]:
+    """Tally the tickets of each span from the rows, apart for each combination of the
+    dimensions `by` (a few of DIMENSIONS) that has tickets in the span; or, with `fold`,
+    for each key that fold gives those combinations (a ticket counts in each of its keys).
+
+    One scan with the definitions of scan_tickets: the hourly tallies by dimension
+    (cxtui.aggregates) are built from it, so they hold what a scan of one group would.
+    Counted in flat lists, not tallies added together: a rebuild folds hundreds of groups
+    an hour into several keys each."""
     if not spans:
-        return tallies
+        return []
+    dims = [getattr(Ticket, name) for name in by]
+    width = len(dims)
+    keys_of: dict[Group, Sequence[Any]] = {}
+
+    def keys(group: Group) -> Sequence[Any]:
+        found = keys_of.get(group)
+        if found is None:
+            found = keys_of[group] = (group,) if fold is None else fold(group)
+        return found
+
     bounds = bounds_of(spans)
     created_at = col(Ticket.created_at)
     in_spans = [
@@ -424,99 +467,169 @@ def scan_tickets(
         count_where(REPLY_BEFORE_CREATED),
         count_where(and_(ANSWERED, REPLY_BEFORE_CREATED)),
         count_where(RESOLVED_BEFORE_CREATED),
+        *dims,
     )
-    for number, name, *counts in rows(db, counted.where(*in_spans).group_by(key, channel)):
-        tally = tallies[number]
-        values = dict(zip(TicketTally.COUNTS, counts, strict=True))
-        for field_name, value in values.items():
-            setattr(tally, field_name, getattr(tally, field_name) + value)
-        part = tally.channel(name)
-        part.answered, part.abandoned = values["answered"], values["abandoned"]
-        part.answered_before_created = values["answered_before_created"]
+    # (span number, key, channel) -> counts in TicketTally.COUNTS order
+    channel_counts: dict[tuple[int, Any, str], list[int]] = {}
+    for number, name, *values in rows(db, counted.where(*in_spans).group_by(key, channel, *dims)):
+        counts = values[: len(values) - width]
+        for folded in keys(tuple(values[len(values) - width :])):
+            where = (number, folded, name)
+            found = channel_counts.get(where)
+            if found is None:
+                channel_counts[where] = list(counts)
+            else:
+                found[:] = map(operator.add, found, counts)
 
     clock = BusinessClock(business) if business and not business.always_open else None
-    waits: list[list[int]] = [[] for _ in spans]
-    abandoned_waits: list[list[int]] = [[] for _ in spans]
-    channel_waits: list[dict[str, tuple[list[int], list[int]]]] = [{} for _ in spans]
+    # (span number, key) -> waits, abandoned waits; and the same by channel
+    waits: dict[tuple[int, Any], tuple[list[int], list[int]]] = {}
+    channel_waits: dict[tuple[int, Any, str], tuple[list[int], list[int]]] = {}
     replied = [*in_spans, col(Ticket.first_response_at) >= created_at]
     gave_up_column = func.coalesce(IS_ABANDONED, 0)
     if clock is None:
         wait_rows = rows(
             db,
-            select(key, col(Ticket.first_response_at) - created_at, gave_up_column, channel).where(
-                *replied
-            ),
+            select(
+                key, col(Ticket.first_response_at) - created_at, gave_up_column, channel, *dims
+            ).where(*replied),
         )
     else:
         wait_rows = [
-            (number, clock.seconds(created, reply), gave_up, name)
-            for number, created, reply, gave_up, name in rows(
+            (number, clock.seconds(created, reply), gave_up, name, *group)
+            for number, created, reply, gave_up, name, *group in rows(
                 db,
-                select(key, created_at, Ticket.first_response_at, gave_up_column, channel).where(
-                    *replied
-                ),
+                select(
+                    key, created_at, Ticket.first_response_at, gave_up_column, channel, *dims
+                ).where(*replied),
             )
         ]
-    for number, seconds, gave_up, name in wait_rows:
-        waits[number].append(seconds)
-        of_channel = channel_waits[number].setdefault(name, ([], []))
-        of_channel[0].append(seconds)
+    # Gathered by group first, then each group's lists folded into its keys' at once.
+    group_waits: dict[tuple[int, Group, str], tuple[list[int], list[int]]] = {}
+    for number, seconds, gave_up, name, *group in wait_rows:
+        where = (number, tuple(group), name)
+        of_group = group_waits.get(where)
+        if of_group is None:
+            of_group = group_waits[where] = ([], [])
+        of_group[0].append(seconds)
         if gave_up:
-            abandoned_waits[number].append(seconds)
-            of_channel[1].append(seconds)
-    for tally, by_name in zip(tallies, channel_waits, strict=True):
-        for name, (replies, gave_up_replies) in by_name.items():
-            part = tally.channel(name)
-            part.waits.add_run(sorted(replies))
-            part.abandoned_waits.add_run(sorted(gave_up_replies))
+            of_group[1].append(seconds)
+    for (number, group, name), (replies, gave_up_replies) in group_waits.items():
+        for folded in keys(group):
+            of_key = waits.get((number, folded))
+            if of_key is None:
+                of_key = waits[number, folded] = ([], [])
+            of_channel = channel_waits.get((number, folded, name))
+            if of_channel is None:
+                of_channel = channel_waits[number, folded, name] = ([], [])
+            of_key[0].extend(replies)
+            of_key[1].extend(gave_up_replies)
+            of_channel[0].extend(replies)
+            of_channel[1].extend(gave_up_replies)
 
-    resolution_times: list[list[int]] = [[] for _ in spans]
+    resolution_times: dict[tuple[int, Any], list[int]] = {}
     solved_with_time = [*in_spans, RESOLVED, col(Ticket.resolved_at) >= created_at]
     if clock is None:
         resolution_rows = rows(
-            db, select(key, col(Ticket.resolved_at) - created_at).where(*solved_with_time)
+            db, select(key, col(Ticket.resolved_at) - created_at, *dims).where(*solved_with_time)
         )
     else:
         resolution_rows = [
-            (number, clock.seconds(created, resolved))
-            for number, created, resolved in rows(
-                db, select(key, created_at, Ticket.resolved_at).where(*solved_with_time)
+            (number, clock.seconds(created, resolved), *group)
+            for number, created, resolved, *group in rows(
+                db, select(key, created_at, Ticket.resolved_at, *dims).where(*solved_with_time)
             )
         ]
-    for number, seconds in resolution_rows:
-        resolution_times[number].append(seconds)
-
-    for tally, spans_waits, spans_abandoned, spans_resolution in zip(
-        tallies, waits, abandoned_waits, resolution_times, strict=True
-    ):
-        tally.waits.add_run(sorted(spans_waits))
-        tally.abandoned_waits.add_run(sorted(spans_abandoned))
-        tally.resolution_times.add_run(sorted(spans_resolution))
+    group_times: dict[tuple[int, Group], list[int]] = {}
+    for number, seconds, *group in resolution_rows:
+        where_solved = (number, tuple(group))
+        found_times = group_times.get(where_solved)
+        if found_times is None:
+            found_times = group_times[where_solved] = []
+        found_times.append(seconds)
+    for (number, group), times in group_times.items():
+        for folded in keys(group):
+            found_times = resolution_times.get((number, folded))
+            if found_times is None:
+                found_times = resolution_times[number, folded] = []
+            found_times.extend(times)
 
     resolved_at = col(Ticket.resolved_at)
     solved_key = span_number(resolved_at, bounds)
-    for number, solved in rows(
+    solved: dict[tuple[int, Any], int] = {}
+    for number, count, *group in rows(
         db,
-        select(solved_key, func.count())
+        select(solved_key, func.count(), *dims)
         .where(
             RESOLVED,
             resolved_at >= bounds[0],
             resolved_at < bounds[-1],
             *ticket_filter_conditions(filters),
         )
-        .group_by(solved_key),
+        .group_by(solved_key, *dims),
     ):
-        tallies[number].solved = solved
+        for folded in keys(tuple(group)):
+            solved[number, folded] = solved.get((number, folded), 0) + count
+
+    tallies: list[dict[Any, TicketTally]] = [{} for _ in spans]
+
+    def tally_of(number: int, folded: Any) -> TicketTally:
+        found = tallies[number].get(folded)
+        if found is None:
+            found = tallies[number][folded] = TicketTally()
+        return found
+
+    for (number, folded, name), counts in channel_counts.items():
+        tally = tally_of(number, folded)
+        for field_name, value in zip(TicketTally.COUNTS, counts, strict=True):
+            setattr(tally, field_name, getattr(tally, field_name) + value)
+        part = tally.channel(name)
+        part.answered = counts[_ANSWERED]
+        part.abandoned = counts[_ABANDONED]
+        part.answered_before_created = counts[_ANSWERED_BEFORE_CREATED]
+    for (number, folded, name), (replies, gave_up_replies) in channel_waits.items():
+        part = tally_of(number, folded).channel(name)
+        part.waits.add_run(sorted(replies))
+        part.abandoned_waits.add_run(sorted(gave_up_replies))
+    for (number, folded), (replies, gave_up_replies) in waits.items():
+        tally = tally_of(number, folded)
+        tally.waits.add_run(sorted(replies))
+        tally.abandoned_waits.add_run(sorted(gave_up_replies))
+    for (number, folded), times in resolution_times.items():
+        tally_of(number, folded).resolution_times.add_run(sorted(times))
+    for (number, folded), count in solved.items():
+        tally_of(number, folded).solved = count
     return tallies
+
+
+_ANSWERED, _ABANDONED, _ANSWERED_BEFORE_CREATED = (
+    TicketTally.COUNTS.index(name) for name in ("answered", "abandoned", "answered_before_created")
+)
 
 
 def scan_surveys(
     db: sqlite3.Connection, spans: Sequence[Span], filters: Filters = NO_FILTERS
 ) -> list[SurveyTallies]:
     """Tally the survey responses of each of the contiguous spans from the rows themselves."""
-    tallies = [new_survey_tallies() for _ in spans]
+    return [
+        groups.get((), new_survey_tallies())
+        for groups in scan_survey_groups(db, spans, (), filters)
+    ]
+
+
+def scan_survey_groups(
+    db: sqlite3.Connection,
+    spans: Sequence[Span],
+    by: Sequence[str],
+    filters: Filters = NO_FILTERS,
+) -> list[dict[Group, SurveyTallies]]:
+    """Tally the survey responses of each span from the rows, apart for each combination of
+    the dimensions `by` of their tickets. Grouped, only surveys about a loaded ticket
+    count: as with a filter, a survey cannot be placed without its ticket."""
+    tallies: list[dict[Group, SurveyTallies]] = [{} for _ in spans]
     if not spans:
         return tallies
+    dims = [getattr(Ticket, name) for name in by]
     bounds = bounds_of(spans)
     submitted_at = col(Survey.submitted_at)
     score = col(Survey.score)
@@ -541,8 +654,18 @@ def scan_surveys(
         .group_by(key, Survey.kind),
         filters,
     )
+    if dims:
+        if not ticket_filter_conditions(filters):
+            statement = statement.join(Ticket, col(Survey.ticket_id) == col(Ticket.id))
+        statement = statement.add_columns(*dims).group_by(*dims)
+    width = len(dims)
     for number, kind, *counts in rows(db, statement):
-        tally = tallies[number][kind]
+        group = tuple(counts[len(counts) - width :])
+        del counts[len(counts) - width :]
+        of_group = tallies[number].get(group)
+        if of_group is None:
+            of_group = tallies[number][group] = new_survey_tallies()
+        tally = of_group[kind]
         for name, value in zip(SurveyTally.COUNTS, counts, strict=True):
             setattr(tally, name, value)
     return tallies
