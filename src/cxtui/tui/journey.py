@@ -83,6 +83,8 @@ class JourneyScreen(ListScreen):
     sorting then work on the events in hand, in the list's worker thread.
     """
 
+    row_noun = "event"
+
     kind = "journey"
     help_name = "Customer journey"
     search_hint = "search: ticket, event, what happened"

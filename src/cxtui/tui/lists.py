@@ -19,6 +19,7 @@ from textual.widgets import Footer, Input, Static
 
 from cxtui import queries
 from cxtui.queries import SurveyRow, TicketQuery, TicketRow
+from cxtui.report import plural
 from cxtui.tui import formatting as fmt
 from cxtui.tui.base import DrillScreen
 from cxtui.tui.paged_list import ASCENDING, DESCENDING, Cell, Column, PagedList, RowSource
@@ -146,6 +147,9 @@ class ListScreen(DrillScreen):
     def list_title(self) -> list[str | tuple[str, str]]:
         return [(LIST_TITLES[self.kind], "bold")]
 
+    row_noun = "ticket"
+    """What one row is, so the title says "420 tickets" rather than a bare number."""
+
     def all_time(self) -> bool:
         """True when the list ignores the window (the title then says "all time")."""
         return False
@@ -167,7 +171,7 @@ class ListScreen(DrillScreen):
     def show_title(self) -> None:
         parts = [*self.list_title(), " · ", self.scope()]
         if self.total is not None:
-            parts += [" · ", f"{self.total:,}"]
+            parts += [" · ", plural(self.total, self.row_noun)]
         if sort := self.sort_name():
             parts += [" · ", f"sorted {sort}"]
         if self.search:
@@ -354,6 +358,7 @@ class SurveyListScreen(ListScreen):
     """Survey responses in the window, unhappiest first; Enter opens the response in full."""
 
     kind = "surveys"
+    row_noun = "response"
     search_hint = "search: id, comment, customer, ticket"
     default_sort = queries.SURVEY_SORT_COLUMNS[0]
 

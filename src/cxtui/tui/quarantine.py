@@ -23,6 +23,7 @@ class QuarantineScreen(ListScreen):
     """Every quarantined row, in the order found unless sorted; Enter shows one in full."""
 
     kind = "quarantine"
+    row_noun = "row"
     help_name = "Quarantined rows"
     search_hint = "search: file, reason, raw text"
 
