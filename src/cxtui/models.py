@@ -248,3 +248,19 @@ class HourToRebuild(SQLModel, table=True):
 
     kind: str = Field(primary_key=True, description="ticket or survey")
     hour: int = Field(primary_key=True)
+
+
+class TicketEvent(SQLModel, table=True):
+    """One entry of a helpdesk's event log (a status change, a comment), kept once however
+    often its file is read: a ticket's resolution, first response and reopens are worked out
+    again from all of them (cxtui.ingest.ticket_events), whichever arrived first."""
+
+    __tablename__ = "ticket_event"
+
+    ticket_id: str = Field(primary_key=True)
+    at: int = Field(primary_key=True)
+    event: str = Field(primary_key=True, description="status or comment")
+    value: str = Field(primary_key=True, description="the status; public or private")
+    author: str = Field(primary_key=True, description="who wrote a comment; '' when unknown")
+    source_file: str | None = None
+    source_line: int | None = None

@@ -31,7 +31,7 @@ from typing import BinaryIO, NoReturn
 from sqlalchemy.engine import Engine
 
 from cxtui import aggregates, store, store_schema
-from cxtui.ingest import encodings, native_csv, presets, spreadsheet, store_sql
+from cxtui.ingest import encodings, native_csv, presets, spreadsheet, store_sql, ticket_events
 from cxtui.ingest.file_state import (
     FINGERPRINT_BYTES,
     FileState,
@@ -123,15 +123,18 @@ class LoadResult:
     quarantined: int = 0
     files_changed: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    events: int = 0
+    """Rows of event logs read (each event is stored once however often it is read)."""
 
     @property
     def rows(self) -> int:
-        return self.tickets + self.surveys
+        return self.tickets + self.surveys + self.events
 
     def add(self, other: LoadResult) -> None:
         self.tickets += other.tickets
         self.surveys += other.surveys
         self.quarantined += other.quarantined
+        self.events += other.events
         for name in other.files_changed:
             if name not in self.files_changed:
                 self.files_changed.append(name)
@@ -153,6 +156,8 @@ class _Batch:
     changes: list[tuple[object, ...]] = field(default_factory=list)
     surveys: list[tuple[object, ...]] = field(default_factory=list)
     quarantine: list[tuple[object, ...]] = field(default_factory=list)
+    events: list[tuple[object, ...]] = field(default_factory=list)
+    """Rows of ticket_event (ticket_events.py)."""
 
 
 def not_text(head: bytes, encoding: str = encodings.UTF8) -> str | None:
@@ -684,7 +689,13 @@ class Loader:
                         state.csv_header = header.dumps()
                     if chunk.consumed:
                         batch = self._batch(state, chunk.records)
-                        lists = (batch.tickets, batch.changes, batch.surveys, batch.quarantine)
+                        lists = (
+                            batch.tickets,
+                            batch.changes,
+                            batch.surveys,
+                            batch.quarantine,
+                            batch.events,
+                        )
                         item = (chunk.consumed, chunk.lines, header, chunk.header_line, *lists)
                         pickle.dump(item, out, pickle.HIGHEST_PROTOCOL)
                         out.flush()
@@ -993,6 +1004,11 @@ class Loader:
         mapped = plan.apply(record.fields, record.line)
         if mapped is None:
             return None
+        if mapped.event is not None:  # an event log (kind = "events")
+            row = ticket_events.event_row(mapped.event, state.path, record.line)
+            if row is not None:
+                batch.events.append(row)
+            return None
         if mapped.ticket is None:
             assert mapped.survey is not None
             self._add_survey(batch, state, mapped.survey, record.line)
@@ -1036,10 +1052,17 @@ class Loader:
                     executemany(store_sql.UPSERT_TICKET.sql, batch.tickets)
                     executemany(store_sql.ADD_STATUS_CHANGE.sql, batch.changes)
                     executemany(store_sql.UPSERT_SURVEY.sql, batch.surveys)
+            if batch.events or batch.tickets:  # an event log's tickets are worked out again
+                ticket_events.write(db, batch.events, batch.tickets)
             if batch.quarantine:
                 executemany(store_sql.ADD_QUARANTINE.sql, batch.quarantine)
             self._uncommitted.add(
-                LoadResult(len(batch.tickets), len(batch.surveys), len(batch.quarantine))
+                LoadResult(
+                    len(batch.tickets),
+                    len(batch.surveys),
+                    len(batch.quarantine),
+                    events=len(batch.events),
+                )
             )
             if not commit:
                 return

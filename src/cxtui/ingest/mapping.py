@@ -25,6 +25,9 @@ from cxtui.business_hours import centre_zone
 from cxtui.ingest.encodings import EncodingError, check_encoding
 from cxtui.ingest.normalise import SURVEY_COLUMNS, TICKET_COLUMNS, RowError, parse_time
 
+EVENT_COLUMNS = ("ticket_id", "at", "status", "field", "value", "author", "public")
+"""An event log's fields (docs/formats.md): a status change, or a comment with its author."""
+
 TIME_FIELDS = frozenset(
     {
         "created_at",
@@ -34,11 +37,21 @@ TIME_FIELDS = frozenset(
         "first_response_due_at",
         "resolution_due_at",
         "submitted_at",
+        "at",
     }
 )
 DURATION_FIELDS = frozenset({"handle_seconds"})
-FIELDS = {"ticket": TICKET_COLUMNS, "survey": SURVEY_COLUMNS}
-REQUIRED = {"ticket": ("id", "created_at"), "survey": ("id", "submitted_at", "kind", "score")}
+FIELDS = {"ticket": TICKET_COLUMNS, "survey": SURVEY_COLUMNS, "event": EVENT_COLUMNS}
+REQUIRED = {
+    "ticket": ("id", "created_at"),
+    "survey": ("id", "submitted_at", "kind", "score"),
+    "event": ("ticket_id", "at"),
+}
+ROWS = "rows"
+"""The kind of a mapping whose rows are tickets and/or surveys (the default)."""
+EVENTS = "events"
+KINDS: dict[str, tuple[str, ...]] = {ROWS: ("ticket", "survey"), EVENTS: ("event",)}
+"""Each mapping kind and the field tables ([mapping.ticket], …) a mapping of it may have."""
 UNITS = {"seconds": 1, "minutes": 60, "hours": 3_600}
 TICKET_PREFIX = "ticket."
 SOURCE_KEYS = frozenset(
@@ -57,7 +70,17 @@ SOURCE_KEYS = frozenset(
     }
 )
 MAPPING_KEYS = frozenset(
-    {"files", "preset", "timezone", "time_format", "skip", "ticket", "survey", "encoding", "sheet"}
+    {
+        "files",
+        "preset",
+        "kind",
+        "timezone",
+        "time_format",
+        "skip",
+        "encoding",
+        "sheet",
+        *(table for tables in KINDS.values() for table in tables),
+    }
 )
 # When one row gives a ticket and a survey, the survey is about that ticket unless told otherwise.
 SURVEY_FROM_TICKET: dict[str, tuple[str, ...]] = {
@@ -103,11 +126,13 @@ Fields = tuple[tuple[str, FieldSpec], ...]
 
 @dataclass(frozen=True)
 class ExportMapping:
-    """How one kind of export becomes tickets and/or surveys."""
+    """How one kind of export becomes tickets and/or surveys, or ticket events."""
 
     name: str
     ticket: Fields = ()
     survey: Fields = ()
+    event: Fields = ()
+    kind: str = ROWS
     files: tuple[str, ...] = ()
     timezone: str | None = None
     time_format: str | None = None
@@ -180,10 +205,15 @@ def parse_mapping(table: object, *, name: str, origin: str) -> ExportMapping:
     sheet = table.get("sheet")
     if sheet is not None and (not isinstance(sheet, str) or not sheet.strip()):
         raise MappingError("sheet must be the name of a worksheet such as 'Calls'")
+    kind = table.get("kind", ROWS)
+    if kind not in KINDS:
+        raise MappingError(f"kind must be one of {', '.join(repr(k) for k in KINDS)}")
     return ExportMapping(
         name=name,
         ticket=_fields(table.get("ticket"), "ticket"),
         survey=_fields(table.get("survey"), "survey"),
+        event=_fields(table.get("event"), "event"),
+        kind=kind,
         files=tuple(files),
         timezone=timezone,
         time_format=time_format,
@@ -307,10 +337,13 @@ def merged(base: ExportMapping, override: ExportMapping) -> ExportMapping:
     over it."""
     ticket = dict(base.ticket) | dict(override.ticket)
     survey = dict(base.survey) | dict(override.survey)
+    event = dict(base.event) | dict(override.event)
     return ExportMapping(
         name=base.name,
         ticket=tuple(ticket.items()),
         survey=tuple(survey.items()),
+        event=tuple(event.items()),
+        kind=base.kind if override.kind == ROWS else override.kind,
         files=override.files,
         timezone=override.timezone or base.timezone,
         time_format=override.time_format or base.time_format,
@@ -322,11 +355,24 @@ def merged(base: ExportMapping, override: ExportMapping) -> ExportMapping:
 
 
 def check_mapping(mapping: ExportMapping) -> None:
-    """Raise MappingError when a mapping could never load a row: nothing mapped, a `from`
-    that names a field not mapped, or fields that depend on each other in a circle."""
-    if not mapping.ticket and not mapping.survey:
-        raise MappingError("map at least one field under [mapping.ticket] or [mapping.survey]")
-    for kind, fields in (("ticket", mapping.ticket), ("survey", mapping.survey)):
+    """Raise MappingError when a mapping could never load a row: nothing mapped, a field
+    table its kind does not have, a `from` that names a field not mapped, or fields that
+    depend on each other in a circle."""
+    tables = KINDS[mapping.kind]
+    for kind in FIELDS:
+        if kind not in tables and _table_of(mapping, kind):
+            raise MappingError(
+                f"a mapping of kind {mapping.kind!r} has no [mapping.{kind}]; "
+                f"it maps {' and '.join(f'[mapping.{t}]' for t in tables)}"
+            )
+    if not any(_table_of(mapping, kind) for kind in tables):
+        listed = " or ".join(f"[mapping.{t}]" for t in tables)
+        raise MappingError(f"map at least one field under {listed}")
+    event = dict(mapping.event)
+    if ("field" in event) != ("value" in event):
+        raise MappingError("event.field and event.value go together: map both or neither")
+    for kind in tables:
+        fields = _table_of(mapping, kind)
         if not fields:
             continue
         _ordered(dict(fields), kind, has_ticket=bool(mapping.ticket))
@@ -334,6 +380,11 @@ def check_mapping(mapping: ExportMapping) -> None:
         for target in REQUIRED[kind]:
             if target not in dict(fields) and target not in defaulted:
                 raise MappingError(f"{kind}.{target} must be mapped: every {kind} needs one")
+
+
+def _table_of(mapping: ExportMapping, kind: str) -> Fields:
+    fields: Fields = getattr(mapping, kind)
+    return fields
 
 
 def _ordered(fields: dict[str, FieldSpec], kind: str, *, has_ticket: bool) -> list[str]:
@@ -375,7 +426,7 @@ Compiled = Callable[[Mapping[str, object], dict[str, object], dict[str, object],
 
 @dataclass
 class Mapped:
-    """What one raw row became: a ticket record, a survey record, or both.
+    """What one raw row became: a ticket record, a survey record, or both; or an event.
 
     `survey_error` is set when a row gave a good ticket but its survey part could not be read;
     the ticket still loads and the survey part goes to quarantine."""
@@ -383,6 +434,7 @@ class Mapped:
     ticket: dict[str, object] | None = None
     survey: dict[str, object] | None = None
     survey_error: str | None = None
+    event: dict[str, object] | None = None
 
 
 @dataclass
@@ -398,6 +450,7 @@ class FilePlan:
     serial dates)."""
     _ticket: list[tuple[str, Compiled]] = field(default_factory=list)
     _survey: list[tuple[str, Compiled]] = field(default_factory=list)
+    _event: list[tuple[str, Compiled]] = field(default_factory=list)
     _skip: list[tuple[Getter, tuple[str, ...]]] = field(default_factory=list)
     _extra: tuple[str, ...] = ()
 
@@ -408,6 +461,8 @@ class FilePlan:
             text = _plain(getter(record)).lower()
             if any(fnmatchcase(text, pattern) for pattern in patterns):
                 return None
+        if self._event:
+            return Mapped(event=self._record(self._event, record, {}, line, extras=False))
         if not self._ticket:
             return Mapped(survey=self._record(self._survey, record, {}, line, extras=True))
         ticket = self._record(self._ticket, record, {}, line, extras=True)
@@ -455,20 +510,16 @@ def bind(mapping: ExportMapping, columns: Sequence[object], file: str, zone: tzi
     used: set[str] = set()
     binder = _Binder(lookup, used, plan, file)
     zone = centre_zone(mapping.timezone) if mapping.timezone else zone
-    fields: dict[str, dict[str, FieldSpec]] = {
-        "ticket": dict(mapping.ticket),
-        "survey": dict(mapping.survey),
-    }
+    fields = {kind: dict(_table_of(mapping, kind)) for kind in KINDS[mapping.kind]}
     if mapping.ticket and mapping.survey:
         for target, bases in SURVEY_FROM_TICKET.items():
             fields["survey"].setdefault(
                 target, tuple(Source(base=TICKET_PREFIX + b) for b in bases)
             )
-    for kind in ("ticket", "survey"):
-        table = fields[kind]
+    for kind, table in fields.items():
         if not table:
             continue
-        compiled = plan._ticket if kind == "ticket" else plan._survey
+        compiled: list[tuple[str, Compiled]] = getattr(plan, f"_{kind}")
         for target in _ordered(table, kind, has_ticket=bool(mapping.ticket)):
             if target in TIME_FIELDS:
                 plan.time_columns.update(binder.columns_of(table[target]))

@@ -4,8 +4,8 @@ Each preset is an ordinary mapping (mapping.py) plus the columns that give its e
 Which rules read a file is decided once, from its CSV header or first JSON object:
 
 1. a `[[mapping]]` in cxtui.toml whose `files` pattern matches the file's path;
-2. a preset whose tell-tale columns are all there (Zendesk, Freshdesk/Freshservice,
-   Delighted, Chatwoot);
+2. a preset whose tell-tale columns are all there (Zendesk, a connector's Zendesk tables
+   with their field history and comments, Freshdesk/Freshservice, Delighted, Chatwoot);
 3. the native format (docs/formats.md), when the file is recognised as tickets or surveys
    (by its name, or by columns only that kind has) and its required columns are there;
 4. the generic survey preset: any file with a score column and a date column;
@@ -103,6 +103,44 @@ _PRESET_TABLES: dict[str, dict[str, object]] = {
             "reopens": "metric_set.reopens",
             "agent_replies": "metric_set.replies",
         }
+    },
+    # A helpdesk connector's copy of Zendesk (one table a file): the ticket table says little
+    # of how a ticket went, its field history and comments say it (ticket_events.py).
+    "zendesk-ticket-table": {
+        "ticket": {
+            "id": "id",
+            "created_at": "created_at",
+            "updated_at": "updated_at",
+            "status": {"column": "status", "values": {"deleted": "closed"}},
+            "priority": "priority",
+            "channel": {
+                "column": "via_channel",
+                "values": {"voice": "phone", "native_messaging": "chat", "instagram_dm": "social"}
+                | SOCIAL,
+            },
+            "queue": "group_id",
+            "agent": "assignee_id",
+            "customer_id": "requester_id",
+            "subject": "subject",
+        }
+    },
+    "zendesk-field-history": {
+        "kind": "events",
+        "event": {
+            "ticket_id": "ticket_id",
+            "at": "updated",
+            "field": "field_name",
+            "value": {"column": "value", "values": {"deleted": "closed"}},
+        },
+    },
+    "zendesk-comments": {
+        "kind": "events",
+        "event": {
+            "ticket_id": "ticket_id",
+            "at": "created",
+            "author": "user_id",
+            "public": "public",
+        },
     },
     "zendesk-satisfaction": {
         # A rating offered (or not) but never given is not a response.
@@ -205,6 +243,9 @@ def _preset(name: str, needs: set[str]) -> Preset:
 PRESETS: tuple[Preset, ...] = (
     _preset("zendesk-tickets", {"id", "created_at", "status", "requester_id", "via"}),
     _preset("zendesk-satisfaction", {"id", "ticket_id", "requester_id", "score", "created_at"}),
+    _preset("zendesk-ticket-table", {"id", "created_at", "status", "requester_id", "via_channel"}),
+    _preset("zendesk-field-history", {"ticket_id", "field_name", "updated", "value"}),
+    _preset("zendesk-comments", {"ticket_id", "created", "public", "user_id"}),
     _preset("freshdesk", {"ticket id", "status", "priority", "source"}),
     _preset("delighted", {"id", "person", "survey_type", "score", "created_at"}),
     _preset("chatwoot-csat", {"agent name", "rating", "recorded date"}),
