@@ -20,6 +20,7 @@ from cxtui.ingest.encodings import label
 from cxtui.ingest.loader import Loader, LoadResult
 from cxtui.ingest.presets import GENERIC_SURVEY, config_mapping_for
 from cxtui.ingest.suggest import CALL_LOG, Suggestion, suggest_mapping
+from cxtui.ingest.ticket_events import waiting_by_file
 from cxtui.report import duration, plural
 from cxtui.safe_text import visible
 from cxtui.store import open_engine
@@ -52,6 +53,12 @@ class FileCheck:
     suggestion: Suggestion | None = None
     """For a file no rules read that looks like a call log or a survey: a mapping to start
     from, printed for the supervisor to edit and add to cxtui.toml."""
+    events: int = 0
+    """Rows of an event log (a mapping of kind events) read."""
+    waiting: int = 0
+    """Events of this file whose ticket no file has: kept, and applied when it arrives."""
+    waiting_tickets: list[str] = field(default_factory=list)
+    """Those tickets, in id order."""
 
     @property
     def ok(self) -> bool:
@@ -95,6 +102,7 @@ def check_folder(
                     "resolved_at FROM ticket WHERE first_response_at < created_at "
                     "OR resolved_at < created_at ORDER BY source_file, source_line"
                 ).fetchall()
+                waiting = waiting_by_file(db)
         finally:
             engine.dispose()
     checks = {name: FileCheck(name) for name in files}
@@ -108,6 +116,7 @@ def check_folder(
         if loaded is not None:
             check.tickets, check.surveys = loaded.tickets, loaded.surveys
             check.quarantined = loaded.quarantined
+            check.events = loaded.events
         check.problem = loader.problems.get(name)
         check.suggestion = _suggestion(name, loader, config)
         check.headers = loader.header_changes.get(name, [])
@@ -124,6 +133,10 @@ def check_folder(
                 check.impossible_rows.append(
                     (line, _before_created(ticket_id, created, replied, resolved))
                 )
+    for name, (count, ticket_ids) in waiting.items():
+        if name in checks:
+            checks[name].waiting = count
+            checks[name].waiting_tickets = ticket_ids
     for name in ignored:
         checks[name] = FileCheck(name, matched="ignored (a pattern in ignore)", ignored=True)
     return list(checks.values())
@@ -156,7 +169,11 @@ def _before_created(ticket_id: str, created: int, replied: int | None, resolved:
 
 
 def _rows(check: FileCheck) -> str:
-    counts = [(check.tickets, "ticket row"), (check.surveys, "survey row")]
+    counts = [
+        (check.tickets, "ticket row"),
+        (check.surveys, "survey row"),
+        (check.events, "event row"),
+    ]
     said = [plural(count, what) for count, what in counts if count]
     return " and ".join(said) or "no rows"
 
@@ -215,6 +232,14 @@ def check_text(
             lines.extend(
                 f"    line {line}: {visible(text, MAX_SHOWN)}"
                 for line, text in check.impossible_rows
+            )
+        if check.waiting:
+            tickets = check.waiting_tickets
+            shown = ", ".join(visible(t, MAX_SHOWN) for t in tickets[:first_reasons])
+            more = ", …" if len(tickets) > first_reasons else ""
+            lines.append(
+                f"  {plural(check.waiting, 'event')} of tickets not loaded yet ({shown}{more}): "
+                "kept, and applied when the ticket arrives"
             )
         for column in check.absent:
             lines.append(

@@ -259,6 +259,7 @@ def _summary(result: LoadResult) -> str:
         f"loaded {plural(result.tickets, 'ticket row')} and"
         f" {plural(result.surveys, 'survey row')} from {plural(len(result.files_changed), 'file')};"
         f" {result.quarantined:,} quarantined"
+        + (f"; {plural(result.events, 'event row')} read" if result.events else "")
     )
 
 

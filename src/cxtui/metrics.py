@@ -26,7 +26,7 @@ from sqlmodel import Session, col, select
 
 from cxtui import aggregates
 from cxtui.business_hours import BusinessHours, day_starts
-from cxtui.models import OPEN_STATUSES, PRIORITIES, QuarantinedRow, Ticket
+from cxtui.models import OPEN_STATUSES, PRIORITIES, QuarantinedRow, Ticket, TicketEvent
 from cxtui.sla import at_risk_sql, awaiting_first_reply, breached_sql
 from cxtui.tallies import (
     NO_FILTERS,
@@ -223,6 +223,8 @@ class Dashboard:
     """Which clock first-response and resolution times are in: "calendar" or "business"."""
     live_channels: tuple[str, ...] = ()
     first_response_live: FirstResponse | None = None
+    events_waiting: int = 0
+    """Events of an event log whose ticket is not loaded yet (docs/formats.md)."""
     """First reply over the live channels, and `first_response_async` over all the others."""
     first_response_async: FirstResponse | None = None
     previous: Previous | None = None
@@ -585,6 +587,13 @@ def quarantine_count(session: Session) -> int:
     return session.exec(select(func.count()).select_from(QuarantinedRow)).one()
 
 
+def events_waiting_count(session: Session) -> int:
+    """Events kept for tickets not loaded yet: the figures leave them out until the ticket
+    arrives."""
+    known = select(Ticket.id).where(col(Ticket.id) == col(TicketEvent.ticket_id))
+    return session.exec(select(func.count()).select_from(TicketEvent).where(~known.exists())).one()
+
+
 def dashboard(
     session: Session,
     window: Window,
@@ -625,6 +634,7 @@ def dashboard(
         csat=csat_of(surveys["csat"]),
         ces=ces_of(surveys["ces"]),
         quarantine_rows=quarantine_count(session),
+        events_waiting=events_waiting_count(session),
         daily=daily_series(session, window.as_of, filters, hours=hours, clock=clock),
         clock=clock,
         data_quality=data_quality_of(tickets),
@@ -736,6 +746,7 @@ def report_dict(d: Dashboard) -> dict[str, Any]:
         },
         "previous": _previous_dict(d.previous),
         "change": {name: _pick(change, *_CHANGE) for name, change in d.changes.items()},
+        "events": {"waiting_for_ticket": d.events_waiting},
     }
 
 

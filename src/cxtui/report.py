@@ -218,6 +218,7 @@ def report_table(d: Dashboard) -> str:
                     _left_out(d.data_quality.first_response_before_created),
                 ),
                 ("resolved before created", _left_out(d.data_quality.resolved_before_created)),
+                *_waiting(d.events_waiting),
             ],
         ),
     ]
@@ -259,3 +260,8 @@ def alerts_table(states: list[dict[str, Any]]) -> str:
             f" {s['comparison']} {_figure(unit, s['threshold'])}{sample}"
         )
     return "\n".join(lines) + "\n"
+
+
+def _waiting(events: int) -> list[tuple[str, str]]:
+    """A line only for a folder with event logs whose tickets are not all loaded yet."""
+    return [("events waiting for their ticket", f"{events:,}")] if events else []

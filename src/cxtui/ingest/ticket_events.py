@@ -216,3 +216,17 @@ def waiting_for_ticket(db: sqlite3.Connection) -> int:
         "WHERE NOT EXISTS (SELECT 1 FROM ticket t WHERE t.id = e.ticket_id)"
     ).fetchone()[0]
     return found
+
+
+def waiting_by_file(db: sqlite3.Connection) -> dict[str, tuple[int, list[str]]]:
+    """For each event log, how many of its events wait for their ticket, and those tickets
+    (in id order)."""
+    found: dict[str, tuple[int, list[str]]] = {}
+    for file, count, ticket_ids in db.execute(
+        "SELECT source_file, count(*), json_group_array(DISTINCT ticket_id) FROM "
+        "(SELECT * FROM ticket_event e WHERE NOT EXISTS "
+        "(SELECT 1 FROM ticket t WHERE t.id = e.ticket_id) ORDER BY ticket_id) "
+        "GROUP BY source_file"
+    ):
+        found[file] = (count, json.loads(ticket_ids))
+    return found
