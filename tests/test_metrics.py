@@ -852,6 +852,7 @@ CONTRACT = {
             "csat_score_pct",
         )
     },
+    "events": {"waiting_for_ticket": 0},
 }
 DATA_KEYED = {"by_status", "by_priority", "by_channel", "by_queue"}
 
