@@ -330,3 +330,19 @@ def test_a_preset_event_log_can_be_laid_over() -> None:
     assert mapping.kind == "events"
     assert dict(mapping.event)["at"][0].column == "when"
     assert dict(mapping.event)["field"][0].column == "field_name"
+
+
+def test_a_log_growing_across_a_restart_is_read_by_its_preset_again(tmp_path: Path) -> None:
+    """After a restart the stored kind (preset:zendesk-field-history) reads the new lines."""
+    data = folder(tmp_path)
+    history = (data / "field_history.csv").read_text().splitlines(keepends=True)
+    (data / "field_history.csv").write_text("".join(history[:-1]))  # 104 not solved at 16:00
+    first = make_loader(data, settle_seconds=0)
+    first.load_all()
+    db = Path(str(first.engine.url.database))
+    assert derived(db)["104"] == ("open", None, 2, at(11, 20))
+    first.engine.dispose()
+    with (data / "field_history.csv").open("a") as out:
+        out.write(history[-1])
+    make_loader(data, settle_seconds=0).load_all()
+    assert derived(db) == EXPECTED

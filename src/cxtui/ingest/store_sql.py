@@ -13,11 +13,12 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.dialects.sqlite import insert
 
 from cxtui.ingest.normalise import SURVEY_COLUMNS, TICKET_COLUMNS
-from cxtui.models import QuarantinedRow, SourceFile, StatusChange, Survey, Ticket
+from cxtui.models import QuarantinedRow, SourceFile, StatusChange, Survey, Ticket, TicketEvent
 
 TICKET_ROW = (*TICKET_COLUMNS, "version_at", "extra", "source_file", "source_line")
 SURVEY_ROW = (*SURVEY_COLUMNS, "extra", "source_file", "source_line")
 QUARANTINE_ROW = ("file", "line", "reason", "raw", "seen_at")
+TICKET_EVENT_ROW = ("ticket_id", "at", "event", "value", "author", "source_file", "source_line")
 SOURCE_FILE_ROW = (
     "path",
     "inode",
@@ -76,4 +77,8 @@ ADD_STATUS_CHANGE = _compile(
 )
 ADD_QUARANTINE = _compile(
     insert(_table(QuarantinedRow)).values(_values(QUARANTINE_ROW)), QUARANTINE_ROW
+)
+ADD_TICKET_EVENT = _compile(
+    insert(_table(TicketEvent)).values(_values(TICKET_EVENT_ROW)).on_conflict_do_nothing(),
+    TICKET_EVENT_ROW,
 )

@@ -28,27 +28,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from sqlalchemy.dialects.sqlite import insert
-
 from cxtui.ingest.normalise import RowError, _status, _text
-from cxtui.ingest.store_sql import _compile, _table, _values
-from cxtui.models import OPEN_STATUSES, RESOLVED_STATUSES, TICKET_STATUSES, TicketEvent
+from cxtui.ingest.store_sql import ADD_STATUS_CHANGE, ADD_TICKET_EVENT
+from cxtui.models import OPEN_STATUSES, RESOLVED_STATUSES, TICKET_STATUSES
 
 STATUS, COMMENT = "status", "comment"
 PUBLIC, PRIVATE = "public", "private"
 STATUS_FIELD = "status"
 """The field name of a field-history row that changes the status; other fields are left."""
-EVENT_ROW = ("ticket_id", "at", "event", "value", "author", "source_file", "source_line")
 _PUBLIC_WORDS = {"true": True, "t": True, "yes": True, "y": True, "1": True, PUBLIC: True}
 _PRIVATE_WORDS = {"false", "f", "no", "n", "0", PRIVATE, "internal", "note"}
 _LIFECYCLE = {status: i for i, status in enumerate(TICKET_STATUSES)}
 """Changes at the same second are read in lifecycle order, as the timeline shows them."""
-
-
-ADD_EVENT = _compile(
-    insert(_table(TicketEvent)).values(_values(EVENT_ROW)).on_conflict_do_nothing(), EVENT_ROW
-).sql
-ADD_CHANGE = "INSERT OR IGNORE INTO status_change (ticket_id, at, status) VALUES (?, ?, ?)"
 
 
 def event_row(record: Mapping[str, object], file: str, line: int) -> tuple[object, ...] | None:
@@ -106,8 +97,9 @@ def write(
     ticket they or the ticket rows just written touch. Call in the write transaction, with
     the tally triggers in place: a changed ticket lists its hours for rebuilding."""
     if events:
-        db.executemany(ADD_EVENT, events)
-        db.executemany(ADD_CHANGE, [e[:2] + e[3:4] for e in events if e[2] == STATUS])
+        db.executemany(ADD_TICKET_EVENT.sql, events)
+        changes = [(e[0], e[1], e[3]) for e in events if e[2] == STATUS]
+        db.executemany(ADD_STATUS_CHANGE.sql, changes)
     if not events and not db.execute("SELECT EXISTS (SELECT 1 FROM ticket_event)").fetchone()[0]:
         return
     rederive(db, {str(e[0]) for e in events} | {str(t[0]) for t in tickets})
@@ -124,6 +116,11 @@ class Derived:
     has_statuses: bool = False
 
 
+def _in_lifecycle_order(change: tuple[int, str]) -> tuple[int, int, str]:
+    at, status = change
+    return at, _LIFECYCLE.get(status, len(_LIFECYCLE)), status
+
+
 def derive(
     changes: Iterable[tuple[int, str]],
     comments: Iterable[tuple[int, str, str]],
@@ -135,7 +132,7 @@ def derive(
     With no requester known, no comment counts as a response: the first comment of a
     ticket is usually the requester's own message."""
     history: list[tuple[int, str]] = []
-    for at, status in sorted(set(changes), key=lambda c: (c[0], _LIFECYCLE.get(c[1], 99), c[1])):
+    for at, status in sorted(set(changes), key=_in_lifecycle_order):
         if not history or history[-1][1] != status:
             history.append((at, status))
     responses = [
