@@ -248,3 +248,28 @@ class HourToRebuild(SQLModel, table=True):
 
     kind: str = Field(primary_key=True, description="ticket or survey")
     hour: int = Field(primary_key=True)
+
+
+class Message(SQLModel, table=True):
+    """One message of a conversation export (cxtui.ingest.messages): the tickets of
+    conversations are derived from these, so they are kept to derive them again when a
+    later message joins. Only customer messages keep their text (a subject is never a
+    team reply); a table without rowid stores each message once, keyed by its id."""
+
+    __tablename__ = "message"
+    __table_args__ = (
+        Index("ix_message_conversation", "conversation"),
+        {"sqlite_with_rowid": False},
+    )
+
+    id: str = Field(primary_key=True)
+    conversation: str = Field(description="conversation id, or the thread's root message id")
+    reply_to: str | None = None
+    created_at: int
+    inbound: bool
+    author: str | None = None
+    text: str | None = None
+    channel: str | None = None
+    queue: str | None = None
+    source_file: str | None = None
+    source_line: int | None = None

@@ -28,10 +28,11 @@ from itertools import islice
 from pathlib import Path
 from typing import BinaryIO, NoReturn
 
+import orjson
 from sqlalchemy.engine import Engine
 
 from cxtui import aggregates, store, store_schema
-from cxtui.ingest import encodings, native_csv, presets, spreadsheet, store_sql
+from cxtui.ingest import encodings, messages, native_csv, presets, spreadsheet, store_sql
 from cxtui.ingest.file_state import (
     FINGERPRINT_BYTES,
     FileState,
@@ -123,15 +124,18 @@ class LoadResult:
     quarantined: int = 0
     files_changed: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    messages: int = 0
+    """Message rows (of conversation exports); their tickets are not counted in tickets."""
 
     @property
     def rows(self) -> int:
-        return self.tickets + self.surveys
+        return self.tickets + self.surveys + self.messages
 
     def add(self, other: LoadResult) -> None:
         self.tickets += other.tickets
         self.surveys += other.surveys
         self.quarantined += other.quarantined
+        self.messages += other.messages
         for name in other.files_changed:
             if name not in self.files_changed:
                 self.files_changed.append(name)
@@ -153,6 +157,9 @@ class _Batch:
     changes: list[tuple[object, ...]] = field(default_factory=list)
     surveys: list[tuple[object, ...]] = field(default_factory=list)
     quarantine: list[tuple[object, ...]] = field(default_factory=list)
+    messages: list[tuple[object, ...]] = field(default_factory=list)
+    derived: int = 0
+    """How many of the tickets were derived from the messages."""
 
 
 def not_text(head: bytes, encoding: str = encodings.UTF8) -> str | None:
@@ -684,7 +691,13 @@ class Loader:
                         state.csv_header = header.dumps()
                     if chunk.consumed:
                         batch = self._batch(state, chunk.records)
-                        lists = (batch.tickets, batch.changes, batch.surveys, batch.quarantine)
+                        lists = (
+                            batch.tickets,
+                            batch.changes,
+                            batch.surveys,
+                            batch.quarantine,
+                            batch.messages,
+                        )
                         item = (chunk.consumed, chunk.lines, header, chunk.header_line, *lists)
                         pickle.dump(item, out, pickle.HIGHEST_PROTOCOL)
                         out.flush()
@@ -993,6 +1006,10 @@ class Loader:
         mapped = plan.apply(record.fields, record.line)
         if mapped is None:
             return None
+        if mapped.message is not None:  # a conversation export: tickets come at _write
+            row = messages.message_row(mapped.message, self.naive_zone, state.path, record.line)
+            batch.messages.append(row)
+            return None
         if mapped.ticket is None:
             assert mapped.survey is not None
             self._add_survey(batch, state, mapped.survey, record.line)
@@ -1005,6 +1022,23 @@ class Loader:
             except RowError as exc:
                 why = str(exc)
         return None if why is None else f"survey part (the ticket loaded): {why}"
+
+    @staticmethod
+    def _add_conversations(db: sqlite3.Connection, batch: _Batch) -> None:
+        """Store the batch's messages and add the tickets of the conversations they touched
+        to its tickets; a conversation merged into another, or left without a customer
+        message, loses its ticket (the delete triggers list its hours)."""
+        derived = messages.store(db, batch.messages)
+        if derived.gone:
+            gone = (orjson.dumps(derived.gone).decode(),)
+            db.execute("DELETE FROM ticket WHERE id IN (SELECT value FROM json_each(?))", gone)
+            db.execute(
+                "DELETE FROM status_change WHERE ticket_id IN (SELECT value FROM json_each(?))",
+                gone,
+            )
+        batch.tickets.extend(derived.tickets)
+        batch.changes.extend(derived.changes)
+        batch.derived += len(derived.tickets)
 
     def _write(
         self,
@@ -1029,6 +1063,8 @@ class Loader:
             if state.reset:
                 execute("DELETE FROM quarantine WHERE file = ?", (state.path,))
                 state.reset = False
+            if batch.messages:  # conversation exports: their tickets, derived again
+                self._add_conversations(db, batch)
             if batch.tickets or batch.surveys:
                 with aggregates.lifted_row_triggers(
                     db, _written(batch.tickets, TICKET_TIMES), _written(batch.surveys, SURVEY_TIMES)
@@ -1039,7 +1075,12 @@ class Loader:
             if batch.quarantine:
                 executemany(store_sql.ADD_QUARANTINE.sql, batch.quarantine)
             self._uncommitted.add(
-                LoadResult(len(batch.tickets), len(batch.surveys), len(batch.quarantine))
+                LoadResult(
+                    len(batch.tickets) - batch.derived,
+                    len(batch.surveys),
+                    len(batch.quarantine),
+                    messages=len(batch.messages),
+                )
             )
             if not commit:
                 return

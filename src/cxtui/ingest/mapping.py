@@ -23,6 +23,7 @@ from fnmatch import fnmatchcase
 
 from cxtui.business_hours import centre_zone
 from cxtui.ingest.encodings import EncodingError, check_encoding
+from cxtui.ingest.messages import MESSAGE_COLUMNS
 from cxtui.ingest.normalise import SURVEY_COLUMNS, TICKET_COLUMNS, RowError, parse_time
 
 TIME_FIELDS = frozenset(
@@ -37,8 +38,18 @@ TIME_FIELDS = frozenset(
     }
 )
 DURATION_FIELDS = frozenset({"handle_seconds"})
-FIELDS = {"ticket": TICKET_COLUMNS, "survey": SURVEY_COLUMNS}
-REQUIRED = {"ticket": ("id", "created_at"), "survey": ("id", "submitted_at", "kind", "score")}
+FIELDS = {"ticket": TICKET_COLUMNS, "survey": SURVEY_COLUMNS, "message": MESSAGE_COLUMNS}
+REQUIRED = {
+    "ticket": ("id", "created_at"),
+    "survey": ("id", "submitted_at", "kind", "score"),
+    "message": ("id", "created_at", "inbound"),
+}
+ONE_OF = {"message": ("conversation_id", "reply_to")}
+"""Fields of which at least one must be mapped: a message needs its conversation or the
+message it answers, or it could never join a conversation."""
+KINDS = {"tickets": ("ticket", "survey"), "surveys": ("survey",), "messages": ("message",)}
+"""The `kind` a mapping may name, and the field tables it may then have. Without a kind a
+mapping reads tickets and/or surveys, by the tables it has."""
 UNITS = {"seconds": 1, "minutes": 60, "hours": 3_600}
 TICKET_PREFIX = "ticket."
 SOURCE_KEYS = frozenset(
@@ -57,7 +68,17 @@ SOURCE_KEYS = frozenset(
     }
 )
 MAPPING_KEYS = frozenset(
-    {"files", "preset", "timezone", "time_format", "skip", "ticket", "survey", "encoding", "sheet"}
+    {
+        "files",
+        "preset",
+        "timezone",
+        "time_format",
+        "skip",
+        "kind",
+        *FIELDS,
+        "encoding",
+        "sheet",
+    }
 )
 # When one row gives a ticket and a survey, the survey is about that ticket unless told otherwise.
 SURVEY_FROM_TICKET: dict[str, tuple[str, ...]] = {
@@ -117,13 +138,19 @@ class ExportMapping:
     """The character encoding of the CSV files it reads (None: the config's)."""
     sheet: str | None = None
     """The worksheet of the spreadsheets it reads (None: the first visible one)."""
+    kind: str | None = field(default=None, repr=False)
+    """What its rows are, one of KINDS; None: tickets and/or surveys, by its tables."""
+    message: Fields = field(default=(), repr=False)
 
     @property
     def key(self) -> str:
         """What the loader records as the file's kind; changes whenever the mapping does."""
         if self.origin == "preset":
             return f"preset:{self.name}"
-        digest = hashlib.sha1(repr(self).encode()).hexdigest()[:12]
+        # kind and its fields join the digest only when given: the files a tickets or surveys
+        # mapping read before kinds existed keep their key, and are not read again.
+        named = repr(self) + (repr((self.kind, self.message)) if self.kind else "")
+        digest = hashlib.sha1(named.encode()).hexdigest()[:12]
         return f"mapping:{digest}"
 
     @property
@@ -131,6 +158,10 @@ class ExportMapping:
         if self.origin == "preset":
             return f"preset {self.name}"
         return f"mapping for {', '.join(repr(f) for f in self.files)} ({self.origin})"
+
+    def fields(self, kind: str) -> Fields:
+        """The fields it maps under [mapping.<kind>]."""
+        return {"ticket": self.ticket, "survey": self.survey, "message": self.message}[kind]
 
     def matches(self, path: str) -> bool:
         """Whether a file (path relative to the data folder) falls under `files`; the pattern
@@ -180,6 +211,13 @@ def parse_mapping(table: object, *, name: str, origin: str) -> ExportMapping:
     sheet = table.get("sheet")
     if sheet is not None and (not isinstance(sheet, str) or not sheet.strip()):
         raise MappingError("sheet must be the name of a worksheet such as 'Calls'")
+    kind = table.get("kind")
+    if kind is not None and kind not in KINDS:
+        raise MappingError(f"kind must be one of {', '.join(KINDS)}")
+    allowed = KINDS[kind] if kind is not None else ("ticket", "survey")
+    for other in FIELDS:
+        if other not in allowed and other in table:
+            raise MappingError(f"[mapping.{other}] does not fit kind = {kind or 'tickets'!r}")
     return ExportMapping(
         name=name,
         ticket=_fields(table.get("ticket"), "ticket"),
@@ -191,6 +229,8 @@ def parse_mapping(table: object, *, name: str, origin: str) -> ExportMapping:
         origin=origin,
         encoding=encoding,
         sheet=sheet,
+        kind=kind,
+        message=_fields(table.get("message"), "message"),
     )
 
 
@@ -307,6 +347,8 @@ def merged(base: ExportMapping, override: ExportMapping) -> ExportMapping:
     over it."""
     ticket = dict(base.ticket) | dict(override.ticket)
     survey = dict(base.survey) | dict(override.survey)
+    if override.kind not in (None, base.kind):
+        raise MappingError(f"kind {override.kind!r} does not fit preset {base.name!r}")
     return ExportMapping(
         name=base.name,
         ticket=tuple(ticket.items()),
@@ -318,15 +360,20 @@ def merged(base: ExportMapping, override: ExportMapping) -> ExportMapping:
         origin=override.origin,
         encoding=override.encoding or base.encoding,
         sheet=override.sheet or base.sheet,
+        kind=base.kind,
+        message=tuple((dict(base.message) | dict(override.message)).items()),
     )
 
 
 def check_mapping(mapping: ExportMapping) -> None:
     """Raise MappingError when a mapping could never load a row: nothing mapped, a `from`
     that names a field not mapped, or fields that depend on each other in a circle."""
-    if not mapping.ticket and not mapping.survey:
-        raise MappingError("map at least one field under [mapping.ticket] or [mapping.survey]")
-    for kind, fields in (("ticket", mapping.ticket), ("survey", mapping.survey)):
+    tables = KINDS[mapping.kind] if mapping.kind is not None else ("ticket", "survey")
+    if not any(mapping.fields(kind) for kind in tables):
+        wanted = " or ".join(f"[mapping.{kind}]" for kind in tables)
+        raise MappingError(f"map at least one field under {wanted}")
+    for kind in tables:
+        fields = mapping.fields(kind)
         if not fields:
             continue
         _ordered(dict(fields), kind, has_ticket=bool(mapping.ticket))
@@ -334,6 +381,10 @@ def check_mapping(mapping: ExportMapping) -> None:
         for target in REQUIRED[kind]:
             if target not in dict(fields) and target not in defaulted:
                 raise MappingError(f"{kind}.{target} must be mapped: every {kind} needs one")
+        either = ONE_OF.get(kind, ())
+        if either and not any(target in dict(fields) for target in either):
+            named = " or ".join(f"{kind}.{target}" for target in either)
+            raise MappingError(f"{named} must be mapped: every {kind} needs one")
 
 
 def _ordered(fields: dict[str, FieldSpec], kind: str, *, has_ticket: bool) -> list[str]:
@@ -383,6 +434,7 @@ class Mapped:
     ticket: dict[str, object] | None = None
     survey: dict[str, object] | None = None
     survey_error: str | None = None
+    message: dict[str, object] | None = None
 
 
 @dataclass
@@ -398,6 +450,7 @@ class FilePlan:
     serial dates)."""
     _ticket: list[tuple[str, Compiled]] = field(default_factory=list)
     _survey: list[tuple[str, Compiled]] = field(default_factory=list)
+    _message: list[tuple[str, Compiled]] = field(default_factory=list)
     _skip: list[tuple[Getter, tuple[str, ...]]] = field(default_factory=list)
     _extra: tuple[str, ...] = ()
 
@@ -408,6 +461,8 @@ class FilePlan:
             text = _plain(getter(record)).lower()
             if any(fnmatchcase(text, pattern) for pattern in patterns):
                 return None
+        if self._message:
+            return Mapped(message=self._record(self._message, record, {}, line, extras=False))
         if not self._ticket:
             return Mapped(survey=self._record(self._survey, record, {}, line, extras=True))
         ticket = self._record(self._ticket, record, {}, line, extras=True)
@@ -455,20 +510,16 @@ def bind(mapping: ExportMapping, columns: Sequence[object], file: str, zone: tzi
     used: set[str] = set()
     binder = _Binder(lookup, used, plan, file)
     zone = centre_zone(mapping.timezone) if mapping.timezone else zone
-    fields: dict[str, dict[str, FieldSpec]] = {
-        "ticket": dict(mapping.ticket),
-        "survey": dict(mapping.survey),
-    }
+    fields = {kind: dict(mapping.fields(kind)) for kind in FIELDS}
     if mapping.ticket and mapping.survey:
         for target, bases in SURVEY_FROM_TICKET.items():
             fields["survey"].setdefault(
                 target, tuple(Source(base=TICKET_PREFIX + b) for b in bases)
             )
-    for kind in ("ticket", "survey"):
-        table = fields[kind]
+    for kind, table in fields.items():
         if not table:
             continue
-        compiled = plan._ticket if kind == "ticket" else plan._survey
+        compiled = {"ticket": plan._ticket, "survey": plan._survey, "message": plan._message}[kind]
         for target in _ordered(table, kind, has_ticket=bool(mapping.ticket)):
             if target in TIME_FIELDS:
                 plan.time_columns.update(binder.columns_of(table[target]))
@@ -480,6 +531,10 @@ def bind(mapping: ExportMapping, columns: Sequence[object], file: str, zone: tzi
         for target in REQUIRED[kind]:
             if target not in table or not binder.feeds(table[target], table):
                 plan.missing.append(_needs(kind, target, table.get(target, ())))
+        either = ONE_OF.get(kind, ())
+        if either and not any(binder.feeds(table.get(t, ()), table) for t in either):
+            wanted = tuple(s for t in either for s in table.get(t, ()))
+            plan.missing.append(_needs(kind, " or ".join(either), wanted))
     for column, patterns in mapping.skip:
         plan._skip.append((binder.getter(column, record_absent=False), patterns))
     known = set(TICKET_COLUMNS if mapping.ticket else SURVEY_COLUMNS)
