@@ -49,6 +49,11 @@ class FileCheck:
     """Tickets whose first reply or resolution is dated before their creation: they load,
     and the duration figures leave those times out (docs/metrics.md)."""
     impossible_rows: list[tuple[int, str]] = field(default_factory=list)
+    messages: int = 0
+    conversations: int = 0
+    """Conversations its messages belong to (a conversation export), and of those, how many
+    have a customer message and so a ticket."""
+    conversation_tickets: int = 0
     suggestion: Suggestion | None = None
     """For a file no rules read that looks like a call log or a survey: a mapping to start
     from, printed for the supervisor to edit and add to cxtui.toml."""
@@ -95,6 +100,11 @@ def check_folder(
                     "resolved_at FROM ticket WHERE first_response_at < created_at "
                     "OR resolved_at < created_at ORDER BY source_file, source_line"
                 ).fetchall()
+                conversations = db.execute(
+                    "SELECT m.source_file, count(DISTINCT m.conversation), count(DISTINCT t.id) "
+                    "FROM message m LEFT JOIN ticket t ON t.id = m.conversation "
+                    "GROUP BY m.source_file"
+                ).fetchall()
         finally:
             engine.dispose()
     checks = {name: FileCheck(name) for name in files}
@@ -108,6 +118,7 @@ def check_folder(
         if loaded is not None:
             check.tickets, check.surveys = loaded.tickets, loaded.surveys
             check.quarantined = loaded.quarantined
+            check.messages = loaded.messages
         check.problem = loader.problems.get(name)
         check.suggestion = _suggestion(name, loader, config)
         check.headers = loader.header_changes.get(name, [])
@@ -124,6 +135,10 @@ def check_folder(
                 check.impossible_rows.append(
                     (line, _before_created(ticket_id, created, replied, resolved))
                 )
+    for name, count, with_tickets in conversations:
+        check = checks.get(name)
+        if check is not None:
+            check.conversations, check.conversation_tickets = count, with_tickets
     for name in ignored:
         checks[name] = FileCheck(name, matched="ignored (a pattern in ignore)", ignored=True)
     return list(checks.values())
@@ -158,6 +173,12 @@ def _before_created(ticket_id: str, created: int, replied: int | None, resolved:
 def _rows(check: FileCheck) -> str:
     counts = [(check.tickets, "ticket row"), (check.surveys, "survey row")]
     said = [plural(count, what) for count, what in counts if count]
+    if check.messages:
+        said.append(
+            f"{plural(check.messages, 'message row')} in "
+            f"{plural(check.conversations, 'conversation')} "
+            f"({plural(check.conversation_tickets, 'ticket')}: those with a customer message)"
+        )
     return " and ".join(said) or "no rows"
 
 

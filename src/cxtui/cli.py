@@ -255,10 +255,12 @@ class ProgressLine:
 
 
 def _summary(result: LoadResult) -> str:
+    counts = [plural(result.tickets, "ticket row"), plural(result.surveys, "survey row")]
+    if result.messages:
+        counts.append(plural(result.messages, "message row"))
     return (
-        f"loaded {plural(result.tickets, 'ticket row')} and"
-        f" {plural(result.surveys, 'survey row')} from {plural(len(result.files_changed), 'file')};"
-        f" {result.quarantined:,} quarantined"
+        f"loaded {', '.join(counts[:-1])} and {counts[-1]}"
+        f" from {plural(len(result.files_changed), 'file')}; {result.quarantined:,} quarantined"
     )
 
 
