@@ -196,6 +196,34 @@ def test_a_thread_named_by_a_missing_message_joins_its_thread_when_that_arrives(
     assert rows(loader, "SELECT count(*) FROM status_change WHERE ticket_id = '11'") == [(0,)]
 
 
+def test_threads_that_join_in_one_append_end_in_one_conversation(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    export = data / "twcs.csv"
+    # Q <- X <- S <- M <- C; first Q, S and C arrive: three threads (Q, X and M)
+    export.write_text(
+        f"{HEADER}\n"
+        "1,yan,True,Thu Nov 19 09:00:00 +0000 2026,Q,,\n"
+        "3,yan,True,Thu Nov 19 09:10:00 +0000 2026,S,,2\n"
+        "5,yan,True,Thu Nov 19 09:20:00 +0000 2026,C,,4\n"
+    )
+    loader = make_loader(data, settle_seconds=0)
+    loader.load_all()
+    assert [r[0] for r in rows(loader, TICKET)] == ["1", "2", "4"]
+    # then M and X together: M's parent S was stored under X, which this same append
+    # joins to Q
+    with export.open("a") as out:
+        out.write(
+            "4,Acme,False,Thu Nov 19 09:15:00 +0000 2026,M,,3\n"
+            "2,Acme,False,Thu Nov 19 09:05:00 +0000 2026,X,,1\n"
+        )
+    loader.load_all()
+    assert rows(loader, "SELECT DISTINCT conversation FROM message") == [("1",)]
+    assert rows(loader, "SELECT id, status, agent_replies, extra FROM ticket") == [
+        ("1", "open", 2, '{"messages":5}')
+    ]
+
+
 def test_check_names_the_preset_and_counts_messages_and_conversations(tmp_path: Path) -> None:
     done = cxtui("check", str(fixture_folder(tmp_path)), home=tmp_path)
     assert done.stdout.splitlines()[:2] == [

@@ -145,7 +145,7 @@ def store(db: sqlite3.Connection, rows: Sequence[tuple[object, ...]]) -> Derived
     db.executemany(_UPSERT, [(row[0], resolved[row[0]], *row[2:]) for row in batch.values()])
     db.executemany(
         "UPDATE message SET conversation = ? WHERE conversation = ?",
-        [(resolved[message_id], message_id) for message_id in waiting],
+        [(resolved[message_id], message_id) for message_id in sorted(waiting)],
     )
     touched = {*resolved.values(), *before.values(), *waiting}
     return _derive(db, touched)

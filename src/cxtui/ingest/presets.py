@@ -5,7 +5,7 @@ Which rules read a file is decided once, from its CSV header or first JSON objec
 
 1. a `[[mapping]]` in cxtui.toml whose `files` pattern matches the file's path;
 2. a preset whose tell-tale columns are all there (Zendesk, Freshdesk/Freshservice,
-   Delighted, Chatwoot);
+   Delighted, Chatwoot, Twitter support threads);
 3. the native format (docs/formats.md), when the file is recognised as tickets or surveys
    (by its name, or by columns only that kind has) and its required columns are there;
 4. the generic survey preset: any file with a score column and a date column;
