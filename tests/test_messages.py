@@ -272,6 +272,21 @@ def test_a_chat_transcript_mapped_by_conversation_id(tmp_path: Path) -> None:
     ]
 
 
+def test_the_twitter_preset_with_fields_laid_over_it(tmp_path: Path) -> None:
+    data = fixture_folder(tmp_path)
+    mappings = mappings_from_config(
+        [{"files": "twcs.csv", "preset": "twitter-support", "message": {"queue": {"value": "X"}}}],
+        "test",
+    )
+    loader = make_loader(data, settle_seconds=0, mappings=mappings)
+    loader.load_all()
+    assert rows(loader, "SELECT DISTINCT queue, channel FROM ticket") == [("X", "social")]
+    with pytest.raises(MappingError, match=re.escape("[mapping.ticket] does not fit preset")):
+        mappings_from_config(
+            [{"files": "x", "preset": "twitter-support", "ticket": {"queue": "Q"}}], "test"
+        )
+
+
 @pytest.mark.parametrize(
     ("table", "says"),
     [

@@ -215,6 +215,8 @@ def parse_mapping(table: object, *, name: str, origin: str) -> ExportMapping:
     if kind is not None and kind not in KINDS:
         raise MappingError(f"kind must be one of {', '.join(KINDS)}")
     allowed = KINDS[kind] if kind is not None else ("ticket", "survey")
+    if kind is None and "preset" in table:
+        allowed = tuple(FIELDS)  # the preset's kind decides (merged)
     for other in FIELDS:
         if other not in allowed and other in table:
             raise MappingError(f"[mapping.{other}] does not fit kind = {kind or 'tickets'!r}")
@@ -349,6 +351,10 @@ def merged(base: ExportMapping, override: ExportMapping) -> ExportMapping:
     survey = dict(base.survey) | dict(override.survey)
     if override.kind not in (None, base.kind):
         raise MappingError(f"kind {override.kind!r} does not fit preset {base.name!r}")
+    allowed = KINDS[base.kind] if base.kind is not None else ("ticket", "survey")
+    for other in FIELDS:
+        if other not in allowed and override.fields(other):
+            raise MappingError(f"[mapping.{other}] does not fit preset {base.name!r}")
     return ExportMapping(
         name=base.name,
         ticket=tuple(ticket.items()),
