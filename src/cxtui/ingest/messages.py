@@ -25,7 +25,7 @@ from itertools import groupby
 
 import orjson
 
-from cxtui.ingest.normalise import RowError, parse_time
+from cxtui.ingest.normalise import MAX_TEXT, RowError, parse_time
 
 MESSAGE_COLUMNS = (
     "id",
@@ -54,7 +54,6 @@ MESSAGE_ROW = (
 )
 INBOUND_WORDS = frozenset({"true", "1", "yes", "y", "inbound", "in", "incoming", "customer"})
 OUTBOUND_WORDS = frozenset({"false", "0", "no", "n", "outbound", "out", "outgoing", "agent"})
-MAX_TEXT = 10_000
 
 _UPSERT = (
     f"INSERT INTO message ({', '.join(MESSAGE_ROW)}) VALUES ({', '.join('?' * len(MESSAGE_ROW))}) "
