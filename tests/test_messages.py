@@ -38,6 +38,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cxtui.ingest import loader as loader_module
 from cxtui.ingest.mapping import MappingError
 from cxtui.ingest.presets import mappings_from_config
 from tests.ingest_helpers import make_loader, rows
@@ -404,3 +405,43 @@ def test_any_order_and_any_split_give_the_same_tickets(
 
 def _inbound(message_id: str, messages: list[tuple[str, str | None, bool, int]]) -> bool:
     return next(m[2] for m in messages if m[0] == message_id)
+
+
+def test_parsing_ahead_in_small_chunks_gives_the_tickets_of_one_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many transactions, each with a few messages, a second process parsing: the same
+    tickets and messages as one read in one process."""
+    rng = random.Random(3)
+    messages: list[tuple[str, str | None, bool, int]] = []
+    for number in range(600):
+        parent = rng.choice([None, *(m[0] for m in messages[-40:])])
+        messages.append((str(1000 + number), parent, rng.random() < 0.5, number))
+    lines = [_line(m) for m in messages]
+    rng.shuffle(lines)
+    one = _load_in_pieces(lines, [], tmp_path / "one")
+    monkeypatch.setattr(loader_module, "BLOCK_BYTES", 2048)
+    monkeypatch.setattr(loader_module, "PARSED_AHEAD_COMMIT_BYTES", 4096)
+    monkeypatch.setattr(loader_module, "PARSE_AHEAD_BYTES", 1)
+    commits: list[int] = []
+    original = loader_module.Loader._write
+
+    def counted(
+        self: loader_module.Loader, db: Any, state: Any, batch: Any, *a: Any, **k: Any
+    ) -> None:
+        commits.append(len(batch.messages))
+        original(self, db, state, batch, *a, **k)
+
+    monkeypatch.setattr(loader_module.Loader, "_write", counted)
+    handed_over: list[bool] = []
+    hand_over = loader_module.Loader._load_parsed_ahead
+
+    def watched(self: loader_module.Loader, *args: Any) -> bool:
+        handed_over.append(hand_over(self, *args))
+        return handed_over[-1]
+
+    monkeypatch.setattr(loader_module.Loader, "_load_parsed_ahead", watched)
+    parsed_ahead = _load_in_pieces(lines, [], tmp_path / "two")
+    assert handed_over == [True]
+    assert len([c for c in commits if c]) > 5
+    assert parsed_ahead == one
