@@ -33,7 +33,7 @@ from cxtui.comment_themes import (
     FOUND,
     ThemeError,
     comment_themes,
-    found_words,
+    found_terms,
     theme_rule,
     themes_from_config,
     themes_json,
@@ -120,7 +120,26 @@ def test_found_themes_follow_the_configured_ones_most_mentioned_first() -> None:
 
 
 def test_without_configured_themes_the_word_refund_is_found() -> None:
-    assert found_words(NOW) == ["quick", "helpful", "refund"]
+    assert found_terms(NOW) == [("quick",), ("helpful",), ("refund",)]
+
+
+def test_words_always_said_together_are_one_term() -> None:
+    comments = [
+        row("1", "nps", 10, "Problem solved first time"),
+        row("2", "nps", 9, "problem solved, first time!"),
+        row("3", "nps", 3, "Problem solved first time? No"),
+        row("4", "nps", 3, "It was slow"),
+        row("5", "nps", 3, "Slow, and the problem came back"),
+        row("6", "nps", 3, "So slow"),
+        row("7", "nps", 3, "Rude"),
+        row("8", "nps", 3, "Rude"),
+    ]
+    # "problem" is in 4 of 8 comments (not above half), "solved", "first" and "time" in the
+    # same 3, "slow" in 3 others.
+    assert found_terms(comments) == [("problem",), ("slow",), ("solved", "first", "time")]
+    (*_, phrase) = comment_themes(comments, [row("0", "nps", 10, "first time, solved")])
+    assert (phrase.name, phrase.now.comments, phrase.before.comments) == ("solved first time", 3, 1)
+    assert (phrase.now.nps, phrase.now.nps_n) == (100 * (2 - 1) / 3, 3)
 
 
 def test_stop_words_and_words_in_most_comments_are_never_found() -> None:
@@ -133,12 +152,12 @@ def test_stop_words_and_words_in_most_comments_are_never_found() -> None:
         row("6", "nps", 9, "No"),
     ]
     # "the" and "was" are stop words; "agent" is in 4 of 6 comments, more than half.
-    assert found_words(comments) == ["slow"]
-    assert found_words(comments, min_comments=4) == []
+    assert found_terms(comments) == [("slow",)]
+    assert found_terms(comments, min_comments=4) == []
 
 
 def test_words_ignore_case_short_words_and_stop_words() -> None:
-    assert words_of("Don't make me WAIT, it's an app, app!") == {"make", "wait", "app"}
+    assert words_of("Don't make me WAIT, it's an app, app!") == ["make", "wait", "app"]
 
 
 def test_words_match_whole_and_phrases_take_any_spacing() -> None:

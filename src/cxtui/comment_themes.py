@@ -5,8 +5,9 @@ Two kinds of theme. *Configured* ones come from `[themes]` in cxtui.toml, a name
 phrases or `re:` patterns that mean it ("Wait time" = ["wait", "took ages", "re:slow(ly)?"]);
 a supervisor names what the centre cares about. *Found* ones are the words the window's comments
 repeat: in at least MIN_FOUND_COMMENTS of them, not a stop word, not too common to tell one
-comment from another, and not already a configured theme's word; they show what nobody thought
-to configure. Definitions in words are in docs/metrics.md ("Comment themes").
+comment from another, and not already a configured theme's word (words always said together
+are one term); they show what nobody thought to configure. Definitions in words are in
+docs/metrics.md ("Comment themes").
 
 Everything here but `themes_of_window` is pure: comments in, themes out.
 """
@@ -14,7 +15,6 @@ Everything here but `themes_of_window` is pure: comments in, themes out.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +23,8 @@ from sqlmodel import Session
 
 from cxtui.metrics import Filters, Window, csat_of, nps_of
 from cxtui.queries import SurveyRow, window_comments
+from cxtui.report import number, plural
+from cxtui.safe_text import visible
 from cxtui.tallies import SurveyTally
 
 CONFIGURED = "configured"
@@ -143,13 +145,13 @@ def themes_from_config(table: object) -> tuple[ThemeRule, ...]:
 # --- counting -------------------------------------------------------------------------------
 
 
-def words_of(comment: str) -> set[str]:
-    """The distinct words of a comment, lower case, that could be a found theme."""
-    return {
-        word
-        for word in (match.lower() for match in _WORD.findall(comment))
-        if len(word) >= MIN_WORD_LETTERS and word not in STOP_WORDS
-    }
+def words_of(comment: str) -> list[str]:
+    """The distinct words of a comment that could be a found theme, lower case, in the
+    order the comment says them."""
+    words = (match.lower() for match in _WORD.findall(comment))
+    return list(
+        dict.fromkeys(w for w in words if len(w) >= MIN_WORD_LETTERS and w not in STOP_WORDS)
+    )
 
 
 def mentions(responses: Iterable[SurveyRow]) -> Mentions:
@@ -167,27 +169,37 @@ def mentions(responses: Iterable[SurveyRow]) -> Mentions:
     )
 
 
-def found_words(
+def found_terms(
     comments: Sequence[SurveyRow],
     rules: Sequence[ThemeRule] = (),
     *,
     min_comments: int = MIN_FOUND_COMMENTS,
     limit: int = MAX_FOUND,
-) -> list[str]:
+) -> list[tuple[str, ...]]:
     """The words the comments repeat most, by how many comments use each, then A to Z.
 
     Left out: stop words, words shorter than MIN_WORD_LETTERS, words in fewer than
     `min_comments` comments or in more than COMMON_SHARE of them, and any word a configured
-    theme already matches (it is counted there)."""
-    used = Counter(word for row in comments for word in words_of(row.comment or ""))
+    theme already matches (it is counted there). Words that only ever come in the same
+    comments are one term, in the order those comments say them ("problem solved first
+    time"), so a stock phrase is listed once rather than filling the list word by word."""
+    used_by: dict[str, list[int]] = {}
+    for index, row in enumerate(comments):
+        for word in words_of(row.comment or ""):
+            used_by.setdefault(word, []).append(index)
     most = COMMON_SHARE * len(comments)
-    kept = [
-        (word, count)
-        for word, count in used.items()
-        if min_comments <= count <= most and not any(rule.mentioned_in(word) for rule in rules)
-    ]
-    kept.sort(key=lambda item: (-item[1], item[0]))
-    return [word for word, _ in kept[:limit]]
+    terms: dict[tuple[int, ...], list[str]] = {}
+    for word, users in used_by.items():
+        if min_comments <= len(users) <= most and not any(r.mentioned_in(word) for r in rules):
+            terms.setdefault(tuple(users), []).append(word)
+    ranked = sorted(terms.items(), key=lambda term: (-len(term[0]), term[1]))
+    return [tuple(words) for _, words in ranked[:limit]]
+
+
+def uses(row: SurveyRow, term: Sequence[str]) -> bool:
+    """Whether a comment says every word of a found term."""
+    said = set(words_of(row.comment or ""))
+    return all(word in said for word in term)
 
 
 def comment_themes(
@@ -216,14 +228,14 @@ def comment_themes(
                 survey_ids=tuple(r.id for r in mentioned),
             )
         )
-    for word in found_words(now, rules, min_comments=min_comments, limit=limit):
-        mentioned = [r for r in now if word in words_of(r.comment or "")]
+    for term in found_terms(now, rules, min_comments=min_comments, limit=limit):
+        mentioned = [r for r in now if uses(r, term)]
         themes.append(
             Theme(
-                name=word,
+                name=" ".join(term),
                 kind=FOUND,
                 now=mentions(mentioned),
-                before=mentions(r for r in before if word in words_of(r.comment or "")),
+                before=mentions(r for r in before if uses(r, term)),
                 survey_ids=tuple(r.id for r in mentioned),
             )
         )
@@ -261,6 +273,29 @@ def themes_json(themes: Sequence[Theme]) -> list[dict[str, Any]]:
         }
         for theme in themes
     ]
+
+
+def themes_report_lines(themes: Sequence[Theme]) -> list[str]:
+    """The comment themes section of `cxtui report`'s table: one theme a line."""
+    if not themes:
+        return ["", "Comment themes", "  none: no theme configured and no word repeated enough"]
+    rows = [(f"{visible(t.name)} ({t.kind})", _theme_line(t)) for t in themes]
+    width = max(len(label) for label, _ in rows)
+    title = "Comment themes (change against the previous window)"
+    return ["", title, *(f"  {label:<{width}}  {value}" for label, value in rows)]
+
+
+def _theme_line(theme: Theme) -> str:
+    now = theme.now
+    return (
+        f"{plural(now.comments, 'comment')} ({theme.comments_change:+d}),"
+        f" NPS {number(now.nps)} (n={now.nps_n}, {_signed(theme.nps_change)}),"
+        f" CSAT {number(now.csat)} % (n={now.csat_n}, {_signed(theme.csat_change)})"
+    )
+
+
+def _signed(change: float | None) -> str:
+    return "—" if change is None else f"{change:+.1f}"
 
 
 def _mentions_json(found: Mentions) -> dict[str, Any]:
