@@ -221,7 +221,9 @@ def test_themes_of_the_window_read_from_the_database(tmp_path: Path) -> None:
     window = Window(AS_OF, WEEK)
     help_rule = theme_rule("Help", ["help"])
     with Session(engine) as session:
-        (theme,) = themes_of_window(session, window, NO_FILTERS, [help_rule])
+        found = themes_of_window(session, window, NO_FILTERS, [help_rule])
+        assert (found.comments, found.previous_comments) == (4, 0)
+        (theme,) = found.themes
         assert theme.survey_ids == ("S-2",)
         assert (theme.now.comments, theme.now.nps, theme.before.comments) == (1, 100.0, 0)
         listed = queries.survey_page(session, window, NO_FILTERS, 0, 10, ids=["S-2", "S-1"])

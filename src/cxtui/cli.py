@@ -496,14 +496,14 @@ def report(
                 **report_dict(board),
                 "staffing": staffing_dict(floor),
                 "alerts": alerts,
-                "themes": themes_json(themes),
+                "themes": themes_json(themes.themes),
             }
         )
     else:
         _echo(
             *report_table(board).removesuffix("\n").split("\n"),
             *staffing_report_lines(floor),
-            *themes_report_lines(themes),
+            *themes_report_lines(themes.themes),
         )
         if alerts:
             _echo("", *alerts_table(alerts).removesuffix("\n").split("\n"))

@@ -106,6 +106,15 @@ class Theme:
         return _difference(self.now.csat, self.before.csat)
 
 
+@dataclass(frozen=True)
+class WindowThemes:
+    """The themes of a window and how many comments they were read from."""
+
+    comments: int
+    previous_comments: int
+    themes: list[Theme]
+
+
 # --- the config ---------------------------------------------------------------------------
 
 
@@ -244,14 +253,11 @@ def comment_themes(
 
 def themes_of_window(
     session: Session, window: Window, filters: Filters, rules: Sequence[ThemeRule]
-) -> list[Theme]:
+) -> WindowThemes:
     """The themes of the window's comments against the window of the same length before."""
-    before = Window(window.start, window.seconds)
-    return comment_themes(
-        window_comments(session, window, filters),
-        window_comments(session, before, filters),
-        rules,
-    )
+    now = window_comments(session, window, filters)
+    before = window_comments(session, Window(window.start, window.seconds), filters)
+    return WindowThemes(len(now), len(before), comment_themes(now, before, rules))
 
 
 # --- the report ---------------------------------------------------------------------------
