@@ -214,6 +214,16 @@ def test_themes_from_the_config_file(tmp_path: Path) -> None:
         load_config(None, path)
 
 
+def test_the_documented_example_loads(tmp_path: Path) -> None:
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "config.md").read_text("utf-8")
+    example = doc.split("## Comment themes", 1)[1].split("```toml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "cxtui.toml"
+    path.write_text(example, encoding="utf-8")
+    rules = load_config(None, path).themes
+    assert [r.name for r in rules][:2] == ["Wait time", "Refunds"]
+    assert rules[0].mentioned_in("It was SLOWLY done") and rules[2].mentioned_in("app crashed")
+
+
 def test_themes_of_the_window_read_from_the_database(tmp_path: Path) -> None:
     """The screen fixtures' week: S-1 "Took far too long" (NPS 2), S-2 "Great help" (NPS 10),
     S-4 and S-5 (CSAT); nothing the week before (S-7 is 20 days old)."""
