@@ -157,9 +157,12 @@ def themes_from_config(table: object) -> tuple[ThemeRule, ...]:
 def words_of(comment: str) -> list[str]:
     """The distinct words of a comment that could be a found theme, lower case, in the
     order the comment says them."""
-    words = (match.lower() for match in _WORD.findall(comment))
     return list(
-        dict.fromkeys(w for w in words if len(w) >= MIN_WORD_LETTERS and w not in STOP_WORDS)
+        dict.fromkeys(
+            word
+            for word in _WORD.findall(comment.lower())
+            if len(word) >= MIN_WORD_LETTERS and word not in STOP_WORDS
+        )
     )
 
 
@@ -192,23 +195,39 @@ def found_terms(
     theme already matches (it is counted there). Words that only ever come in the same
     comments are one term, in the order those comments say them ("problem solved first
     time"), so a stock phrase is listed once rather than filling the list word by word."""
+    said = [word_set(row.comment or "") for row in comments]
+    return _terms(comments, said, rules, min_comments, limit)
+
+
+def word_set(comment: str) -> set[str]:
+    """The words of words_of, unordered: the same words, read several times faster."""
+    found = set(_WORD.findall(comment.lower())) - STOP_WORDS
+    return {word for word in found if len(word) >= MIN_WORD_LETTERS}
+
+
+def _terms(
+    comments: Sequence[SurveyRow],
+    said: Sequence[set[str]],
+    rules: Sequence[ThemeRule],
+    min_comments: int,
+    limit: int,
+) -> list[tuple[str, ...]]:
+    """found_terms over each comment's word_set, read once by the caller."""
     used_by: dict[str, list[int]] = {}
-    for index, row in enumerate(comments):
-        for word in words_of(row.comment or ""):
+    for index, words in enumerate(said):
+        for word in words:
             used_by.setdefault(word, []).append(index)
-    most = COMMON_SHARE * len(comments)
-    terms: dict[tuple[int, ...], list[str]] = {}
+    most = COMMON_SHARE * len(said)
+    terms: dict[tuple[int, ...], set[str]] = {}
     for word, users in used_by.items():
         if min_comments <= len(users) <= most and not any(r.mentioned_in(word) for r in rules):
-            terms.setdefault(tuple(users), []).append(word)
-    ranked = sorted(terms.items(), key=lambda term: (-len(term[0]), term[1]))
-    return [tuple(words) for _, words in ranked[:limit]]
-
-
-def uses(row: SurveyRow, term: Sequence[str]) -> bool:
-    """Whether a comment says every word of a found term."""
-    said = set(words_of(row.comment or ""))
-    return all(word in said for word in term)
+            terms.setdefault(tuple(users), set()).add(word)
+    named = [
+        (len(users), tuple(w for w in words_of(comments[users[0]].comment or "") if w in words))
+        for users, words in terms.items()
+    ]
+    named.sort(key=lambda term: (-term[0], term[1]))
+    return [words for _, words in named[:limit]]
 
 
 def comment_themes(
@@ -237,14 +256,18 @@ def comment_themes(
                 survey_ids=tuple(r.id for r in mentioned),
             )
         )
-    for term in found_terms(now, rules, min_comments=min_comments, limit=limit):
-        mentioned = [r for r in now if uses(r, term)]
+    # Each comment's words read once; a comment uses a found term when it says all its words.
+    now_words = [word_set(r.comment or "") for r in now]
+    now_said = list(zip(now, now_words, strict=True))
+    before_said = [(r, word_set(r.comment or "")) for r in before]
+    for term in _terms(now, now_words, rules, min_comments, limit):
+        mentioned = [r for r, said in now_said if said.issuperset(term)]
         themes.append(
             Theme(
                 name=" ".join(term),
                 kind=FOUND,
                 now=mentions(mentioned),
-                before=mentions(r for r in before if uses(r, term)),
+                before=mentions(r for r, said in before_said if said.issuperset(term)),
                 survey_ids=tuple(r.id for r in mentioned),
             )
         )

@@ -65,6 +65,8 @@ class ThemesScreen(DrillScreen):
         super().__init__()
         self.found: WindowThemes | None = None
         self.loaded = False
+        self.loading = False
+        self.stale = False
 
     def compose(self) -> ComposeResult:
         yield Static(Content.styled("Comment themes", "bold"), classes="screen-title")
@@ -79,6 +81,12 @@ class ThemesScreen(DrillScreen):
         self.query_one(DataTable).focus()
 
     def refresh_data(self) -> None:
+        """Read the themes again; while a read runs, once more when it ends (a busy folder
+        never stacks reads of every comment in two windows)."""
+        if self.loading:
+            self.stale = True
+            return
+        self.loading = True
         self.load(self.cx.window(), self.cx.view.filters, self.cx.config.themes)
 
     @work(thread=True, group="themes", exclusive=True, exit_on_error=False)
@@ -92,7 +100,10 @@ class ThemesScreen(DrillScreen):
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
-        self.loaded = True
+        self.loaded, self.loading = True, False
+        if self.stale:
+            self.stale = False
+            self.refresh_data()
         if message.error is not None:
             self.query_one("#theme-detail", Static).update(
                 Content.assemble(("Cannot read the comments: ", "$error"), fmt.data(message.error))
