@@ -114,6 +114,19 @@ async def test_enter_lists_the_themes_comments_then_ticket_and_back(engine: Engi
         assert isinstance(app.screen, DashboardScreen)
 
 
+async def test_the_themes_follow_the_window(engine: Engine) -> None:
+    """`w` from 7d to 30d: S-7 ("Older praise", 20 days ago) joins the comments."""
+    app = make_app(engine, config=CONFIG)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_themes(pilot, app)
+        assert "last 7d · 2 themes in 4 comments" in screen_text(app)
+        await press(pilot, "w")
+        await wait_for(pilot, lambda: "last 30d" in screen_text(app))
+        await settle(pilot)
+        assert "last 30d · 2 themes in 5 comments" in screen_text(app)
+        assert screen.found is not None and screen.found.comments == 5
+
+
 async def test_no_theme_says_how_to_get_one(engine: Engine) -> None:
     app = make_app(engine)
     async with app.run_test(size=SIZE) as pilot:
