@@ -166,6 +166,8 @@ def test_words_match_whole_and_phrases_take_any_spacing() -> None:
     assert wait.mentioned_in("a long wait")
     assert not wait.mentioned_in("waiting")
     assert not wait.mentioned_in("tookages")
+    assert theme_rule("C++", ["c++"]).mentioned_in("the C++ app")
+    assert not theme_rule("App", ["app"]).mentioned_in("apps and app_id")
 
 
 def test_blank_comments_are_not_counted() -> None:
@@ -196,6 +198,7 @@ def test_report_json_shape() -> None:
         ({"Refunds": []}, "themes.Refunds must list"),
         ({"Refunds": ["refund", " "]}, "non-empty"),
         ({"Refunds": ["re:("]}, "is not a pattern"),
+        ({"Refunds": ["refund", "re:(?i)money"]}, "do not go together"),
     ],
 )
 def test_config_refuses_what_it_cannot_use(table: object, message: str) -> None:

@@ -119,8 +119,9 @@ class WindowThemes:
 
 
 def theme_rule(name: str, patterns: Sequence[str]) -> ThemeRule:
-    """A theme from its config entry: each word or phrase matched whole (word boundaries),
-    each `re:` pattern as written; all ignore case."""
+    """A theme from its config entry: each word or phrase matched whole (no letter, digit or
+    underscore just before or after it, so "C++" works too), each `re:` pattern as written;
+    all ignore case."""
     parts = []
     for pattern in patterns:
         if pattern.startswith(REGEX_PREFIX):
@@ -132,8 +133,12 @@ def theme_rule(name: str, patterns: Sequence[str]) -> ThemeRule:
             parts.append(f"(?:{expression})")
         else:
             words = r"\s+".join(re.escape(word) for word in pattern.split())
-            parts.append(rf"\b{words}\b")
-    return ThemeRule(name, tuple(patterns), re.compile("|".join(parts), re.IGNORECASE))
+            parts.append(rf"(?<!\w){words}(?!\w)")
+    try:
+        matcher = re.compile("|".join(parts), re.IGNORECASE)
+    except re.error as error:  # e.g. a flag such as (?i) that only works at the very start
+        raise ThemeError(f"themes.{name}: the patterns do not go together: {error}") from None
+    return ThemeRule(name, tuple(patterns), matcher)
 
 
 def themes_from_config(table: object) -> tuple[ThemeRule, ...]:
