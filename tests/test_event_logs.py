@@ -296,14 +296,14 @@ def test_a_mapping_of_kind_events_from_the_config(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("table", "message"),
     [
-        ({"kind": "calls"}, "kind must be one of 'rows', 'events'"),
+        ({"kind": "calls"}, "kind must be one of tickets, surveys, messages, events"),
         (
             {"kind": "events", "ticket": {"id": "id"}},
-            "a mapping of kind 'events' has no [mapping.ticket]",
+            "[mapping.ticket] does not fit kind = 'events'",
         ),
         (
             {"event": {"ticket_id": "t", "at": "a"}},
-            "a mapping of kind 'rows' has no [mapping.event]",
+            "[mapping.event] does not fit kind = 'tickets'",
         ),
         ({"kind": "events"}, "map at least one field under [mapping.event]"),
         ({"kind": "events", "event": {"ticket_id": "t"}}, "event.at must be mapped"),

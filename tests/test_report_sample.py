@@ -18,6 +18,14 @@ from typing import Any
 
 import pytest
 
+from cxtui.comment_themes import (
+    COMMON_SHARE,
+    MAX_FOUND,
+    MIN_FOUND_COMMENTS,
+    MIN_WORD_LETTERS,
+    STOP_WORDS,
+)
+
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
 AS_OF_TEXT = "2026-11-20T12:00:00Z"
 AS_OF = int(datetime.fromisoformat(AS_OF_TEXT).timestamp())
@@ -101,7 +109,13 @@ def survey(raw: dict[str, Any]) -> dict[str, Any]:
     low, high = RANGES[kind]
     if not low <= score <= high:
         raise BadRow("score out of range")
-    return {"id": str(raw["id"]).strip(), "submitted_at": submitted, "kind": kind, "score": score}
+    return {
+        "id": str(raw["id"]).strip(),
+        "submitted_at": submitted,
+        "kind": kind,
+        "score": score,
+        "comment": str(raw.get("comment") or ""),
+    }
 
 
 def read_folder(folder: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]], int]:
@@ -292,6 +306,74 @@ def change(
         found["margin_95"] = margin
         found["significant"] = abs(difference) > margin
     return found
+
+
+def words_said(text: str) -> list[str]:
+    """A comment's words as a reader would pick them: letters (and an inner apostrophe), lower
+    case, three letters or more, no stop word, each once in the order first said."""
+    cleaned = "".join(ch if ch.isalpha() or ch == "'" else " " for ch in text.lower())
+    words = [w.strip("'") for w in cleaned.split()]
+    kept = [w for w in words if len(w) >= MIN_WORD_LETTERS and w not in STOP_WORDS]
+    return [w for i, w in enumerate(kept) if w not in kept[:i]]
+
+
+def said_about(group: list[dict[str, Any]]) -> dict[str, Any]:
+    nps = [s["score"] for s in group if s["kind"] == "nps"]
+    csat = [s["score"] for s in group if s["kind"] == "csat"]
+    net = sum(s >= 9 for s in nps) - sum(s <= 6 for s in nps)
+    return {
+        "comments": len(group),
+        "nps": 100 * net / len(nps) if nps else None,
+        "nps_n": len(nps),
+        "csat": 100 * sum(s >= 4 for s in csat) / len(csat) if csat else None,
+        "csat_n": len(csat),
+    }
+
+
+def expected_themes(surveys: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The words (or words only ever said together) most comments of the week use; the sample
+    folder has no cxtui.toml, so no configured theme. The stop words and limits are the ones
+    docs/metrics.md gives, taken from cxtui.comment_themes; the counting is done again here."""
+    ordered = sorted(surveys, key=lambda s: (s["submitted_at"], s["id"]))
+
+    def said(start: int, end: int) -> list[dict[str, Any]]:
+        return [s for s in ordered if start < s["submitted_at"] <= end and s["comment"].strip()]
+
+    now, before = said(START, AS_OF), said(START - WINDOW, START)
+    users: dict[str, frozenset[str]] = {}
+    for word in {w for s in now for w in words_said(s["comment"])}:
+        users[word] = frozenset(s["id"] for s in now if word in words_said(s["comment"]))
+    kept = {
+        w: ids
+        for w, ids in users.items()
+        if len(ids) >= MIN_FOUND_COMMENTS and len(ids) / len(now) <= COMMON_SHARE
+    }
+    terms = []
+    for ids in set(kept.values()):
+        first = next(s for s in now if s["id"] in ids)
+        words = [w for w in words_said(first["comment"]) if kept.get(w) == ids]
+        terms.append((-len(ids), words))
+    themes = []
+    for _, words in sorted(terms)[:MAX_FOUND]:
+
+        def using(group: list[dict[str, Any]], words: list[str] = words) -> list[dict[str, Any]]:
+            return [s for s in group if set(words) <= set(words_said(s["comment"]))]
+
+        today, earlier = said_about(using(now)), said_about(using(before))
+        themes.append(
+            {
+                "name": " ".join(words),
+                "kind": "found",
+                **today,
+                "previous": earlier,
+                "change": {
+                    "comments": today["comments"] - earlier["comments"],
+                    "nps": change(today["nps"], earlier["nps"])["difference"],
+                    "csat": change(today["csat"], earlier["csat"])["difference"],
+                },
+            }
+        )
+    return themes
 
 
 def textbook_erlang_c(agents: int, traffic: float) -> float:
@@ -541,6 +623,7 @@ def expected_report(folder: Path) -> dict[str, Any]:
         "events": {"waiting_for_ticket": 0},  # the sample folder has no event logs
         "staffing": expected_staffing(tickets),
         "alerts": [],  # the sample folder has no cxtui.toml, so no [[alert]] rules
+        "themes": expected_themes(surveys),
     }
 
 
@@ -604,6 +687,8 @@ def test_the_independent_reading_sees_a_busy_week_and_the_four_bad_rows() -> Non
     assert expected["first_response_by_group"]["async"]["count"] > 500
     assert expected["service_level"]["offered"] > 500
     assert expected["previous"]["resolution"]["created"] > 0
+    themes = expected["themes"]
+    assert len(themes) == 8 and "problem solved first time" in [t["name"] for t in themes]
 
 
 def test_every_number_in_the_report_matches_the_independent_reading(

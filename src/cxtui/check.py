@@ -50,6 +50,11 @@ class FileCheck:
     """Tickets whose first reply or resolution is dated before their creation: they load,
     and the duration figures leave those times out (docs/metrics.md)."""
     impossible_rows: list[tuple[int, str]] = field(default_factory=list)
+    messages: int = 0
+    conversations: int = 0
+    """Conversations its messages belong to (a conversation export), and of those, how many
+    have a customer message and so a ticket."""
+    conversation_tickets: int = 0
     suggestion: Suggestion | None = None
     """For a file no rules read that looks like a call log or a survey: a mapping to start
     from, printed for the supervisor to edit and add to cxtui.toml."""
@@ -102,6 +107,11 @@ def check_folder(
                     "resolved_at FROM ticket WHERE first_response_at < created_at "
                     "OR resolved_at < created_at ORDER BY source_file, source_line"
                 ).fetchall()
+                conversations = db.execute(
+                    "SELECT m.source_file, count(DISTINCT m.conversation), count(DISTINCT t.id) "
+                    "FROM message m LEFT JOIN ticket t ON t.id = m.conversation "
+                    "GROUP BY m.source_file"
+                ).fetchall()
                 waiting = waiting_by_file(db)
         finally:
             engine.dispose()
@@ -116,6 +126,7 @@ def check_folder(
         if loaded is not None:
             check.tickets, check.surveys = loaded.tickets, loaded.surveys
             check.quarantined = loaded.quarantined
+            check.messages = loaded.messages
             check.events = loaded.events
         check.problem = loader.problems.get(name)
         check.suggestion = _suggestion(name, loader, config)
@@ -133,6 +144,10 @@ def check_folder(
                 check.impossible_rows.append(
                     (line, _before_created(ticket_id, created, replied, resolved))
                 )
+    for name, count, with_tickets in conversations:
+        check = checks.get(name)
+        if check is not None:
+            check.conversations, check.conversation_tickets = count, with_tickets
     for name, (count, ticket_ids) in waiting.items():
         if name in checks:
             checks[name].waiting = count
@@ -175,6 +190,12 @@ def _rows(check: FileCheck) -> str:
         (check.events, "event row"),
     ]
     said = [plural(count, what) for count, what in counts if count]
+    if check.messages:
+        said.append(
+            f"{plural(check.messages, 'message row')} in "
+            f"{plural(check.conversations, 'conversation')} "
+            f"({plural(check.conversation_tickets, 'ticket')}: those with a customer message)"
+        )
     return " and ".join(said) or "no rows"
 
 

@@ -255,11 +255,14 @@ class ProgressLine:
 
 
 def _summary(result: LoadResult) -> str:
+    counts = [plural(result.tickets, "ticket row"), plural(result.surveys, "survey row")]
+    if result.messages:
+        counts.append(plural(result.messages, "message row"))
+    if result.events:
+        counts.append(plural(result.events, "event row"))
     return (
-        f"loaded {plural(result.tickets, 'ticket row')} and"
-        f" {plural(result.surveys, 'survey row')} from {plural(len(result.files_changed), 'file')};"
-        f" {result.quarantined:,} quarantined"
-        + (f"; {plural(result.events, 'event row')} read" if result.events else "")
+        f"loaded {', '.join(counts[:-1])} and {counts[-1]}"
+        f" from {plural(len(result.files_changed), 'file')}; {result.quarantined:,} quarantined"
     )
 
 
@@ -425,6 +428,7 @@ def report(
     """Load what is new in DATA_DIR, then print every metric."""
     from sqlalchemy.exc import SQLAlchemyError
 
+    from cxtui.comment_themes import themes_json, themes_of_window, themes_report_lines
     from cxtui.ingest.loader import IngestBusy, Loader
     from cxtui.metrics import Filters, Window, dashboard, report_dict
     from cxtui.report import alerts_table, report_table
@@ -487,12 +491,24 @@ def report(
                 staffing_goal(config, target),
             )
             alerts = _alert_states(session, config, board, filters, target, clock)
+            themes = themes_of_window(session, window_of, filters, config.themes)
     except (SQLAlchemyError, sqlite3.Error) as exc:
         raise CxtuiError(f"cannot read database: {_database_problem(exc)}") from None
     if fmt == "json":
-        _echo_json({**report_dict(board), "staffing": staffing_dict(floor), "alerts": alerts})
+        _echo_json(
+            {
+                **report_dict(board),
+                "staffing": staffing_dict(floor),
+                "alerts": alerts,
+                "themes": themes_json(themes.themes),
+            }
+        )
     else:
-        _echo(*report_table(board).removesuffix("\n").split("\n"), *staffing_report_lines(floor))
+        _echo(
+            *report_table(board).removesuffix("\n").split("\n"),
+            *staffing_report_lines(floor),
+            *themes_report_lines(themes.themes),
+        )
         if alerts:
             _echo("", *alerts_table(alerts).removesuffix("\n").split("\n"))
 

@@ -1,6 +1,7 @@
 """The optional TOML config file: time zone, service-level target, default window, colour
 thresholds, PII masking, the centre's business hours and clock, files to ignore,
-`[[mapping]]` tables for exports cxtui has no preset for, and `[[alert]]` rules. Every key
+`[[mapping]]` tables for exports cxtui has no preset for, `[[alert]]` rules and the
+`[themes]` of survey comments. Every key
 and its default is described in docs/config.md.
 
 A misspelt key is an error rather than a silent default, because a threshold that quietly
@@ -21,6 +22,7 @@ from platformdirs import user_config_dir
 
 from cxtui.alert_rules import Rule, RuleError, rules_from_config
 from cxtui.business_hours import BusinessHours, WeekHours, parse_week
+from cxtui.comment_themes import ThemeError, ThemeRule, themes_from_config
 from cxtui.ingest.encodings import UTF8, EncodingError, check_encoding
 from cxtui.ingest.mapping import ExportMapping, MappingError
 from cxtui.ingest.presets import mappings_from_config
@@ -143,6 +145,8 @@ class Config:
     on_alert: tuple[str, ...] = ()
     """The command (program and arguments, no shell) that hears each alert as JSON."""
     on_alert_timeout: int = 10
+    themes: tuple[ThemeRule, ...] = ()
+    """The `[themes]` of the survey comments: a name and the words or patterns meaning it."""
 
     @property
     def staffing_interval_seconds(self) -> int:
@@ -272,6 +276,11 @@ def _config_from(document: dict[str, object], source: Path) -> Config:
         config.on_alert = _command(document["on_alert"], source)
     if "on_alert_timeout" in document:
         config.on_alert_timeout = _seconds(document["on_alert_timeout"], source, "on_alert_timeout")
+    if "themes" in document:
+        try:
+            config.themes = themes_from_config(document["themes"])
+        except ThemeError as error:
+            raise ConfigError(f"{source}: {error}") from None
     return config
 
 

@@ -250,12 +250,38 @@ class HourToRebuild(SQLModel, table=True):
     hour: int = Field(primary_key=True)
 
 
+class Message(SQLModel, table=True):
+    """One message of a conversation export (cxtui.ingest.messages): the tickets of
+    conversations are derived from these, so they are kept to derive them again when a
+    later message joins. Only customer messages keep their text (a subject is never a
+    team reply); a table without rowid stores each message once, keyed by its id."""
+
+    __tablename__ = "message"
+    __table_args__ = (
+        Index("ix_message_conversation", "conversation"),
+        {"sqlite_with_rowid": False},
+    )
+
+    id: str = Field(primary_key=True)
+    conversation: str = Field(description="conversation id, or the thread's root message id")
+    reply_to: str | None = None
+    created_at: int
+    inbound: bool
+    author: str | None = None
+    text: str | None = None
+    channel: str | None = None
+    queue: str | None = None
+    source_file: str | None = None
+    source_line: int | None = None
+
+
 class TicketEvent(SQLModel, table=True):
     """One entry of a helpdesk's event log (a status change, a comment), kept once however
     often its file is read: a ticket's resolution, first response and reopens are worked out
     again from all of them (cxtui.ingest.ticket_events), whichever arrived first."""
 
     __tablename__ = "ticket_event"
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
     ticket_id: str = Field(primary_key=True)
     at: int = Field(primary_key=True)

@@ -9,6 +9,7 @@ screens pass them through `cxtui.safe_text.visible` before showing them.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -405,9 +406,14 @@ def _kind_rank() -> ColumnElement[int]:
 
 
 def _surveys_in(
-    statement: Select[Any], window: Window, filters: Filters, search: str
+    statement: Select[Any],
+    window: Window,
+    filters: Filters,
+    search: str,
+    ids: Sequence[str] | None = None,
 ) -> Select[Any]:
-    """Surveys submitted in the window about tickets matching the filters.
+    """Surveys submitted in the window about tickets matching the filters, and when `ids` is
+    given only those responses (a comment theme's, however many: one JSON parameter).
 
     As in the metrics, once any filter is set a survey without a loaded ticket drops out:
     it cannot be placed in a channel or queue.
@@ -417,6 +423,9 @@ def _surveys_in(
         col(Survey.submitted_at) <= window.as_of,
         *_search(search, (Survey.id, Survey.comment, Survey.customer_id, Survey.ticket_id)),
     )
+    if ids is not None:
+        listed = func.json_each(json.dumps(list(ids))).table_valued("value")
+        statement = statement.where(col(Survey.id).in_(select(listed.c.value)))
     conditions = ticket_filter_conditions(filters)
     if conditions:
         statement = statement.join(Ticket, col(Survey.ticket_id) == col(Ticket.id)).where(
@@ -425,9 +434,15 @@ def _surveys_in(
     return statement
 
 
-def count_surveys(session: Session, window: Window, filters: Filters, search: str = "") -> int:
+def count_surveys(
+    session: Session,
+    window: Window,
+    filters: Filters,
+    search: str = "",
+    ids: Sequence[str] | None = None,
+) -> int:
     """How many surveys survey_page lists; search looks in id, comment, customer and ticket."""
-    statement = _surveys_in(select(func.count()).select_from(Survey), window, filters, search)
+    statement = _surveys_in(select(func.count()).select_from(Survey), window, filters, search, ids)
     return session.exec(statement).one()
 
 
@@ -463,15 +478,17 @@ def survey_page(
     search: str = "",
     sort: str = "",
     descending: bool = False,
+    ids: Sequence[str] | None = None,
 ) -> list[SurveyRow]:
     """Surveys in the window, by default unhappiest first so the customers to call back lead.
 
     The default order ("band"): band (detractor / dissatisfied / high effort first), kind
-    (NPS, CSAT, CES), lowest score, newest. `sort` names another of SURVEY_SORT_COLUMNS.
+    (NPS, CSAT, CES), lowest score, newest. `sort` names another of SURVEY_SORT_COLUMNS;
+    `ids`, when given, keeps only those responses.
     """
     if offset < 0 or limit < 0:
         raise ValueError("offset and limit must not be negative")
-    statement = _surveys_in(select(*_SURVEY_COLUMNS), window, filters, search).order_by(
+    statement = _surveys_in(select(*_SURVEY_COLUMNS), window, filters, search, ids).order_by(
         *_survey_order(sort, descending)
     )
     return [_survey_row(values) for values in session.exec(statement.offset(offset).limit(limit))]
@@ -486,6 +503,17 @@ def latest_comments(
         .where(col(Survey.comment).is_not(None), func.trim(col(Survey.comment)) != "")
         .order_by(_unhappiness_rank(), col(Survey.submitted_at).desc(), col(Survey.id).asc())
         .limit(limit)
+    )
+    return [_survey_row(values) for values in session.exec(statement)]
+
+
+def window_comments(session: Session, window: Window, filters: Filters) -> list[SurveyRow]:
+    """Every response in the window that says something (a comment not blank), oldest first:
+    what the comment themes are read from."""
+    statement = (
+        _surveys_in(select(*_SURVEY_COLUMNS), window, filters, "")
+        .where(col(Survey.comment).is_not(None), func.trim(col(Survey.comment)) != "")
+        .order_by(col(Survey.submitted_at), col(Survey.id))
     )
     return [_survey_row(values) for values in session.exec(statement)]
 

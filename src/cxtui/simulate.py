@@ -157,28 +157,35 @@ OFFICE_CLOSES = 20
 
 COMMENT_SHARE = 0.65
 MENTION_SHARE = 0.33
+# A comment is picked from its list with one uniform number, so changing a text (keeping each
+# list's length) moves no other draw of a seeded run: scores and times stay as they were.
 PRAISE = (
     "Sorted quickly, thanks",
     "Great service",
-    "Very happy with the outcome",
+    "Refund came through fast, thanks",
     "Clear and friendly",
     "Problem solved first time",
 )
-SO_SO = ("It was fine", "Got there in the end", "OK I suppose", "Answer was a bit vague")
+SO_SO = (
+    "It was fine",
+    "Got there in the end",
+    "The app works again, I suppose",
+    "Answer was a bit vague",
+)
 COMPLAINTS = (
     "Still not fixed",
-    "Had to explain everything twice",
-    "Not happy with the answer",
+    "The app keeps crashing",
+    "Still no sign of my refund",
     "Felt like nobody cared",
 )
 LONG_WAIT = (
     "Waited far too long for a reply",
     "The wait was ridiculous",
-    "Took ages to hear back",
+    "Long wait to hear back",
 )
 SHORT_WAIT = ("Quick reply, thank you", "Answered almost straight away")
 AGENT_PRAISE = ("{name} was really helpful", "Thanks to {name} for sorting it")
-AGENT_COMPLAINT = ("{name} did not read my message", "{name} seemed in a hurry")
+AGENT_COMPLAINT = ("{name} was rude", "{name} seemed in a hurry")
 
 SAMPLE_SEED = 7
 SAMPLE_END = datetime(2026, 11, 20, 12, tzinfo=UTC)

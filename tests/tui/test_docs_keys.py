@@ -82,6 +82,7 @@ SCREENS = {
     "quarantined row": (("x", "enter"), ("Keys and quarantined-row dialogs",)),
     "sort menu": (("enter", "s"), ("Sort menu (`s` on a list)",)),
     "staffing": (("S",), ("Staffing now (`S`)",)),
+    "comment themes": (("T",), ("Comment themes (`T`)",)),
     "alerts": (("exclamation_mark",), ("Alerts (`!`)",)),
 }
 # The Lists table is checked on a ticket list, the list that has every key it names; the sort

@@ -28,10 +28,19 @@ from itertools import islice
 from pathlib import Path
 from typing import BinaryIO, NoReturn
 
+import orjson
 from sqlalchemy.engine import Engine
 
 from cxtui import aggregates, store, store_schema
-from cxtui.ingest import encodings, native_csv, presets, spreadsheet, store_sql, ticket_events
+from cxtui.ingest import (
+    encodings,
+    messages,
+    native_csv,
+    presets,
+    spreadsheet,
+    store_sql,
+    ticket_events,
+)
 from cxtui.ingest.file_state import (
     FINGERPRINT_BYTES,
     FileState,
@@ -123,17 +132,20 @@ class LoadResult:
     quarantined: int = 0
     files_changed: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    messages: int = 0
+    """Message rows (of conversation exports); their tickets are not counted in tickets."""
     events: int = 0
     """Rows of event logs read (each event is stored once however often it is read)."""
 
     @property
     def rows(self) -> int:
-        return self.tickets + self.surveys + self.events
+        return self.tickets + self.surveys + self.messages + self.events
 
     def add(self, other: LoadResult) -> None:
         self.tickets += other.tickets
         self.surveys += other.surveys
         self.quarantined += other.quarantined
+        self.messages += other.messages
         self.events += other.events
         for name in other.files_changed:
             if name not in self.files_changed:
@@ -156,8 +168,11 @@ class _Batch:
     changes: list[tuple[object, ...]] = field(default_factory=list)
     surveys: list[tuple[object, ...]] = field(default_factory=list)
     quarantine: list[tuple[object, ...]] = field(default_factory=list)
+    messages: list[tuple[object, ...]] = field(default_factory=list)
     events: list[tuple[object, ...]] = field(default_factory=list)
     """Rows of ticket_event (ticket_events.py)."""
+    derived: int = 0
+    """How many of the tickets were derived from the messages."""
 
 
 def not_text(head: bytes, encoding: str = encodings.UTF8) -> str | None:
@@ -694,6 +709,7 @@ class Loader:
                             batch.changes,
                             batch.surveys,
                             batch.quarantine,
+                            batch.messages,
                             batch.events,
                         )
                         item = (chunk.consumed, chunk.lines, header, chunk.header_line, *lists)
@@ -1004,6 +1020,10 @@ class Loader:
         mapped = plan.apply(record.fields, record.line)
         if mapped is None:
             return None
+        if mapped.message is not None:  # a conversation export: tickets come at _write
+            row = messages.message_row(mapped.message, self.naive_zone, state.path, record.line)
+            batch.messages.append(row)
+            return None
         if mapped.event is not None:  # an event log (kind = "events")
             row = ticket_events.event_row(mapped.event, state.path, record.line)
             if row is not None:
@@ -1021,6 +1041,23 @@ class Loader:
             except RowError as exc:
                 why = str(exc)
         return None if why is None else f"survey part (the ticket loaded): {why}"
+
+    @staticmethod
+    def _add_conversations(db: sqlite3.Connection, batch: _Batch) -> None:
+        """Store the batch's messages and add the tickets of the conversations they touched
+        to its tickets; a conversation merged into another, or left without a customer
+        message, loses its ticket (the delete triggers list its hours)."""
+        derived = messages.store(db, batch.messages)
+        if derived.gone:
+            gone = (orjson.dumps(derived.gone).decode(),)
+            db.execute("DELETE FROM ticket WHERE id IN (SELECT value FROM json_each(?))", gone)
+            db.execute(
+                "DELETE FROM status_change WHERE ticket_id IN (SELECT value FROM json_each(?))",
+                gone,
+            )
+        batch.tickets.extend(derived.tickets)
+        batch.changes.extend(derived.changes)
+        batch.derived += len(derived.tickets)
 
     def _write(
         self,
@@ -1045,6 +1082,8 @@ class Loader:
             if state.reset:
                 execute("DELETE FROM quarantine WHERE file = ?", (state.path,))
                 state.reset = False
+            if batch.messages:  # conversation exports: their tickets, derived again
+                self._add_conversations(db, batch)
             if batch.tickets or batch.surveys:
                 with aggregates.lifted_row_triggers(
                     db, _written(batch.tickets, TICKET_TIMES), _written(batch.surveys, SURVEY_TIMES)
@@ -1058,9 +1097,10 @@ class Loader:
                 executemany(store_sql.ADD_QUARANTINE.sql, batch.quarantine)
             self._uncommitted.add(
                 LoadResult(
-                    len(batch.tickets),
+                    len(batch.tickets) - batch.derived,
                     len(batch.surveys),
                     len(batch.quarantine),
+                    messages=len(batch.messages),
                     events=len(batch.events),
                 )
             )

@@ -23,6 +23,7 @@ from fnmatch import fnmatchcase
 
 from cxtui.business_hours import centre_zone
 from cxtui.ingest.encodings import EncodingError, check_encoding
+from cxtui.ingest.messages import MESSAGE_COLUMNS
 from cxtui.ingest.normalise import SURVEY_COLUMNS, TICKET_COLUMNS, RowError, parse_time
 
 EVENT_COLUMNS = ("ticket_id", "at", "status", "field", "value", "author", "public")
@@ -41,17 +42,29 @@ TIME_FIELDS = frozenset(
     }
 )
 DURATION_FIELDS = frozenset({"handle_seconds"})
-FIELDS = {"ticket": TICKET_COLUMNS, "survey": SURVEY_COLUMNS, "event": EVENT_COLUMNS}
+FIELDS = {
+    "ticket": TICKET_COLUMNS,
+    "survey": SURVEY_COLUMNS,
+    "message": MESSAGE_COLUMNS,
+    "event": EVENT_COLUMNS,
+}
 REQUIRED = {
     "ticket": ("id", "created_at"),
     "survey": ("id", "submitted_at", "kind", "score"),
+    "message": ("id", "created_at", "inbound"),
     "event": ("ticket_id", "at"),
 }
-ROWS = "rows"
-"""The kind of a mapping whose rows are tickets and/or surveys (the default)."""
-EVENTS = "events"
-KINDS: dict[str, tuple[str, ...]] = {ROWS: ("ticket", "survey"), EVENTS: ("event",)}
-"""Each mapping kind and the field tables ([mapping.ticket], …) a mapping of it may have."""
+ONE_OF = {"message": ("conversation_id", "reply_to")}
+"""Fields of which at least one must be mapped: a message needs its conversation or the
+message it answers, or it could never join a conversation."""
+KINDS = {
+    "tickets": ("ticket", "survey"),
+    "surveys": ("survey",),
+    "messages": ("message",),
+    "events": ("event",),
+}
+"""The `kind` a mapping may name, and the field tables it may then have. Without a kind a
+mapping reads tickets and/or surveys, by the tables it has."""
 UNITS = {"seconds": 1, "minutes": 60, "hours": 3_600}
 TICKET_PREFIX = "ticket."
 SOURCE_KEYS = frozenset(
@@ -73,13 +86,13 @@ MAPPING_KEYS = frozenset(
     {
         "files",
         "preset",
-        "kind",
         "timezone",
         "time_format",
         "skip",
+        "kind",
+        *FIELDS,
         "encoding",
         "sheet",
-        *(table for tables in KINDS.values() for table in tables),
     }
 )
 # When one row gives a ticket and a survey, the survey is about that ticket unless told otherwise.
@@ -126,13 +139,11 @@ Fields = tuple[tuple[str, FieldSpec], ...]
 
 @dataclass(frozen=True)
 class ExportMapping:
-    """How one kind of export becomes tickets and/or surveys, or ticket events."""
+    """How one kind of export becomes tickets and/or surveys."""
 
     name: str
     ticket: Fields = ()
     survey: Fields = ()
-    event: Fields = ()
-    kind: str = ROWS
     files: tuple[str, ...] = ()
     timezone: str | None = None
     time_format: str | None = None
@@ -142,13 +153,21 @@ class ExportMapping:
     """The character encoding of the CSV files it reads (None: the config's)."""
     sheet: str | None = None
     """The worksheet of the spreadsheets it reads (None: the first visible one)."""
+    kind: str | None = field(default=None, repr=False)
+    """What its rows are, one of KINDS; None: tickets and/or surveys, by its tables."""
+    message: Fields = field(default=(), repr=False)
+    event: Fields = field(default=(), repr=False)
 
     @property
     def key(self) -> str:
         """What the loader records as the file's kind; changes whenever the mapping does."""
         if self.origin == "preset":
             return f"preset:{self.name}"
-        digest = hashlib.sha1(repr(self).encode()).hexdigest()[:12]
+        # kind and its fields join the digest only when given: the files a tickets or surveys
+        # mapping read before kinds existed keep their key, and are not read again.
+        named = repr(self) + (repr((self.kind, self.message)) if self.kind else "")
+        named += repr(self.event) if self.event else ""
+        digest = hashlib.sha1(named.encode()).hexdigest()[:12]
         return f"mapping:{digest}"
 
     @property
@@ -156,6 +175,15 @@ class ExportMapping:
         if self.origin == "preset":
             return f"preset {self.name}"
         return f"mapping for {', '.join(repr(f) for f in self.files)} ({self.origin})"
+
+    def fields(self, kind: str) -> Fields:
+        """The fields it maps under [mapping.<kind>]."""
+        return {
+            "ticket": self.ticket,
+            "survey": self.survey,
+            "message": self.message,
+            "event": self.event,
+        }[kind]
 
     def matches(self, path: str) -> bool:
         """Whether a file (path relative to the data folder) falls under `files`; the pattern
@@ -205,15 +233,19 @@ def parse_mapping(table: object, *, name: str, origin: str) -> ExportMapping:
     sheet = table.get("sheet")
     if sheet is not None and (not isinstance(sheet, str) or not sheet.strip()):
         raise MappingError("sheet must be the name of a worksheet such as 'Calls'")
-    kind = table.get("kind", ROWS)
-    if kind not in KINDS:
-        raise MappingError(f"kind must be one of {', '.join(repr(k) for k in KINDS)}")
+    kind = table.get("kind")
+    if kind is not None and kind not in KINDS:
+        raise MappingError(f"kind must be one of {', '.join(KINDS)}")
+    allowed = KINDS[kind] if kind is not None else ("ticket", "survey")
+    if kind is None and "preset" in table:
+        allowed = tuple(FIELDS)  # the preset's kind decides (merged)
+    for other in FIELDS:
+        if other not in allowed and other in table:
+            raise MappingError(f"[mapping.{other}] does not fit kind = {kind or 'tickets'!r}")
     return ExportMapping(
         name=name,
         ticket=_fields(table.get("ticket"), "ticket"),
         survey=_fields(table.get("survey"), "survey"),
-        event=_fields(table.get("event"), "event"),
-        kind=kind,
         files=tuple(files),
         timezone=timezone,
         time_format=time_format,
@@ -221,6 +253,9 @@ def parse_mapping(table: object, *, name: str, origin: str) -> ExportMapping:
         origin=origin,
         encoding=encoding,
         sheet=sheet,
+        kind=kind,
+        message=_fields(table.get("message"), "message"),
+        event=_fields(table.get("event"), "event"),
     )
 
 
@@ -337,13 +372,16 @@ def merged(base: ExportMapping, override: ExportMapping) -> ExportMapping:
     over it."""
     ticket = dict(base.ticket) | dict(override.ticket)
     survey = dict(base.survey) | dict(override.survey)
-    event = dict(base.event) | dict(override.event)
+    if override.kind not in (None, base.kind):
+        raise MappingError(f"kind {override.kind!r} does not fit preset {base.name!r}")
+    allowed = KINDS[base.kind] if base.kind is not None else ("ticket", "survey")
+    for other in FIELDS:
+        if other not in allowed and override.fields(other):
+            raise MappingError(f"[mapping.{other}] does not fit preset {base.name!r}")
     return ExportMapping(
         name=base.name,
         ticket=tuple(ticket.items()),
         survey=tuple(survey.items()),
-        event=tuple(event.items()),
-        kind=base.kind if override.kind == ROWS else override.kind,
         files=override.files,
         timezone=override.timezone or base.timezone,
         time_format=override.time_format or base.time_format,
@@ -351,28 +389,21 @@ def merged(base: ExportMapping, override: ExportMapping) -> ExportMapping:
         origin=override.origin,
         encoding=override.encoding or base.encoding,
         sheet=override.sheet or base.sheet,
+        kind=base.kind,
+        message=tuple((dict(base.message) | dict(override.message)).items()),
+        event=tuple((dict(base.event) | dict(override.event)).items()),
     )
 
 
 def check_mapping(mapping: ExportMapping) -> None:
-    """Raise MappingError when a mapping could never load a row: nothing mapped, a field
-    table its kind does not have, a `from` that names a field not mapped, or fields that
-    depend on each other in a circle."""
-    tables = KINDS[mapping.kind]
-    for kind in FIELDS:
-        if kind not in tables and _table_of(mapping, kind):
-            raise MappingError(
-                f"a mapping of kind {mapping.kind!r} has no [mapping.{kind}]; "
-                f"it maps {' and '.join(f'[mapping.{t}]' for t in tables)}"
-            )
-    if not any(_table_of(mapping, kind) for kind in tables):
-        listed = " or ".join(f"[mapping.{t}]" for t in tables)
-        raise MappingError(f"map at least one field under {listed}")
-    event = dict(mapping.event)
-    if ("field" in event) != ("value" in event):
-        raise MappingError("event.field and event.value go together: map both or neither")
+    """Raise MappingError when a mapping could never load a row: nothing mapped, a `from`
+    that names a field not mapped, or fields that depend on each other in a circle."""
+    tables = KINDS[mapping.kind] if mapping.kind is not None else ("ticket", "survey")
+    if not any(mapping.fields(kind) for kind in tables):
+        wanted = " or ".join(f"[mapping.{kind}]" for kind in tables)
+        raise MappingError(f"map at least one field under {wanted}")
     for kind in tables:
-        fields = _table_of(mapping, kind)
+        fields = mapping.fields(kind)
         if not fields:
             continue
         _ordered(dict(fields), kind, has_ticket=bool(mapping.ticket))
@@ -380,11 +411,13 @@ def check_mapping(mapping: ExportMapping) -> None:
         for target in REQUIRED[kind]:
             if target not in dict(fields) and target not in defaulted:
                 raise MappingError(f"{kind}.{target} must be mapped: every {kind} needs one")
-
-
-def _table_of(mapping: ExportMapping, kind: str) -> Fields:
-    fields: Fields = getattr(mapping, kind)
-    return fields
+        either = ONE_OF.get(kind, ())
+        if either and not any(target in dict(fields) for target in either):
+            named = " or ".join(f"{kind}.{target}" for target in either)
+            raise MappingError(f"{named} must be mapped: every {kind} needs one")
+    event = dict(mapping.event)
+    if ("field" in event) != ("value" in event):
+        raise MappingError("event.field and event.value go together: map both or neither")
 
 
 def _ordered(fields: dict[str, FieldSpec], kind: str, *, has_ticket: bool) -> list[str]:
@@ -426,7 +459,7 @@ Compiled = Callable[[Mapping[str, object], dict[str, object], dict[str, object],
 
 @dataclass
 class Mapped:
-    """What one raw row became: a ticket record, a survey record, or both; or an event.
+    """What one raw row became: a ticket record, a survey record, or both.
 
     `survey_error` is set when a row gave a good ticket but its survey part could not be read;
     the ticket still loads and the survey part goes to quarantine."""
@@ -434,6 +467,7 @@ class Mapped:
     ticket: dict[str, object] | None = None
     survey: dict[str, object] | None = None
     survey_error: str | None = None
+    message: dict[str, object] | None = None
     event: dict[str, object] | None = None
 
 
@@ -450,6 +484,7 @@ class FilePlan:
     serial dates)."""
     _ticket: list[tuple[str, Compiled]] = field(default_factory=list)
     _survey: list[tuple[str, Compiled]] = field(default_factory=list)
+    _message: list[tuple[str, Compiled]] = field(default_factory=list)
     _event: list[tuple[str, Compiled]] = field(default_factory=list)
     _skip: list[tuple[Getter, tuple[str, ...]]] = field(default_factory=list)
     _extra: tuple[str, ...] = ()
@@ -461,6 +496,8 @@ class FilePlan:
             text = _plain(getter(record)).lower()
             if any(fnmatchcase(text, pattern) for pattern in patterns):
                 return None
+        if self._message:
+            return Mapped(message=self._record(self._message, record, {}, line, extras=False))
         if self._event:
             return Mapped(event=self._record(self._event, record, {}, line, extras=False))
         if not self._ticket:
@@ -510,7 +547,7 @@ def bind(mapping: ExportMapping, columns: Sequence[object], file: str, zone: tzi
     used: set[str] = set()
     binder = _Binder(lookup, used, plan, file)
     zone = centre_zone(mapping.timezone) if mapping.timezone else zone
-    fields = {kind: dict(_table_of(mapping, kind)) for kind in KINDS[mapping.kind]}
+    fields = {kind: dict(mapping.fields(kind)) for kind in FIELDS}
     if mapping.ticket and mapping.survey:
         for target, bases in SURVEY_FROM_TICKET.items():
             fields["survey"].setdefault(
@@ -519,7 +556,12 @@ def bind(mapping: ExportMapping, columns: Sequence[object], file: str, zone: tzi
     for kind, table in fields.items():
         if not table:
             continue
-        compiled: list[tuple[str, Compiled]] = getattr(plan, f"_{kind}")
+        compiled = {
+            "ticket": plan._ticket,
+            "survey": plan._survey,
+            "message": plan._message,
+            "event": plan._event,
+        }[kind]
         for target in _ordered(table, kind, has_ticket=bool(mapping.ticket)):
             if target in TIME_FIELDS:
                 plan.time_columns.update(binder.columns_of(table[target]))
@@ -531,6 +573,10 @@ def bind(mapping: ExportMapping, columns: Sequence[object], file: str, zone: tzi
         for target in REQUIRED[kind]:
             if target not in table or not binder.feeds(table[target], table):
                 plan.missing.append(_needs(kind, target, table.get(target, ())))
+        either = ONE_OF.get(kind, ())
+        if either and not any(binder.feeds(table.get(t, ()), table) for t in either):
+            wanted = tuple(s for t in either for s in table.get(t, ()))
+            plan.missing.append(_needs(kind, " or ".join(either), wanted))
     for column, patterns in mapping.skip:
         plan._skip.append((binder.getter(column, record_absent=False), patterns))
     known = set(TICKET_COLUMNS if mapping.ticket else SURVEY_COLUMNS)

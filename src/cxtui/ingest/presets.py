@@ -5,7 +5,8 @@ Which rules read a file is decided once, from its CSV header or first JSON objec
 
 1. a `[[mapping]]` in cxtui.toml whose `files` pattern matches the file's path;
 2. a preset whose tell-tale columns are all there (Zendesk, a connector's Zendesk tables
-   with their field history and comments, Freshdesk/Freshservice, Delighted, Chatwoot);
+   with their field history and comments, Freshdesk/Freshservice, Delighted, Chatwoot,
+   Twitter support threads);
 3. the native format (docs/formats.md), when the file is recognised as tickets or surveys
    (by its name, or by columns only that kind has) and its required columns are there;
 4. the generic survey preset: any file with a score column and a date column;
@@ -220,6 +221,22 @@ _PRESET_TABLES: dict[str, dict[str, object]] = {
             "comment": "Feedback Comment",
         },
     },
+    "twitter-support": {
+        # The Customer Support on Twitter corpus: one tweet a row, replies linked by
+        # in_response_to_tweet_id; a thread is a conversation (ingest/messages.py).
+        "kind": "messages",
+        "time_format": "%a %b %d %H:%M:%S %z %Y",
+        "message": {
+            # Ids read by pandas and written again end in ".0"; the digits are the id.
+            "id": {"column": "tweet_id", "pattern": r"^\s*(\d+)"},
+            "created_at": "created_at",
+            "inbound": "inbound",
+            "reply_to": {"column": "in_response_to_tweet_id", "pattern": r"^\s*(\d+)"},
+            "author": "author_id",
+            "text": "text",
+            "channel": {"value": "social"},
+        },
+    },
 }
 
 
@@ -249,6 +266,7 @@ PRESETS: tuple[Preset, ...] = (
     _preset("freshdesk", {"ticket id", "status", "priority", "source"}),
     _preset("delighted", {"id", "person", "survey_type", "score", "created_at"}),
     _preset("chatwoot-csat", {"agent name", "rating", "recorded date"}),
+    _preset("twitter-support", {"tweet_id", "author_id", "inbound", "in_response_to_tweet_id"}),
 )
 
 

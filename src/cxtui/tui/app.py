@@ -147,6 +147,7 @@ class CxApp(App[int]):
         Binding("f", "filters", "Filters"),
         Binding("x", "quarantine", "Quarantine", show=False),
         Binding("S", "staffing", "Staffing", show=False),
+        Binding("T", "comment_themes", "Comment themes", show=False),
         Binding("exclamation_mark", "alerts", "Alerts", key_display="!", show=False),
         # One key, two meanings: only the one that applies is active (see check_action). The
         # dashboard's footer offers "L Live" while the numbers are pinned.
@@ -597,6 +598,12 @@ class CxApp(App[int]):
         if not isinstance(self.screen, StaffingScreen):
             self.push_screen(StaffingScreen())
 
+    def action_comment_themes(self) -> None:
+        from cxtui.tui.themes_screen import ThemesScreen
+
+        if not isinstance(self.screen, ThemesScreen):
+            self.push_screen(ThemesScreen())
+
     def action_alerts(self) -> None:
         from cxtui.tui.alerts_screen import AlertsScreen
 
@@ -656,6 +663,11 @@ class CxApp(App[int]):
             )
         yield SystemCommand(
             "Staffing now", "Agents the live channels need, with what-if", self.action_staffing
+        )
+        yield SystemCommand(
+            "Comment themes",
+            "What customers say: themes with NPS, CSAT and the change",
+            self.action_comment_themes,
         )
         yield SystemCommand("Keys", "Every key on this screen", self.action_help)
         # Textual's own (theme, quit, screenshot, maximize), but not its "Keys" panel: the
