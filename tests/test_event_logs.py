@@ -26,6 +26,7 @@ A priority change of 101 in the field history is neither loaded nor quarantined.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sqlite3
 from datetime import UTC, datetime
@@ -346,3 +347,13 @@ def test_a_log_growing_across_a_restart_is_read_by_its_preset_again(tmp_path: Pa
         out.write(history[-1])
     make_loader(data, settle_seconds=0).load_all()
     assert derived(db) == EXPECTED
+
+
+def test_the_documented_public_words_are_the_ones_read() -> None:
+    from cxtui.ingest.ticket_events import PRIVATE_WORDS, PUBLIC_WORDS
+
+    doc = (Path(__file__).parent.parent / "docs" / "formats.md").read_text()
+    row = next(line for line in doc.splitlines() if line.startswith("| `public` | whether"))
+    said, hidden = row.split("not public", 1)
+    assert set(re.findall(r"`(\w+)`", said)) == set(PUBLIC_WORDS)  # the field's name is a word
+    assert set(re.findall(r"`(\w+)`", hidden)) == set(PRIVATE_WORDS)

@@ -36,8 +36,8 @@ STATUS, COMMENT = "status", "comment"
 PUBLIC, PRIVATE = "public", "private"
 STATUS_FIELD = "status"
 """The field name of a field-history row that changes the status; other fields are left."""
-_PUBLIC_WORDS = {"true": True, "t": True, "yes": True, "y": True, "1": True, PUBLIC: True}
-_PRIVATE_WORDS = {"false", "f", "no", "n", "0", PRIVATE, "internal", "note"}
+PUBLIC_WORDS = frozenset({"true", "t", "yes", "y", "1", PUBLIC})
+PRIVATE_WORDS = frozenset({"false", "f", "no", "n", "0", PRIVATE, "internal", "note"})
 _LIFECYCLE = {status: i for i, status in enumerate(TICKET_STATUSES)}
 """Changes at the same second are read in lifecycle order, as the timeline shows them."""
 
@@ -73,17 +73,16 @@ def event_row(record: Mapping[str, object], file: str, line: int) -> tuple[objec
 
 
 def _is_public(value: object) -> bool:
-    """A comment is public unless its row says otherwise (true/false, yes/no, 1/0, public,
-    private, internal)."""
+    """A comment is public unless its row says otherwise (docs/formats.md lists the words)."""
     if isinstance(value, bool):
         return value
     text = _text(value)
     if text is None:
         return True
     word = text.lower()
-    if word in _PUBLIC_WORDS:
+    if word in PUBLIC_WORDS:
         return True
-    if word in _PRIVATE_WORDS:
+    if word in PRIVATE_WORDS:
         return False
     raise RowError(f"public must be true or false, not {text[:40]!r}")
 
