@@ -32,8 +32,8 @@ from cxtui.ingest.normalise import (
     _lower,
     _parse_int,
     _priority,
-    _status,
     parse_time,
+    ticket_status,
 )
 from cxtui.models import SCORE_RANGES, SURVEY_KINDS
 
@@ -152,7 +152,7 @@ def ticket_rows(columns: Sequence[str], naive_zone: tzinfo) -> Converter | None:
         return None
     pick, pad, extra = layout
     epoch = _Times(naive_zone).epoch
-    statuses = _Remembered(_status)
+    statuses = _Remembered(ticket_status)
     priorities = _Remembered(_priority)
     lowered = _Remembered(_lower)
     counts = _Remembered(lambda v: _count(v, "count"))

@@ -202,7 +202,8 @@ def _whole_number(value: object, column: str) -> int | None:
     return int(number)
 
 
-def _text(value: object) -> str | None:
+def clean_text(value: object) -> str | None:
+    """Every text field passes here: a blank cell is None, no field outgrows MAX_TEXT."""
     if value.__class__ is str:
         text = value.strip()  # type: ignore[attr-defined]
         return text[:MAX_TEXT] if text else None
@@ -219,8 +220,9 @@ def _short(value: object, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _status(value: object) -> str | None:
-    text = _text(value)
+def ticket_status(value: object) -> str | None:
+    """One reading of a status word for ticket rows and event logs alike, so both agree."""
+    text = clean_text(value)
     if text is None:
         return None
     key = text.lower()
@@ -231,7 +233,7 @@ def _status(value: object) -> str | None:
 
 
 def _priority(value: object) -> str | None:
-    text = _text(value)
+    text = clean_text(value)
     if text is None:
         return None
     key = text.lower()
@@ -242,7 +244,7 @@ def _priority(value: object) -> str | None:
 
 
 def _lower(value: object) -> str | None:
-    text = _text(value)
+    text = clean_text(value)
     return None if text is None else text.lower()
 
 
@@ -271,7 +273,7 @@ def _columns(
 def _required_id(value: object) -> str:
     if _blank(value):
         raise RowError("missing required field id")
-    return str(_text(value))
+    return str(clean_text(value))
 
 
 def _count(value: object, column: str) -> int | None:
@@ -291,13 +293,13 @@ def normalise_ticket(record: Mapping[str, object], naive_zone: tzinfo) -> Ticket
         ticket_id,
         parse_time(raw[1], naive_zone, "created_at"),
         parse_time(raw[2], naive_zone, "updated_at"),
-        _status(raw[3]),
+        ticket_status(raw[3]),
         _priority(raw[4]),
         _lower(raw[5]),
-        _text(raw[6]),
-        _text(raw[7]),
-        _text(raw[8]),
-        _text(raw[9]),
+        clean_text(raw[6]),
+        clean_text(raw[7]),
+        clean_text(raw[8]),
+        clean_text(raw[9]),
         parse_time(raw[10], naive_zone, "first_response_at"),
         parse_time(raw[11], naive_zone, "resolved_at"),
         _count(raw[12], "reopens"),
@@ -327,5 +329,13 @@ def normalise_survey(record: Mapping[str, object], naive_zone: tzinfo) -> Survey
     low, high = SCORE_RANGES[kind]
     if not low <= score <= high:
         raise RowError(f"{kind} score {score} out of range {low}-{high}")
-    values = (survey_id, submitted_at, kind, score, _text(raw[4]), _text(raw[5]), _text(raw[6]))
+    values = (
+        survey_id,
+        submitted_at,
+        kind,
+        score,
+        clean_text(raw[4]),
+        clean_text(raw[5]),
+        clean_text(raw[6]),
+    )
     return SurveyRecord(values, extra)

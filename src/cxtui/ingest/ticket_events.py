@@ -28,7 +28,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from cxtui.ingest.normalise import RowError, _status, _text
+from cxtui.ingest.normalise import RowError, clean_text, ticket_status
 from cxtui.ingest.store_sql import ADD_STATUS_CHANGE, ADD_TICKET_EVENT
 from cxtui.models import OPEN_STATUSES, RESOLVED_STATUSES, TICKET_STATUSES
 
@@ -48,26 +48,26 @@ def event_row(record: Mapping[str, object], file: str, line: int) -> tuple[objec
 
     A row is a status change when it has a status (or, in a field history, names the status
     field); otherwise it is a comment, which a mapping must say by mapping author or public."""
-    ticket_id = _text(record.get("ticket_id"))
+    ticket_id = clean_text(record.get("ticket_id"))
     if ticket_id is None:
         raise RowError("missing required field ticket_id")
     at = record.get("at")
     if at is None:
         raise RowError("missing required field at")
     if "field" in record:
-        name = _text(record.get("field"))
+        name = clean_text(record.get("field"))
         if name is None or name.lower() != STATUS_FIELD:
             return None
-        status = _status(record.get("value"))
+        status = ticket_status(record.get("value"))
         if status is None:
             raise RowError("a status change with no status in value")
         return (ticket_id, at, STATUS, status, "", file, line)
-    status = _status(record.get("status"))
+    status = ticket_status(record.get("status"))
     if status is not None:
         return (ticket_id, at, STATUS, status, "", file, line)
     if "author" not in record and "public" not in record:
         raise RowError("missing status (map author or public to read comments)")
-    author = _text(record.get("author")) or ""
+    author = clean_text(record.get("author")) or ""
     visibility = PUBLIC if _is_public(record.get("public")) else PRIVATE
     return (ticket_id, at, COMMENT, visibility, author, file, line)
 
@@ -76,7 +76,7 @@ def _is_public(value: object) -> bool:
     """A comment is public unless its row says otherwise (docs/formats.md lists the words)."""
     if isinstance(value, bool):
         return value
-    text = _text(value)
+    text = clean_text(value)
     if text is None:
         return True
     word = text.lower()
