@@ -739,3 +739,96 @@ def _one_run(durations: Durations) -> Sequence[int]:
     if len(durations.runs) <= 1:
         return durations.runs[0] if durations.runs else ()
     return sorted(chain.from_iterable(durations.runs))
+
+
+BY_DURATIONS = ("waits", "resolution_times")
+"""The durations a row of the agents screen shows: first-reply and resolution medians."""
+
+
+def ticket_tallies_by(
+    db: sqlite3.Connection,
+    span: Span,
+    dimension: str,
+    durations: Sequence[str] = BY_DURATIONS,
+) -> dict[Any, TicketTally]:
+    """The tally of the tickets created in one span for each value of one kept dimension
+    (agent, queue, channel; None for tickets without one): whole hours from the tallies by
+    dimension, every value in one read, the rest from the rows. No split by channel."""
+    if dimension not in DIMENSIONS:
+        raise ValueError(f"no hourly tallies by {dimension!r}")
+    owners, pieces = _split([span], _pending(db, "ticket"))
+    if _skipped_hours(owners) > MAX_SKIPPED_HOURS:
+        owners, pieces = _split([span], None)
+    found: dict[Any, TicketTally] = {}
+    if owners:
+        owned, _ = _owned(DimensionHour.hour, owners, [span])
+        chosen = (col(DimensionHour.dimension) == dimension, owned)
+        value = DimensionHour.value
+        sums = [func.sum(getattr(DimensionHour, name)) for name in (*TicketTally.COUNTS, "solved")]
+        for stored, *counts, solved in rows(
+            db, select(value, *sums).where(*chosen).group_by(value)
+        ):
+            tally = found.setdefault(json.loads(stored), TicketTally())
+            for name, count in zip(TicketTally.COUNTS, counts, strict=True):
+                setattr(tally, name, count)
+            tally.solved = solved
+        if durations:
+            _read_durations_by(db, chosen, durations, found)
+    for _, run in pieces:
+        for groups in scan_ticket_groups(db, run, (dimension,)):
+            for (name,), tally in groups.items():
+                tally.channels.clear()
+                found.setdefault(name, TicketTally()).add(tally)
+    return found
+
+
+def _read_durations_by(
+    db: sqlite3.Connection,
+    chosen: tuple[ColumnElement[bool], ...],
+    durations: Sequence[str],
+    found: dict[Any, TicketTally],
+) -> None:
+    """Each value's durations gathered from its hourly rows and sorted once: hundreds of
+    short runs per agent would make every percentile a search over all of them."""
+    blobs = [getattr(DimensionHour, name) for name in durations]
+    gathered: dict[tuple[str, str], array[int]] = {}
+    for stored, *values in rows(db, select(DimensionHour.value, *blobs).where(*chosen)):
+        for duration, blob in zip(durations, values, strict=True):
+            if blob:
+                _gather(gathered, (stored, duration), unpack(blob))
+    for (stored, duration), values in gathered.items():
+        getattr(found[json.loads(stored)], duration).add_run(sorted(values))
+
+
+def survey_tallies_by(
+    db: sqlite3.Connection, span: Span, dimension: str
+) -> dict[Any, SurveyTallies]:
+    """The survey tallies of one span for each value of one kept dimension of the surveys'
+    tickets (surveys without a loaded ticket are in none, as with a filter)."""
+    if dimension not in DIMENSIONS:
+        raise ValueError(f"no hourly tallies by {dimension!r}")
+    owners, pieces = _split([span], _pending(db, "survey"))
+    if _skipped_hours(owners) > MAX_SKIPPED_HOURS:
+        owners, pieces = _split([span], None)
+    found: dict[Any, SurveyTallies] = {}
+    if owners:
+        owned, _ = _owned(SurveyDimensionHour.hour, owners, [span])
+        value, kind = SurveyDimensionHour.value, SurveyDimensionHour.kind
+        sums = [func.sum(getattr(SurveyDimensionHour, name)) for name in SurveyTally.COUNTS]
+        statement = (
+            select(value, kind, *sums)
+            .where(col(SurveyDimensionHour.dimension) == dimension, owned)
+            .group_by(value, kind)
+        )
+        for stored, of_kind, *counts in rows(db, statement):
+            tallies = found.setdefault(json.loads(stored), new_survey_tallies())
+            if of_kind in tallies:
+                for name, count in zip(SurveyTally.COUNTS, counts, strict=True):
+                    setattr(tallies[of_kind], name, count)
+    for _, run in pieces:
+        for groups in scan_survey_groups(db, run, (dimension,)):
+            for (name,), by_kind in groups.items():
+                tallies = found.setdefault(name, new_survey_tallies())
+                for of_kind, tally in by_kind.items():
+                    tallies[of_kind].add(tally)
+    return found

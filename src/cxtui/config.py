@@ -67,6 +67,10 @@ class Thresholds:
     first_response_median_bad: int = 4 * 3600
     sla_breached_warn: int = 1
     sla_breached_bad: int = 10
+    agent_sla_breached_warn: int = 3
+    """One agent's open tickets past a due time: the agents screen marks the row "watch"."""
+    agent_sla_breached_bad: int = 6
+    """... and "act" from here."""
     nps_warn: float = 30.0
     nps_bad: float = 0.0
     csat_warn: float = 80.0
@@ -160,7 +164,7 @@ class Config:
 
 # What each threshold measures, so a value can be checked against its sensible range.
 _SECONDS_THRESHOLDS = ("first_response_median", "oldest_open")
-_COUNT_THRESHOLDS = ("sla_breached",)
+_COUNT_THRESHOLDS = ("sla_breached", "agent_sla_breached")
 _RANGES: dict[str, tuple[float, float]] = {
     "nps": (-100.0, 100.0),
     "csat": (0.0, 100.0),

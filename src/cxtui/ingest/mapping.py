@@ -57,7 +57,18 @@ SOURCE_KEYS = frozenset(
     }
 )
 MAPPING_KEYS = frozenset(
-    {"files", "preset", "timezone", "time_format", "skip", "ticket", "survey", "encoding", "sheet"}
+    {
+        "files",
+        "preset",
+        "timezone",
+        "time_format",
+        "skip",
+        "ticket",
+        "survey",
+        "encoding",
+        "sheet",
+        "segments",
+    }
 )
 # When one row gives a ticket and a survey, the survey is about that ticket unless told otherwise.
 SURVEY_FROM_TICKET: dict[str, tuple[str, ...]] = {
@@ -117,6 +128,9 @@ class ExportMapping:
     """The character encoding of the CSV files it reads (None: the config's)."""
     sheet: str | None = None
     """The worksheet of the spreadsheets it reads (None: the first visible one)."""
+    segments: tuple[str, ...] = ()
+    """Survey fields kept with each survey (product, region, plan...), by the name of their
+    column: NPS, CSAT and CES break down by them (`--by segment:NAME`)."""
 
     @property
     def key(self) -> str:
@@ -182,6 +196,7 @@ def parse_mapping(table: object, *, name: str, origin: str) -> ExportMapping:
         raise MappingError("sheet must be the name of a worksheet such as 'Calls'")
     return ExportMapping(
         name=name,
+        segments=_segment_names(table.get("segments", ())),
         ticket=_fields(table.get("ticket"), "ticket"),
         survey=_fields(table.get("survey"), "survey"),
         files=tuple(files),
@@ -192,6 +207,16 @@ def parse_mapping(table: object, *, name: str, origin: str) -> ExportMapping:
         encoding=encoding,
         sheet=sheet,
     )
+
+
+def _segment_names(names: object) -> tuple[str, ...]:
+    if isinstance(names, str):
+        names = (names,)
+    if not isinstance(names, list | tuple) or not all(
+        isinstance(n, str) and n.strip() for n in names
+    ):
+        raise MappingError("segments must be a list of survey column names such as ['region']")
+    return tuple(n.strip() for n in names)
 
 
 def _fields(table: object, kind: str) -> Fields:
@@ -318,6 +343,7 @@ def merged(base: ExportMapping, override: ExportMapping) -> ExportMapping:
         origin=override.origin,
         encoding=override.encoding or base.encoding,
         sheet=override.sheet or base.sheet,
+        segments=override.segments or base.segments,
     )
 
 
@@ -383,6 +409,8 @@ class Mapped:
     ticket: dict[str, object] | None = None
     survey: dict[str, object] | None = None
     survey_error: str | None = None
+    segments: dict[str, object] | None = None
+    """The survey's segments (the mapping's `segments`), by name: kept beside the survey."""
 
 
 @dataclass
@@ -400,6 +428,7 @@ class FilePlan:
     _survey: list[tuple[str, Compiled]] = field(default_factory=list)
     _skip: list[tuple[Getter, tuple[str, ...]]] = field(default_factory=list)
     _extra: tuple[str, ...] = ()
+    _segments: list[tuple[str, Getter]] = field(default_factory=list)
 
     def apply(self, record: Mapping[str, object], line: int) -> Mapped | None:
         """The ticket and/or survey of one row; None for a row the mapping skips (a report
@@ -408,10 +437,14 @@ class FilePlan:
             text = _plain(getter(record)).lower()
             if any(fnmatchcase(text, pattern) for pattern in patterns):
                 return None
+        segments = {name: get(record) for name, get in self._segments} or None
         if not self._ticket:
-            return Mapped(survey=self._record(self._survey, record, {}, line, extras=True))
+            return Mapped(
+                survey=self._record(self._survey, record, {}, line, extras=True),
+                segments=segments,
+            )
         ticket = self._record(self._ticket, record, {}, line, extras=True)
-        mapped = Mapped(ticket=ticket)
+        mapped = Mapped(ticket=ticket, segments=segments)
         if self._survey:
             try:
                 survey = self._record(self._survey, record, ticket, line, extras=False)
@@ -482,6 +515,13 @@ def bind(mapping: ExportMapping, columns: Sequence[object], file: str, zone: tzi
                 plan.missing.append(_needs(kind, target, table.get(target, ())))
     for column, patterns in mapping.skip:
         plan._skip.append((binder.getter(column, record_absent=False), patterns))
+    if mapping.survey:
+        for name in mapping.segments:
+            found = binder.resolve(name)
+            if found is not None:
+                plan._segments.append((name, found))
+            elif name not in plan.absent:
+                plan.absent.append(name)
     known = set(TICKET_COLUMNS if mapping.ticket else SURVEY_COLUMNS)
     plan._extra = tuple(n for n in names if n not in used and n.strip().lower() not in known)
     return plan

@@ -16,7 +16,7 @@ from cxtui.ingest.normalise import SURVEY_COLUMNS, TICKET_COLUMNS
 from cxtui.models import QuarantinedRow, SourceFile, StatusChange, Survey, Ticket
 
 TICKET_ROW = (*TICKET_COLUMNS, "version_at", "extra", "source_file", "source_line")
-SURVEY_ROW = (*SURVEY_COLUMNS, "extra", "source_file", "source_line")
+SURVEY_ROW = (*SURVEY_COLUMNS, "extra", "segments", "source_file", "source_line")
 QUARANTINE_ROW = ("file", "line", "reason", "raw", "seen_at")
 SOURCE_FILE_ROW = (
     "path",
