@@ -149,6 +149,11 @@ class Config:
     on_alert_timeout: int = 10
 
     @property
+    def segments(self) -> tuple[str, ...]:
+        """The survey segments the mappings keep, each once, in the order first named."""
+        return tuple(dict.fromkeys(name for m in self.mappings for name in m.segments))
+
+    @property
     def staffing_interval_seconds(self) -> int:
         return parse_duration(self.staffing_interval)
 
