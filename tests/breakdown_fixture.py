@@ -72,7 +72,9 @@ TICKETS = [
     _ticket("T4", AS_OF, "new", "ana"),
     _ticket("T5", OLD, "pending", "ana", reply_due=OLD + HOUR),
     # bo, queue tech: two in the window, four old ones past their reply due time
-    _ticket("T6", T6, "solved", "bo", queue="tech", reply=300, resolved=HOUR, reopens=0, handle=300),
+    _ticket(
+        "T6", T6, "solved", "bo", queue="tech", reply=300, resolved=HOUR, reopens=0, handle=300
+    ),
     _ticket("T7", T6 + 1_800, "abandoned", "bo", queue="tech", channel="phone"),
     *(
         _ticket(f"T{n}", OLD + n, "open", "bo", queue="tech", reply_due=OLD + HOUR)

@@ -110,5 +110,3 @@ def test_only_known_dimensions_are_accepted() -> None:
         check_dimension("segment:plan", ("region",))
     with pytest.raises(UnknownDimension, match="no \\[\\[mapping\\]\\] names segments"):
         check_dimension("priority", ())
-
-
