@@ -83,6 +83,7 @@ SCREENS = {
     "sort menu": (("enter", "s"), ("Sort menu (`s` on a list)",)),
     "staffing": (("S",), ("Staffing now (`S`)",)),
     "alerts": (("exclamation_mark",), ("Alerts (`!`)",)),
+    "agents": (("A",), ("Agents (`A`)",)),
 }
 # The Lists table is checked on a ticket list, the list that has every key it names; the sort
 # menu's digits are read from key presses, not bindings, and have their own pilot tests.

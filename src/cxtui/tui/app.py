@@ -147,6 +147,7 @@ class CxApp(App[int]):
         Binding("f", "filters", "Filters"),
         Binding("x", "quarantine", "Quarantine", show=False),
         Binding("S", "staffing", "Staffing", show=False),
+        Binding("A", "agents", "Agents", show=False),
         Binding("exclamation_mark", "alerts", "Alerts", key_display="!", show=False),
         # One key, two meanings: only the one that applies is active (see check_action). The
         # dashboard's footer offers "L Live" while the numbers are pinned.
@@ -597,6 +598,12 @@ class CxApp(App[int]):
         if not isinstance(self.screen, StaffingScreen):
             self.push_screen(StaffingScreen())
 
+    def action_agents(self) -> None:
+        from cxtui.tui.agents_screen import AgentsScreen
+
+        if not isinstance(self.screen, AgentsScreen):
+            self.push_screen(AgentsScreen())
+
     def action_alerts(self) -> None:
         from cxtui.tui.alerts_screen import AlertsScreen
 
@@ -656,6 +663,9 @@ class CxApp(App[int]):
             )
         yield SystemCommand(
             "Staffing now", "Agents the live channels need, with what-if", self.action_staffing
+        )
+        yield SystemCommand(
+            "Agents", "One row per agent, queue, channel or survey segment", self.action_agents
         )
         yield SystemCommand("Keys", "Every key on this screen", self.action_help)
         # Textual's own (theme, quit, screenshot, maximize), but not its "Keys" panel: the
