@@ -227,14 +227,19 @@ class AgentsScreen(DrillScreen):
         columns = columns_of(found)
         arrow = DESCENDING if self.descending else ASCENDING
         name = found.dimension.removeprefix(SEGMENT)
-        table.add_column(name + (f" {arrow}" if self.sort == NAME else ""), key=NAME)
-        for title, _ in columns:
-            table.add_column(title + (f" {arrow}" if self.sort == title else ""), key=title)
+        body: list[list[Any]] = []
         for row in self.shown:
             style = FLAG_STYLES.get(row.flag or "", "")
             cells: list[Any] = [Content.styled(label(found.dimension, row.value), style)]
             for title, cell in columns:
                 cells.append(Content.styled(cell(row), style if title == "SLA breached" else ""))
+            body.append(cells)
+        heads = [(NAME, name), *((title, title) for title, _ in columns)]
+        for number, (key, head) in enumerate(heads):
+            head += f" {arrow}" if self.sort == key else ""
+            width = max([len(head), *(cells[number].cell_length for cells in body)])
+            table.add_column(head, key=key, width=width)
+        for cells in body:
             table.add_row(*cells)
         self._title(len(self.shown))
 
