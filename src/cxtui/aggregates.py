@@ -789,15 +789,18 @@ def _read_durations_by(
     found: dict[Any, TicketTally],
 ) -> None:
     """Each value's durations gathered from its hourly rows and sorted once: hundreds of
-    short runs per agent would make every percentile a search over all of them."""
+    short runs per agent would make every percentile a search over all of them. The packed
+    runs are joined as bytes and unpacked once a value (sorting sorted runs side by side
+    costs little more than merging them)."""
     blobs = [getattr(DimensionHour, name) for name in durations]
-    gathered: dict[tuple[str, str], array[int]] = {}
+    gathered: dict[tuple[str, str], list[bytes]] = {}
     for stored, *values in rows(db, select(DimensionHour.value, *blobs).where(*chosen)):
         for duration, blob in zip(durations, values, strict=True):
             if blob:
-                _gather(gathered, (stored, duration), unpack(blob))
-    for (stored, duration), values in gathered.items():
-        getattr(found[json.loads(stored)], duration).add_run(sorted(values))
+                gathered.setdefault((stored, duration), []).append(blob)
+    for (stored, duration), parts in gathered.items():
+        run = sorted(unpack(b"".join(parts)))
+        getattr(found[json.loads(stored)], duration).add_run(run)
 
 
 def survey_tallies_by(
