@@ -119,3 +119,22 @@ def test_segments_must_be_column_names(segments: object) -> None:
     table = {"files": "x.csv", "segments": segments, "survey": {"id": "a"}}
     with pytest.raises(MappingError, match="segments must be a list"):
         parse_mapping(table, name="m", origin="test")
+
+
+def test_check_names_a_segment_column_the_file_lacks(folder: Path) -> None:
+    config = (folder / "cxtui.toml").read_text().replace('"Region"]', '"Region", "Plan"]')
+    (folder / "cxtui.toml").write_text(config)
+    outcome = run_cli("check", str(folder))
+    assert "names column 'Plan', which this file does not have" in outcome.stdout
+
+
+def test_table_by_segment(folder: Path) -> None:
+    outcome = run_cli(
+        "report", str(folder), "--as-of", "2026-11-10T00:00:00Z", "--by", "segment:Region"
+    )
+    assert outcome.code == 0, outcome.stderr
+    table = outcome.stdout[outcome.stdout.index("By segment:Region") :].splitlines()
+    assert table[1].split() == ["Region", "NPS", "CSAT", "%", "CES", "mean"]
+    eu = next(line for line in table if line.strip().startswith("EU "))
+    assert eu.split() == ["EU", "100.0", "(n=2)", "50.0", "(n=2)", "—"]
+    assert any(line.strip().startswith("(no Region)") for line in table)
