@@ -121,3 +121,38 @@ async def test_search_then_enter_opens_that_agents_tickets(engine: Engine) -> No
         assert sorted(list_ids(app)) == ZED
         await press(pilot, "escape")
         assert isinstance(app.screen, AgentsScreen)
+
+
+async def test_a_segment_view_follows_the_mappings(engine: Engine) -> None:
+    from cxtui.config import Config
+    from cxtui.ingest.mapping import parse_mapping
+    from cxtui.models import Survey
+
+    with Session(engine) as session:
+        session.add_all(
+            Survey(
+                id=f"SEG-{n}",
+                submitted_at=AS_OF - 3_600,
+                kind="nps",
+                score=score,
+                segments=segments,
+            )
+            for n, (score, segments) in enumerate(
+                [(10, '{"region": "EU"}'), (0, '{"region": "EU"}'), (9, '{"region": "US"}')]
+            )
+        )
+        session.commit()
+    mapping = parse_mapping(
+        {"files": "s.csv", "segments": ["region"], "survey": {"id": "a"}}, name="m", origin="t"
+    )
+    app = make_app(engine, config=Config(mappings=(mapping,)))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "A", "v", "v", "v")
+        text = screen_text(app)
+        assert text.splitlines()[0].strip().startswith("Surveys by region · last 7d")
+        rows = {row.value: row for row in app.screen.shown}  # type: ignore[attr-defined]
+        assert (rows["EU"].nps, rows["EU"].nps_n) == (0.0, 2)  # a promoter, a detractor
+        assert (rows["US"].nps, rows["US"].nps_n) == (100.0, 1)
+        await press(pilot, "v")
+        assert screen_text(app).splitlines()[0].strip().startswith("Agents")
