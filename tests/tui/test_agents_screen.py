@@ -156,3 +156,21 @@ async def test_a_segment_view_follows_the_mappings(engine: Engine) -> None:
         assert (rows["US"].nps, rows["US"].nps_n) == (100.0, 1)
         await press(pilot, "v")
         assert screen_text(app).splitlines()[0].strip().startswith("Agents")
+
+
+async def test_a_very_wide_dashboard_lists_the_agents_to_look_at_first(engine: Engine) -> None:
+    from cxtui.tui.agents_pane import AgentsPane
+
+    add_zed(engine)
+    app = make_app(engine)
+    async with app.run_test(size=(220, 50)) as pilot:
+        await settle(pilot)
+        pane = app.screen.query_one(AgentsPane)
+        assert pane.display
+        lines = screen_text(app).splitlines()
+        assert "Agents · A for all" in lines[0]
+        assert "Zed Agent" in lines[2] and "4 · watch" in lines[2]  # most breached first
+        await pilot.resize_terminal(160, 48)
+        await settle(pilot)
+        assert not pane.display
+        assert "Zed Agent" not in screen_text(app)
