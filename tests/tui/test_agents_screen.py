@@ -163,14 +163,14 @@ async def test_a_very_wide_dashboard_lists_the_agents_to_look_at_first(engine: E
 
     add_zed(engine)
     app = make_app(engine)
-    async with app.run_test(size=(220, 50)) as pilot:
+    async with app.run_test(size=(250, 50)) as pilot:
         await settle(pilot)
         pane = app.screen.query_one(AgentsPane)
         assert pane.display
         lines = screen_text(app).splitlines()
         assert "Agents · A for all" in lines[0]
         assert "Zed Agent" in lines[2] and "4 · watch" in lines[2]  # most breached first
-        await pilot.resize_terminal(160, 48)
+        await pilot.resize_terminal(200, 50)
         await settle(pilot)
         assert not pane.display
         assert "Zed Agent" not in screen_text(app)

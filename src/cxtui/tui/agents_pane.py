@@ -19,11 +19,14 @@ from cxtui.report import duration
 from cxtui.tui import formatting as fmt
 from cxtui.tui.source import read
 
-WIDE_COLUMNS = 200
+WIDE_COLUMNS = 240
+"""With the pane's 48 columns, the four panes keep the 192 a 200-column terminal gives them
+(their breakdowns and the tickets due next are laid out for that)."""
 TALL_LINES = 40
 SHOWN = 12
 NAME_WIDTH = 16
 FLAG_STYLES = {"watch": "$warning bold", "act": "$error bold"}
+"""An agent's flag in colour, here and on the agents screen, beside its word."""
 
 
 def first_to_look_at(rows: list[BreakdownRow]) -> list[BreakdownRow]:

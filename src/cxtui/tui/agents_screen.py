@@ -22,6 +22,7 @@ from cxtui.breakdown import SEGMENT, TICKET_DIMENSIONS, Breakdown, BreakdownRow,
 from cxtui.breakdown_report import columns_of, label
 from cxtui.metrics import Filters, Window
 from cxtui.tui import formatting as fmt
+from cxtui.tui.agents_pane import FLAG_STYLES
 from cxtui.tui.base import DrillScreen
 from cxtui.tui.paged_list import ASCENDING, DESCENDING
 from cxtui.tui.source import read
@@ -42,7 +43,6 @@ SORT_FIELDS = {
 }
 """Each column's figure, by the column's title: what `s` sorts by."""
 NAME = "name"
-FLAG_STYLES = {"watch": "$warning bold", "act": "$error bold"}
 
 
 def view_title(dimension: str) -> str:
