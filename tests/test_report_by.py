@@ -59,3 +59,29 @@ def test_a_bad_by_names_the_choices(folder: Path, by: str) -> None:
     assert outcome.code == 2
     assert "--by" in outcome.stderr
     assert "agent, queue, channel" in outcome.stderr
+
+
+def test_a_name_from_the_files_never_acts_on_the_terminal() -> None:
+    from cxtui.breakdown import Breakdown, BreakdownRow
+    from cxtui.breakdown_report import breakdown_table
+    from tests.cli_helpers import raw_controls
+
+    row = BreakdownRow(
+        value="\x1b[31mEvil\u202e",
+        open_now=1,
+        sla_breached_now=0,
+        handled=1,
+        first_response_median_seconds=None,
+        resolution_rate=None,
+        handle_time_mean_seconds=None,
+        reopen_rate=None,
+        csat_pct=None,
+        csat_n=0,
+        nps=None,
+        nps_n=0,
+        ces_mean=None,
+        ces_n=0,
+    )
+    text = breakdown_table(Breakdown("agent", 0, 0, [row]))
+    assert raw_controls(text) == []
+    assert "␛[31mEvil" in text
