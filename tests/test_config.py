@@ -76,6 +76,8 @@ THRESHOLD_VALUES = {
     "first_response_median_bad": ('"2h"', 7200),
     "sla_breached_warn": (3, 3),
     "sla_breached_bad": (20, 20),
+    "agent_sla_breached_warn": (2, 2),
+    "agent_sla_breached_bad": (9, 9),
     "nps_warn": (20, 20.0),
     "nps_bad": (-10, -10.0),
     "csat_warn": (85.5, 85.5),

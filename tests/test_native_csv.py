@@ -142,7 +142,7 @@ def general(
     if normalise is normalise_ticket:
         version_at = values[2] if values[2] is not None else values[1]
         return (*values, version_at, record.extra)
-    return (*values, record.extra)
+    return (*values, record.extra, record.segments)
 
 
 def check_agreement(

@@ -410,6 +410,11 @@ def ingest(
 @click.option("--queue", default=None)
 @click.option("--agent", default=None)
 @click.option("--priority", default=None)
+@click.option(
+    "--by",
+    default=None,
+    help="Also one row per agent, queue, channel or survey segment (segment:NAME).",
+)
 @clock_option
 def report(
     data_dir: str,
@@ -423,11 +428,14 @@ def report(
     queue: str | None,
     agent: str | None,
     priority: str | None,
+    by: str | None,
     clock: str | None,
 ) -> None:
     """Load what is new in DATA_DIR, then print every metric."""
     from sqlalchemy.exc import SQLAlchemyError
 
+    from cxtui.breakdown import breakdown, breakdown_dict
+    from cxtui.breakdown_report import breakdown_table
     from cxtui.comment_themes import themes_json, themes_of_window, themes_report_lines
     from cxtui.ingest.loader import IngestBusy, Loader
     from cxtui.metrics import Filters, Window, dashboard, report_dict
@@ -443,6 +451,7 @@ def report(
 
     folder = _data_dir(data_dir)
     config = _config(folder, config_path)
+    by = _by(by, config)
     window_seconds = _window_seconds(window or config.default_window)
     moment = _as_of(as_of, config)
     engine = _open_engine(_db_path(folder, db))
@@ -492,15 +501,18 @@ def report(
             )
             alerts = _alert_states(session, config, board, filters, target, clock)
             themes = themes_of_window(session, window_of, filters, config.themes)
+            rows = None if by is None else breakdown(session, window_of, by, config.thresholds)
     except (SQLAlchemyError, sqlite3.Error) as exc:
         raise CxtuiError(f"cannot read database: {_database_problem(exc)}") from None
     if fmt == "json":
+        extra = {} if rows is None else {"by": breakdown_dict(rows)}
         _echo_json(
             {
                 **report_dict(board),
                 "staffing": staffing_dict(floor),
                 "alerts": alerts,
                 "themes": themes_json(themes.themes),
+                **extra,
             }
         )
     else:
@@ -511,6 +523,20 @@ def report(
         )
         if alerts:
             _echo("", *alerts_table(alerts).removesuffix("\n").split("\n"))
+        if rows is not None:
+            _echo("", *breakdown_table(rows).removesuffix("\n").split("\n"))
+
+
+def _by(by: str | None, config: Config) -> str | None:
+    """--by checked against the dimensions and the config's segments, before any loading."""
+    from cxtui.breakdown import UnknownDimension, check_dimension
+
+    if by is None:
+        return None
+    try:
+        return check_dimension(by.strip(), config.segments)
+    except UnknownDimension as error:
+        raise click.BadParameter(str(error), param_hint="'--by'") from None
 
 
 def _alert_states(

@@ -69,6 +69,10 @@ class Thresholds:
     first_response_median_bad: int = 4 * 3600
     sla_breached_warn: int = 1
     sla_breached_bad: int = 10
+    agent_sla_breached_warn: int = 3
+    """One agent's open tickets past a due time: the agents screen marks the row "watch"."""
+    agent_sla_breached_bad: int = 6
+    """... and "act" from here."""
     nps_warn: float = 30.0
     nps_bad: float = 0.0
     csat_warn: float = 80.0
@@ -149,6 +153,11 @@ class Config:
     """The `[themes]` of the survey comments: a name and the words or patterns meaning it."""
 
     @property
+    def segments(self) -> tuple[str, ...]:
+        """The survey segments the mappings keep, each once, in the order first named."""
+        return tuple(dict.fromkeys(name for m in self.mappings for name in m.segments))
+
+    @property
     def staffing_interval_seconds(self) -> int:
         return parse_duration(self.staffing_interval)
 
@@ -164,7 +173,7 @@ class Config:
 
 # What each threshold measures, so a value can be checked against its sensible range.
 _SECONDS_THRESHOLDS = ("first_response_median", "oldest_open")
-_COUNT_THRESHOLDS = ("sla_breached",)
+_COUNT_THRESHOLDS = ("sla_breached", "agent_sla_breached")
 _RANGES: dict[str, tuple[float, float]] = {
     "nps": (-100.0, 100.0),
     "csat": (0.0, 100.0),

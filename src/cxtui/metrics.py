@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import and_, case, func
+from sqlalchemy import ColumnElement, and_, case, func
 from sqlmodel import Session, col, select
 
 from cxtui import aggregates
@@ -255,11 +255,7 @@ AGE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
 
 def queue_snapshot(session: Session, as_of: int, filters: Filters = NO_FILTERS) -> QueueSnapshot:
     """The open queue as it stood at as_of, using each ticket's latest known status."""
-    is_open = and_(
-        col(Ticket.status).in_(OPEN_STATUSES),
-        not_for_lookup(Ticket.created_at) <= as_of,
-        *ticket_filter_conditions(filters),
-    )
+    is_open = open_at(as_of, filters)
     age = as_of - col(Ticket.created_at)
     awaiting = awaiting_first_reply(as_of)
     # The one SLA verdict (cxtui.sla), as SQL: the lists and the ticket screen judge alike.
@@ -317,6 +313,36 @@ def queue_snapshot(session: Session, as_of: int, filters: Filters = NO_FILTERS) 
         sla_breached=breached_count,
         sla_at_risk=at_risk_count,
     )
+
+
+def open_at(as_of: int, filters: Filters = NO_FILTERS) -> ColumnElement[bool]:
+    """The tickets in the open queue at as_of (latest known status open, created by then):
+    the queue pane and the agents screen count the same ones."""
+    return and_(
+        col(Ticket.status).in_(OPEN_STATUSES),
+        not_for_lookup(Ticket.created_at) <= as_of,
+        *ticket_filter_conditions(filters),
+    )
+
+
+@dataclass(frozen=True)
+class OpenNow:
+    """The open tickets of one agent, queue or channel at as_of, and those past a due time."""
+
+    open: int
+    sla_breached: int
+
+
+def open_by(session: Session, as_of: int, dimension: str) -> dict[str | None, OpenNow]:
+    """The open queue at as_of split by one ticket field (agent, queue, channel): one pass
+    over the open tickets, with the one SLA verdict (cxtui.sla) the queue pane uses."""
+    field = getattr(Ticket, dimension)
+    counted = session.exec(
+        select(field, func.count(), count_where(breached_sql(as_of)))
+        .where(open_at(as_of))
+        .group_by(field)
+    ).all()
+    return {value: OpenNow(count, breached) for value, count, breached in counted}
 
 
 def window_tickets(

@@ -89,6 +89,9 @@ class Survey(SQLModel, table=True):
     customer_id: str | None = Field(default=None, index=True)
     comment: str | None = None
     extra: str | None = None
+    segments: str | None = Field(
+        default=None, description="the mapping's segments, as a JSON object of text"
+    )
     source_file: str | None = None
     source_line: int | None = None
 

@@ -14,6 +14,7 @@ refresh fetches a hundred thousand durations.
 
 from __future__ import annotations
 
+import json
 import math
 import operator
 import sqlite3
@@ -632,19 +633,9 @@ def scan_survey_groups(
     dims = [getattr(Ticket, name) for name in by]
     bounds = bounds_of(spans)
     submitted_at = col(Survey.submitted_at)
-    score = col(Survey.score)
     key = span_number(submitted_at, bounds)
     statement = about_matching_tickets(
-        select(
-            key,
-            Survey.kind,
-            func.count(),
-            count_where(score >= 9),
-            count_where(score.between(7, 8)),
-            count_where(score <= 6),
-            count_where(score >= 4),
-            func.coalesce(func.sum(score), 0),
-        )
+        select(key, Survey.kind, *_survey_counts())
         .select_from(Survey)
         .where(
             col(Survey.kind).in_(SURVEY_KINDS),
@@ -669,6 +660,44 @@ def scan_survey_groups(
         for name, value in zip(SurveyTally.COUNTS, counts, strict=True):
             setattr(tally, name, value)
     return tallies
+
+
+def _survey_counts() -> list[ColumnElement[int]]:
+    """SurveyTally.COUNTS in SQL, in its order: the one definition of a promoter, a
+    detractor and a satisfied answer."""
+    score = col(Survey.score)
+    return [
+        func.count(),
+        count_where(score >= 9),
+        count_where(score.between(7, 8)),
+        count_where(score <= 6),
+        count_where(score >= 4),
+        func.coalesce(func.sum(score), 0),
+    ]
+
+
+def scan_survey_segments(
+    db: sqlite3.Connection, span: Span, segment: str
+) -> dict[str | None, SurveyTallies]:
+    """The survey tallies of one span for each value of one segment (None: surveys without
+    it), from the rows: every survey counts, with or without a ticket."""
+    submitted_at = col(Survey.submitted_at)
+    value = func.json_extract(Survey.segments, "$." + json.dumps(segment))
+    statement = (
+        select(value, Survey.kind, *_survey_counts())
+        .where(
+            col(Survey.kind).in_(SURVEY_KINDS),
+            submitted_at >= span[0],
+            submitted_at < span[1],
+        )
+        .group_by(value, Survey.kind)
+    )
+    found: dict[str | None, SurveyTallies] = {}
+    for name, kind, *counts in rows(db, statement):
+        tally = found.setdefault(name, new_survey_tallies())[kind]
+        for field_name, count in zip(SurveyTally.COUNTS, counts, strict=True):
+            setattr(tally, field_name, count)
+    return found
 
 
 def pack(run: Sequence[int]) -> bytes:

@@ -84,6 +84,7 @@ SCREENS = {
     "staffing": (("S",), ("Staffing now (`S`)",)),
     "comment themes": (("T",), ("Comment themes (`T`)",)),
     "alerts": (("exclamation_mark",), ("Alerts (`!`)",)),
+    "agents": (("A",), ("Agents (`A`)",)),
 }
 # The Lists table is checked on a ticket list, the list that has every key it names; the sort
 # menu's digits are read from key presses, not bindings, and have their own pilot tests.

@@ -1005,10 +1005,15 @@ class Loader:
             batch.changes.append((values[0], version_at, values[3]))
 
     def _add_survey(
-        self, batch: _Batch, state: FileState, fields: dict[str, object], line: int
+        self,
+        batch: _Batch,
+        state: FileState,
+        fields: dict[str, object],
+        line: int,
+        segments: dict[str, object] | None = None,
     ) -> None:
-        survey = normalise_survey(fields, self.naive_zone)
-        batch.surveys.append((*survey.values, survey.extra, state.path, line))
+        survey = normalise_survey(fields, self.naive_zone, segments)
+        batch.surveys.append((*survey.values, survey.extra, survey.segments, state.path, line))
 
     def _add_mapped(
         self, batch: _Batch, state: FileState, record: Record, plan: FilePlan
@@ -1031,13 +1036,13 @@ class Loader:
             return None
         if mapped.ticket is None:
             assert mapped.survey is not None
-            self._add_survey(batch, state, mapped.survey, record.line)
+            self._add_survey(batch, state, mapped.survey, record.line, mapped.segments)
             return None
         self._add_ticket(batch, state, mapped.ticket, record.line)
         why = mapped.survey_error
         if mapped.survey is not None and why is None:
             try:
-                self._add_survey(batch, state, mapped.survey, record.line)
+                self._add_survey(batch, state, mapped.survey, record.line, mapped.segments)
             except RowError as exc:
                 why = str(exc)
         return None if why is None else f"survey part (the ticket loaded): {why}"

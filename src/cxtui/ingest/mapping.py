@@ -93,6 +93,7 @@ MAPPING_KEYS = frozenset(
         *FIELDS,
         "encoding",
         "sheet",
+        "segments",
     }
 )
 # When one row gives a ticket and a survey, the survey is about that ticket unless told otherwise.
@@ -157,16 +158,20 @@ class ExportMapping:
     """What its rows are, one of KINDS; None: tickets and/or surveys, by its tables."""
     message: Fields = field(default=(), repr=False)
     event: Fields = field(default=(), repr=False)
+    segments: tuple[str, ...] = field(default=(), repr=False)
+    """Survey fields kept with each survey (product, region, plan...), by the name of their
+    column: NPS, CSAT and CES break down by them (`--by segment:NAME`)."""
 
     @property
     def key(self) -> str:
         """What the loader records as the file's kind; changes whenever the mapping does."""
         if self.origin == "preset":
             return f"preset:{self.name}"
-        # kind and its fields join the digest only when given: the files a tickets or surveys
-        # mapping read before kinds existed keep their key, and are not read again.
+        # kind, its fields and segments join the digest only when given: the files a tickets
+        # or surveys mapping read before they existed keep their key, and are not read again.
         named = repr(self) + (repr((self.kind, self.message)) if self.kind else "")
         named += repr(self.event) if self.event else ""
+        named += repr(self.segments) if self.segments else ""
         digest = hashlib.sha1(named.encode()).hexdigest()[:12]
         return f"mapping:{digest}"
 
@@ -244,6 +249,7 @@ def parse_mapping(table: object, *, name: str, origin: str) -> ExportMapping:
             raise MappingError(f"[mapping.{other}] does not fit kind = {kind or 'tickets'!r}")
     return ExportMapping(
         name=name,
+        segments=_segment_names(table.get("segments", ())),
         ticket=_fields(table.get("ticket"), "ticket"),
         survey=_fields(table.get("survey"), "survey"),
         files=tuple(files),
@@ -257,6 +263,16 @@ def parse_mapping(table: object, *, name: str, origin: str) -> ExportMapping:
         message=_fields(table.get("message"), "message"),
         event=_fields(table.get("event"), "event"),
     )
+
+
+def _segment_names(names: object) -> tuple[str, ...]:
+    if isinstance(names, str):
+        names = (names,)
+    if not isinstance(names, list | tuple) or not all(
+        isinstance(n, str) and n.strip() for n in names
+    ):
+        raise MappingError("segments must be a list of survey column names such as ['region']")
+    return tuple(n.strip() for n in names)
 
 
 def _fields(table: object, kind: str) -> Fields:
@@ -392,6 +408,7 @@ def merged(base: ExportMapping, override: ExportMapping) -> ExportMapping:
         kind=base.kind,
         message=tuple((dict(base.message) | dict(override.message)).items()),
         event=tuple((dict(base.event) | dict(override.event)).items()),
+        segments=override.segments or base.segments,
     )
 
 
@@ -469,6 +486,8 @@ class Mapped:
     survey_error: str | None = None
     message: dict[str, object] | None = None
     event: dict[str, object] | None = None
+    segments: dict[str, object] | None = None
+    """The survey's segments (the mapping's `segments`), by name: kept beside the survey."""
 
 
 @dataclass
@@ -488,6 +507,7 @@ class FilePlan:
     _event: list[tuple[str, Compiled]] = field(default_factory=list)
     _skip: list[tuple[Getter, tuple[str, ...]]] = field(default_factory=list)
     _extra: tuple[str, ...] = ()
+    _segments: list[tuple[str, Getter]] = field(default_factory=list)
 
     def apply(self, record: Mapping[str, object], line: int) -> Mapped | None:
         """The ticket and/or survey of one row; None for a row the mapping skips (a report
@@ -500,10 +520,14 @@ class FilePlan:
             return Mapped(message=self._record(self._message, record, {}, line, extras=False))
         if self._event:
             return Mapped(event=self._record(self._event, record, {}, line, extras=False))
+        segments = {name: get(record) for name, get in self._segments} or None
         if not self._ticket:
-            return Mapped(survey=self._record(self._survey, record, {}, line, extras=True))
+            return Mapped(
+                survey=self._record(self._survey, record, {}, line, extras=True),
+                segments=segments,
+            )
         ticket = self._record(self._ticket, record, {}, line, extras=True)
-        mapped = Mapped(ticket=ticket)
+        mapped = Mapped(ticket=ticket, segments=segments)
         if self._survey:
             try:
                 survey = self._record(self._survey, record, ticket, line, extras=False)
@@ -579,6 +603,13 @@ def bind(mapping: ExportMapping, columns: Sequence[object], file: str, zone: tzi
             plan.missing.append(_needs(kind, " or ".join(either), wanted))
     for column, patterns in mapping.skip:
         plan._skip.append((binder.getter(column, record_absent=False), patterns))
+    if mapping.survey:
+        for name in mapping.segments:
+            found = binder.resolve(name)
+            if found is not None:
+                plan._segments.append((name, found))
+            elif name not in plan.absent:
+                plan.absent.append(name)
     known = set(TICKET_COLUMNS if mapping.ticket else SURVEY_COLUMNS)
     plan._extra = tuple(n for n in names if n not in used and n.strip().lower() not in known)
     return plan

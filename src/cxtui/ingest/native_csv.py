@@ -244,6 +244,7 @@ def survey_rows(columns: Sequence[str], naive_zone: tzinfo) -> Converter | None:
             customer_id.strip()[:MAX_TEXT] or None,
             comment.strip()[:MAX_TEXT] or None,
             extra(fields) if extra else None,
+            None,  # segments: only a [[mapping]] names them
             file,
             line,
         )

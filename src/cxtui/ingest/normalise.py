@@ -108,6 +108,8 @@ class TicketRecord:
 class SurveyRecord:
     values: tuple[object, ...]
     extra: str | None
+    segments: str | None = None
+    """The mapping's segments with a value, as a JSON object of text."""
 
 
 def zone(name: str) -> tzinfo:
@@ -311,8 +313,13 @@ def normalise_ticket(record: Mapping[str, object], naive_zone: tzinfo) -> Ticket
     return TicketRecord(values, extra)
 
 
-def normalise_survey(record: Mapping[str, object], naive_zone: tzinfo) -> SurveyRecord:
-    """Validate one survey response; the score must fit its kind's scale."""
+def normalise_survey(
+    record: Mapping[str, object],
+    naive_zone: tzinfo,
+    segments: Mapping[str, object] | None = None,
+) -> SurveyRecord:
+    """Validate one survey response; the score must fit its kind's scale. Segments are
+    kept as text; a blank one is left out, as if the survey had none."""
     raw, extra = _columns(record, SURVEY_COLUMNS)
     survey_id = _required_id(raw[0])
     submitted_at = parse_time(raw[1], naive_zone, "submitted_at")
@@ -338,4 +345,7 @@ def normalise_survey(record: Mapping[str, object], naive_zone: tzinfo) -> Survey
         clean_text(raw[5]),
         clean_text(raw[6]),
     )
-    return SurveyRecord(values, extra)
+    kept = {
+        name: clean_text(value) for name, value in (segments or {}).items() if not _blank(value)
+    }
+    return SurveyRecord(values, extra, orjson.dumps(kept).decode() if kept else None)

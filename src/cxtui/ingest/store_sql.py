@@ -16,7 +16,7 @@ from cxtui.ingest.normalise import SURVEY_COLUMNS, TICKET_COLUMNS
 from cxtui.models import QuarantinedRow, SourceFile, StatusChange, Survey, Ticket, TicketEvent
 
 TICKET_ROW = (*TICKET_COLUMNS, "version_at", "extra", "source_file", "source_line")
-SURVEY_ROW = (*SURVEY_COLUMNS, "extra", "source_file", "source_line")
+SURVEY_ROW = (*SURVEY_COLUMNS, "extra", "segments", "source_file", "source_line")
 QUARANTINE_ROW = ("file", "line", "reason", "raw", "seen_at")
 TICKET_EVENT_ROW = ("ticket_id", "at", "event", "value", "author", "source_file", "source_line")
 SOURCE_FILE_ROW = (

@@ -148,6 +148,7 @@ class CxApp(App[int]):
         Binding("x", "quarantine", "Quarantine", show=False),
         Binding("S", "staffing", "Staffing", show=False),
         Binding("T", "comment_themes", "Comment themes", show=False),
+        Binding("A", "agents", "Agents", show=False),
         Binding("exclamation_mark", "alerts", "Alerts", key_display="!", show=False),
         # One key, two meanings: only the one that applies is active (see check_action). The
         # dashboard's footer offers "L Live" while the numbers are pinned.
@@ -604,6 +605,12 @@ class CxApp(App[int]):
         if not isinstance(self.screen, ThemesScreen):
             self.push_screen(ThemesScreen())
 
+    def action_agents(self) -> None:
+        from cxtui.tui.agents_screen import AgentsScreen
+
+        if not isinstance(self.screen, AgentsScreen):
+            self.push_screen(AgentsScreen())
+
     def action_alerts(self) -> None:
         from cxtui.tui.alerts_screen import AlertsScreen
 
@@ -668,6 +675,9 @@ class CxApp(App[int]):
             "Comment themes",
             "What customers say: themes with NPS, CSAT and the change",
             self.action_comment_themes,
+        )
+        yield SystemCommand(
+            "Agents", "One row per agent, queue, channel or survey segment", self.action_agents
         )
         yield SystemCommand("Keys", "Every key on this screen", self.action_help)
         # Textual's own (theme, quit, screenshot, maximize), but not its "Keys" panel: the

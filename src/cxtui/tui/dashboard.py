@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid
 from textual.widgets import Footer
 
 from cxtui.config import Config
+from cxtui.metrics import Window
+from cxtui.tui.agents_pane import AgentsPane
 from cxtui.tui.base import CxScreen
 from cxtui.tui.panes import ExperiencePane, Pane, QueuePane, ResolutionPane, ResponsePane
 from cxtui.tui.source import Snapshot
@@ -54,6 +57,8 @@ class DashboardScreen(CxScreen):
             yield ExperiencePane(thresholds, mask_pii=mask, id="experience")
         yield StatusLine(self.cx.zone)
         yield Footer(compact=True)
+        # After the status line and the footer, so it docks beside the panes, above them.
+        yield AgentsPane(id="agents-pane")
 
     @property
     def panes(self) -> list[Pane]:
@@ -63,6 +68,20 @@ class DashboardScreen(CxScreen):
         self.panes[0].focus()
         if self.cx.snapshot is not None:
             self.show(self.cx.snapshot)
+
+    def on_resize(self, event: events.Resize) -> None:
+        agents = self.query_one(AgentsPane)
+        shown = agents.fits(event.size.width, event.size.height)
+        # Down to the status line and the footer, which run under it, full width.
+        agents.styles.height = max(1, event.size.height - 2)
+        if shown != agents.display:
+            agents.display = shown
+            if shown and self.cx.snapshot is not None:
+                agents.load(self._window_of(self.cx.snapshot))
+
+    @staticmethod
+    def _window_of(snapshot: Snapshot) -> Window:
+        return Window(snapshot.board.as_of, snapshot.board.window_seconds)
 
     def action_focus_pane(self, index: int) -> None:
         self.panes[index].focus()
@@ -77,4 +96,5 @@ class DashboardScreen(CxScreen):
             panes.set_class(snapshot.provisional, "-provisional")
             for pane in self.panes:
                 pane.shown = None
+        self.query_one(AgentsPane).load(self._window_of(snapshot))
         return [pane.id or "" for pane in self.panes if pane.show(snapshot)]

@@ -8,6 +8,7 @@ in place. The customer journey and the quarantined rows are lists of the same ki
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import ClassVar
 
 from textual import on
@@ -18,6 +19,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
 from cxtui import queries
+from cxtui.metrics import Filters
 from cxtui.queries import SurveyRow, TicketQuery, TicketRow
 from cxtui.report import plural
 from cxtui.tui import formatting as fmt
@@ -271,10 +273,26 @@ class ListScreen(DrillScreen):
 class TicketListScreen(ListScreen):
     """Tickets of one list kind (see queries.LIST_KINDS); Enter opens the ticket."""
 
-    def __init__(self, kind: str, sort: str = "") -> None:
+    def __init__(self, kind: str, sort: str = "", narrowed: Filters | None = None) -> None:
+        """`narrowed`: the one agent, queue or channel the agents screen opened this for,
+        on top of the app's filters."""
         super().__init__()
         self.kind = kind
         self.sort, self.descending = queries.ticket_sort(kind, sort)
+        self.narrowed = narrowed
+
+    def filters(self) -> Filters:
+        if self.narrowed is None:
+            return self.cx.view.filters
+        chosen = {k: v for k, v in vars(self.narrowed).items() if v is not None}
+        return replace(self.cx.view.filters, **chosen)
+
+    def list_title(self) -> list[str | tuple[str, str]]:
+        title = super().list_title()
+        if self.narrowed is None:
+            return title
+        chosen = [f"{k} {fmt.data(v)}" for k, v in vars(self.narrowed).items() if v is not None]
+        return [*title, " of " + ", ".join(chosen)]
 
     def all_time(self) -> bool:
         return self.kind in ALL_TIME_KINDS
@@ -283,7 +301,7 @@ class TicketListScreen(ListScreen):
         query = TicketQuery(
             kind=self.kind,
             window=self.cx.window(),
-            filters=self.cx.view.filters,
+            filters=self.filters(),
             search=self.search,
             sort=self.sort,
             descending=self.descending,
