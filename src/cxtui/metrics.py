@@ -27,6 +27,7 @@ from sqlmodel import Session, col, select
 from cxtui import aggregates
 from cxtui.business_hours import BusinessHours, day_starts
 from cxtui.models import OPEN_STATUSES, PRIORITIES, QuarantinedRow, Ticket
+from cxtui.past_status import open_then_subquery
 from cxtui.sla import at_risk_sql, awaiting_first_reply, breached_sql
 from cxtui.tallies import (
     NO_FILTERS,
@@ -37,7 +38,6 @@ from cxtui.tallies import (
     SurveyTally,
     TicketTally,
     count_where,
-    not_for_lookup,
     percentile,
     scan_surveys,
     scan_tickets,
@@ -252,17 +252,15 @@ AGE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
 
 
 def queue_snapshot(session: Session, as_of: int, filters: Filters = NO_FILTERS) -> QueueSnapshot:
-    """The open queue as it stood at as_of, using each ticket's latest known status."""
-    is_open = and_(
-        col(Ticket.status).in_(OPEN_STATUSES),
-        not_for_lookup(Ticket.created_at) <= as_of,
-        *ticket_filter_conditions(filters),
-    )
+    """The open queue as it stood at as_of: each ticket in its status then, from the status
+    history (cxtui.past_status), so a past moment shows the queue of that moment."""
+    then = open_then_subquery(as_of)
+    status = then.c.status
     age = as_of - col(Ticket.created_at)
     awaiting = awaiting_first_reply(as_of)
     # The one SLA verdict (cxtui.sla), as SQL: the lists and the ticket screen judge alike.
-    breached = breached_sql(as_of)
-    at_risk = at_risk_sql(as_of)
+    breached = breached_sql(as_of, status)
+    at_risk = at_risk_sql(as_of, status)
     bucket_counts = [
         count_where(age >= low if high is None else and_(age >= low, age < high))
         for _, low, high in AGE_BUCKETS
@@ -271,7 +269,7 @@ def queue_snapshot(session: Session, as_of: int, filters: Filters = NO_FILTERS) 
     # the groups (a second pass for them cost as much again at a million tickets).
     groups = session.exec(
         select(
-            Ticket.status,
+            status,
             Ticket.priority,
             Ticket.channel,
             Ticket.queue,
@@ -283,8 +281,10 @@ def queue_snapshot(session: Session, as_of: int, filters: Filters = NO_FILTERS) 
             func.coalesce(func.sum(case((breached, 0), (at_risk, 1), else_=0)), 0),
             *bucket_counts,
         )
-        .where(is_open)
-        .group_by(Ticket.status, Ticket.priority, Ticket.channel, Ticket.queue)
+        .select_from(then)
+        .join(Ticket, col(Ticket.id) == then.c.id)
+        .where(*ticket_filter_conditions(filters))
+        .group_by(status, Ticket.priority, Ticket.channel, Ticket.queue)
     ).all()
     by_status: Counter[str] = Counter()
     by_priority: Counter[str] = Counter()
