@@ -83,6 +83,31 @@ def _changed_after(moment: int) -> Any:
     )
 
 
+def _latest_change_by(moment: int, ticket_id: Any) -> Any:
+    """The status of the ticket's latest change at or before `moment` (NULL when none)."""
+    earlier = StatusChange.__table__.alias("earlier")  # type: ignore[attr-defined]
+    return (
+        select(earlier.c.status)
+        .where(earlier.c.ticket_id == ticket_id, earlier.c.at <= moment)
+        .order_by(
+            earlier.c.at.desc(),
+            _lifecycle_rank(earlier.c.status).desc(),
+            earlier.c.status.desc(),
+        )
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def status_then_sql(moment: int) -> Any:
+    """A ticket row's status at `moment` (status_at's rules for a ticket created by then), to
+    show and sort a list as it stood: one history lookup a row."""
+    return case(
+        (_changed_after(moment), _latest_change_by(moment, col(Ticket.id))),
+        else_=col(Ticket.status),
+    )
+
+
 def open_then(moment: int) -> Select[Any]:
     """(id, status) of every ticket open at `moment`, with its status then (status_at's rules).
 
@@ -98,18 +123,7 @@ def open_then(moment: int) -> Select[Any]:
         col(StatusChange.at) > moment
     )
     changed = later.distinct().subquery("changed")
-    earlier = StatusChange.__table__.alias("earlier")  # type: ignore[attr-defined]
-    then = (
-        select(earlier.c.status)
-        .where(earlier.c.ticket_id == changed.c.ticket_id, earlier.c.at <= moment)
-        .order_by(
-            earlier.c.at.desc(),
-            _lifecycle_rank(earlier.c.status).desc(),
-            earlier.c.status.desc(),
-        )
-        .limit(1)
-        .scalar_subquery()
-    )
+    then = _latest_change_by(moment, changed.c.ticket_id)
     moved = (
         select(changed.c.ticket_id.label("id"), then.label("status"))
         .join(Ticket, col(Ticket.id) == changed.c.ticket_id)
@@ -122,3 +136,8 @@ def open_then(moment: int) -> Select[Any]:
 def open_then_subquery(moment: int) -> Any:
     """open_then as a named subquery with columns id and status, to join tickets to."""
     return open_then(moment).subquery("open_then")
+
+
+def open_then_ids(moment: int) -> Select[Any]:
+    """The ids of the tickets open at `moment`, for `Ticket.id IN (...)`."""
+    return select(open_then_subquery(moment).c.id)

@@ -17,7 +17,6 @@ from sqlmodel import Session, col, select
 
 from cxtui.metrics import Filters, Window, ticket_filter_conditions
 from cxtui.models import (
-    OPEN_STATUSES,
     PRIORITIES,
     RESOLVED_STATUSES,
     TICKET_STATUSES,
@@ -26,6 +25,7 @@ from cxtui.models import (
     Survey,
     Ticket,
 )
+from cxtui.past_status import open_then_ids, status_then_sql
 from cxtui.sla import SlaVerdict, next_due_sql, verdict
 
 ABANDONED = "abandoned"
@@ -209,6 +209,15 @@ _TICKET_COLUMNS = (
 _TICKET_FIELDS = tuple(column.key for column in _TICKET_COLUMNS)
 
 
+def _columns_then(as_of: int) -> tuple[Any, ...]:
+    """_TICKET_COLUMNS with the status as it was at as_of (cxtui.past_status), so a list, a
+    ticket and a journey shown for a past moment show each ticket as it stood then."""
+    return tuple(
+        status_then_sql(as_of).label("status") if column is Ticket.status else column
+        for column in _TICKET_COLUMNS
+    )
+
+
 def _ticket_row(values: Any, as_of: int) -> TicketRow:
     fields = dict(zip(_TICKET_FIELDS, values, strict=True))
     judged = verdict(
@@ -243,7 +252,7 @@ def _created_in(window: Window) -> list[ColumnElement[bool]]:
 
 def _kind_conditions(kind: str, window: Window) -> list[ColumnElement[bool]]:
     if kind == "open":
-        return [col(Ticket.status).in_(OPEN_STATUSES), col(Ticket.created_at) <= window.as_of]
+        return [col(Ticket.id).in_(open_then_ids(window.as_of))]
     if kind == "first_response":
         return [*_created_in(window), col(Ticket.first_response_at).is_not(None)]
     if kind == "unresolved":
@@ -310,7 +319,7 @@ def _ticket_order(q: TicketQuery) -> list[Any]:
     # Other columns: ties in the list's natural order, oldest first.
     ties = [created.asc(), ticket_id.asc()]
     if column == "due":
-        due = next_due_sql(q.window.as_of)
+        due = next_due_sql(q.window.as_of, status_then_sql(q.window.as_of))
         return [*_ordered([due.is_(None)], [due], descending), *ties]
     if column == "first_reply":
         waited = col(Ticket.first_response_at) - created
@@ -319,8 +328,8 @@ def _ticket_order(q: TicketQuery) -> list[Any]:
         rank = _rank(col(Ticket.priority), PRIORITIES)
         return [*_ordered([rank == len(PRIORITIES)], [rank], descending), *ties]
     if column == "status":
-        rank = _rank(col(Ticket.status), TICKET_STATUSES)
-        status = col(Ticket.status)
+        status = status_then_sql(q.window.as_of)
+        rank = _rank(status, TICKET_STATUSES)
         return [*_ordered([status.is_(None)], [rank, status], descending), *ties]
     value: Any = {
         "id": ticket_id,
@@ -348,7 +357,7 @@ def ticket_page(session: Session, q: TicketQuery, offset: int, limit: int) -> li
     if offset < 0 or limit < 0:
         raise ValueError("offset and limit must not be negative")
     statement = (
-        select(*_TICKET_COLUMNS)
+        select(*_columns_then(q.window.as_of))
         .where(*_ticket_conditions(q))
         .order_by(*_ticket_order(q))
         .offset(offset)
@@ -533,7 +542,7 @@ def ticket_detail(session: Session, ticket_id: str, as_of: int) -> TicketDetail 
     """One ticket with its history and the surveys about it; None when no such ticket."""
     values = session.exec(
         select(
-            *_TICKET_COLUMNS,
+            *_columns_then(as_of),
             Ticket.agent_replies,
             Ticket.handle_seconds,
             Ticket.source_file,
@@ -611,7 +620,7 @@ def customer_journey(
     cannot pull a million rows onto the screen.
     """
     ticket_values = session.exec(
-        select(*_TICKET_COLUMNS)
+        select(*_columns_then(as_of))
         .where(col(Ticket.customer_id) == customer_id)
         .order_by(col(Ticket.created_at).desc(), col(Ticket.id).desc())
         .limit(limit + 1)
