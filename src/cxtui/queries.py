@@ -173,6 +173,8 @@ class Journey:
     nps_over_time: list[tuple[int, int]]
     csat_over_time: list[tuple[int, int]]
     truncated: bool = False
+    as_of: int | None = None
+    """The moment it was read for: events after it were still to come then."""
 
 
 @dataclass
@@ -685,6 +687,7 @@ def customer_journey(
         nps_over_time=[(s.submitted_at, s.score) for s in surveys if s.kind == "nps"],
         csat_over_time=[(s.submitted_at, s.score) for s in surveys if s.kind == "csat"],
         truncated=truncated,
+        as_of=as_of,
     )
 
 
