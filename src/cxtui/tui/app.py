@@ -389,7 +389,8 @@ class CxApp(App[int]):
             self._from_thread(SnapshotFailed(str(exc)))
             return
         self._from_thread(SnapshotReady(snapshot, view, moment, with_latest))
-        if self.alerting.active:  # after the panes: a rule's own scope costs a scan more
+        # Alerts judge the present: a trip to the past never rings, runs on_alert or clears.
+        if self.alerting.active and moment.kind != "past":  # after the panes: a scan more
             outcome = self.alerting.look(self.engine, snapshot, window, view, self.now())
             self._from_thread(AlertsChanged(outcome))
 
