@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from cxtui.metrics import queue_snapshot
 from cxtui.models import OPEN_STATUSES, TICKET_STATUSES, StatusChange, Ticket
-from cxtui.past_status import StatusThen, open_then, status_at
+from cxtui.past_status import StatusThen, not_recorded_then, open_then, status_at
 from cxtui.store import open_engine
 
 HOUR = 3_600
@@ -125,6 +125,7 @@ def test_queue_as_it_stood_matches_a_hand_worked_queue(session: Session) -> None
     assert queue.oldest_open_age_seconds == 3 * HOUR + 1_800
     assert queue.awaiting_first_response == 1  # B
     assert (queue.sla_breached, queue.sla_at_risk) == (0, 0)
+    assert queue.status_not_recorded == 1  # C
     # At +4h exactly A is solved again; B's reply is due in exactly an hour: at risk.
     edge = queue_snapshot(session, T0 + 4 * HOUR)
     assert (edge.open, edge.sla_at_risk, edge.sla_breached, edge.by_channel) == (
@@ -139,6 +140,8 @@ def test_queue_as_it_stood_matches_a_hand_worked_queue(session: Session) -> None
     # At +30 min: A new (changed at T0, open at +1h), B not created. New 1.
     early = queue_snapshot(session, T0 + 1_800)
     assert early.by_status == {"new": 1}
+    assert early.status_not_recorded == 1  # C again; B and D do not exist yet
+    assert edge.status_not_recorded == 0  # C's change at +4h is at the moment: recorded
 
 
 def test_open_then_agrees_with_status_at_on_random_histories(session: Session) -> None:
@@ -163,11 +166,14 @@ def test_open_then_agrees_with_status_at_on_random_histories(session: Session) -
     _add(session, tickets, changes)
     moments = {T0 - 1, *(at + d for _, at, _ in changes for d in (-1, 0, 1))}
     for moment in sorted(moments):
-        expected = {}
+        expected, unknown = {}, set()
         for id, (created, status_now, history) in histories.items():
             then = status_at(
                 created_at=created, status_now=status_now, history=history, moment=moment
             )
             if then.status in OPEN_STATUSES:
                 expected[id] = then.status
+            if then.source == "not_recorded":
+                unknown.add(id)
         assert dict(session.exec(open_then(moment)).all()) == expected, moment
+        assert {row[0] for row in session.exec(not_recorded_then(moment))} == unknown, moment

@@ -27,7 +27,7 @@ from sqlmodel import Session, col, select
 from cxtui import aggregates
 from cxtui.business_hours import BusinessHours, day_starts
 from cxtui.models import OPEN_STATUSES, PRIORITIES, QuarantinedRow, Ticket
-from cxtui.past_status import open_then_subquery
+from cxtui.past_status import not_recorded_then, open_then_subquery
 from cxtui.sla import at_risk_sql, awaiting_first_reply, breached_sql
 from cxtui.tallies import (
     NO_FILTERS,
@@ -72,6 +72,9 @@ class QueueSnapshot:
     oldest_open_age_seconds: int | None
     sla_breached: int
     sla_at_risk: int
+    status_not_recorded: int = 0
+    """Tickets created by as_of whose status then the history does not hold (their first
+    recorded change is later): in no count above. Always 0 as of the latest data."""
 
 
 @dataclass
@@ -314,7 +317,18 @@ def queue_snapshot(session: Session, as_of: int, filters: Filters = NO_FILTERS) 
         oldest_open_age_seconds=None if oldest_created is None else as_of - oldest_created,
         sla_breached=breached_count,
         sla_at_risk=at_risk_count,
+        status_not_recorded=_not_recorded(session, as_of, filters),
     )
+
+
+def _not_recorded(session: Session, as_of: int, filters: Filters) -> int:
+    unknown = not_recorded_then(as_of).subquery("not_recorded")
+    return session.exec(
+        select(func.count())
+        .select_from(unknown)
+        .join(Ticket, col(Ticket.id) == unknown.c.ticket_id)
+        .where(*ticket_filter_conditions(filters))
+    ).one()
 
 
 def window_tickets(
@@ -702,6 +716,7 @@ def report_dict(d: Dashboard) -> dict[str, Any]:
             "oldest_open_age_seconds",
             "sla_breached",
             "sla_at_risk",
+            "status_not_recorded",
         ),
         "first_response": _pick(d.first_response, *_FIRST_RESPONSE),
         "resolution": _pick(

@@ -133,6 +133,26 @@ def open_then(moment: int) -> Select[Any]:
     return select(both.c.id, both.c.status).where(both.c.status.in_(OPEN_STATUSES))
 
 
+def not_recorded_then(moment: int) -> Select[Any]:
+    """The ids of the tickets created by `moment` whose status then is not recorded: every
+    change in their history is later (status_at's "not_recorded"). They count in no status."""
+    changed = (
+        select(col(StatusChange.ticket_id).label("ticket_id"))
+        .where(col(StatusChange.at) > moment)
+        .distinct()
+        .subquery("changed")
+    )
+    earlier = StatusChange.__table__.alias("earlier")  # type: ignore[attr-defined]
+    return (
+        select(changed.c.ticket_id)
+        .join(Ticket, col(Ticket.id) == changed.c.ticket_id)
+        .where(
+            col(Ticket.created_at) <= moment,
+            ~exists().where(earlier.c.ticket_id == changed.c.ticket_id, earlier.c.at <= moment),
+        )
+    )
+
+
 def open_then_subquery(moment: int) -> Any:
     """open_then as a named subquery with columns id and status, to join tickets to."""
     return open_then(moment).subquery("open_then")
