@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 from textual.content import Content
 from textual.widgets import Input, Static
 
+from cxtui.tui.journey import JourneyScreen
 from cxtui.tui.lists import TicketListScreen
 from cxtui.tui.pinning import AsOf
 from cxtui.tui.ticket import TicketScreen
@@ -79,6 +80,12 @@ async def test_the_queue_three_days_back_is_the_queue_then(engine: Engine) -> No
         assert isinstance(shown, Content)
         later = [line for line in shown.plain.splitlines() if "later" in line]
         assert later == ["2024-04-29 12:00:00 UTC  solved  (+1d 00h)  later"]
+        # The customer's journey (C-1) says which events were still to come then.
+        await press(pilot, "c")
+        assert isinstance(app.screen, JourneyScreen)
+        text = screen_text(app)
+        assert "later: T-008 is now solved" in text
+        assert "later: " not in text.split("T-008 is now open")[0]  # -3d itself is not later
 
 
 async def test_forward_never_passes_the_present(engine: Engine) -> None:
