@@ -322,12 +322,10 @@ def queue_snapshot(session: Session, as_of: int, filters: Filters = NO_FILTERS) 
 
 
 def _not_recorded(session: Session, as_of: int, filters: Filters) -> int:
-    unknown = not_recorded_then(as_of).subquery("not_recorded")
     return session.exec(
         select(func.count())
-        .select_from(unknown)
-        .join(Ticket, col(Ticket.id) == unknown.c.ticket_id)
-        .where(*ticket_filter_conditions(filters))
+        .select_from(Ticket)
+        .where(col(Ticket.id).in_(not_recorded_then(as_of)), *ticket_filter_conditions(filters))
     ).one()
 
 

@@ -77,6 +77,11 @@ def _lifecycle_rank(status: Any) -> Any:
     return case(*((status == name, rank) for name, rank in LIFECYCLE.items()), else_=len(LIFECYCLE))
 
 
+def _changed_since(moment: int) -> Select[Any]:
+    """The ids of the tickets with a change after `moment`, from the history's time index."""
+    return select(col(StatusChange.ticket_id)).where(col(StatusChange.at) > moment)
+
+
 def _changed_after(moment: int) -> Any:
     return exists().where(
         col(StatusChange.ticket_id) == col(Ticket.id), col(StatusChange.at) > moment
@@ -119,15 +124,9 @@ def open_then(moment: int) -> Select[Any]:
         not_for_lookup(Ticket.created_at) <= moment,
         ~_changed_after(moment),
     )
-    later = select(col(StatusChange.ticket_id).label("ticket_id")).where(
-        col(StatusChange.at) > moment
-    )
-    changed = later.distinct().subquery("changed")
-    then = _latest_change_by(moment, changed.c.ticket_id)
-    moved = (
-        select(changed.c.ticket_id.label("id"), then.label("status"))
-        .join(Ticket, col(Ticket.id) == changed.c.ticket_id)
-        .where(col(Ticket.created_at) <= moment)
+    then = _latest_change_by(moment, col(Ticket.id))
+    moved = select(col(Ticket.id).label("id"), then.label("status")).where(
+        col(Ticket.id).in_(_changed_since(moment)), col(Ticket.created_at) <= moment
     )
     both = union_all(unchanged, moved).subquery("then_all")
     return select(both.c.id, both.c.status).where(both.c.status.in_(OPEN_STATUSES))
@@ -136,20 +135,11 @@ def open_then(moment: int) -> Select[Any]:
 def not_recorded_then(moment: int) -> Select[Any]:
     """The ids of the tickets created by `moment` whose status then is not recorded: every
     change in their history is later (status_at's "not_recorded"). They count in no status."""
-    changed = (
-        select(col(StatusChange.ticket_id).label("ticket_id"))
-        .where(col(StatusChange.at) > moment)
-        .distinct()
-        .subquery("changed")
-    )
     earlier = StatusChange.__table__.alias("earlier")  # type: ignore[attr-defined]
-    return (
-        select(changed.c.ticket_id)
-        .join(Ticket, col(Ticket.id) == changed.c.ticket_id)
-        .where(
-            col(Ticket.created_at) <= moment,
-            ~exists().where(earlier.c.ticket_id == changed.c.ticket_id, earlier.c.at <= moment),
-        )
+    return select(col(Ticket.id)).where(
+        col(Ticket.id).in_(_changed_since(moment)),
+        col(Ticket.created_at) <= moment,
+        ~exists().where(earlier.c.ticket_id == col(Ticket.id), earlier.c.at <= moment),
     )
 
 
