@@ -27,7 +27,7 @@ from sqlmodel import Session, col, select
 from cxtui import aggregates
 from cxtui.business_hours import BusinessHours, day_starts
 from cxtui.models import OPEN_STATUSES, PRIORITIES, QuarantinedRow, Ticket
-from cxtui.past_status import not_recorded_then, open_then_subquery
+from cxtui.past_status import changed_after_any, not_recorded_then, open_then_subquery
 from cxtui.sla import at_risk_sql, awaiting_first_reply, breached_sql
 from cxtui.tallies import (
     NO_FILTERS,
@@ -38,6 +38,7 @@ from cxtui.tallies import (
     SurveyTally,
     TicketTally,
     count_where,
+    not_for_lookup,
     percentile,
     scan_surveys,
     scan_tickets,
@@ -256,9 +257,18 @@ AGE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
 
 def queue_snapshot(session: Session, as_of: int, filters: Filters = NO_FILTERS) -> QueueSnapshot:
     """The open queue as it stood at as_of: each ticket in its status then, from the status
-    history (cxtui.past_status), so a past moment shows the queue of that moment."""
-    then = open_then_subquery(as_of)
-    status = then.c.status
+    history (cxtui.past_status), so a past moment shows the queue of that moment.
+
+    When nothing changed after as_of (live, the latest data) every ticket's status then is
+    its status now: the rows alone answer, at half the cost of the history's way."""
+    travelled = session.exec(select(changed_after_any(as_of))).one()
+    if travelled:
+        then = open_then_subquery(as_of)
+        status: Any = then.c.status
+        opened = [col(Ticket.id) == then.c.id]
+    else:
+        status = col(Ticket.status)
+        opened = [status.in_(OPEN_STATUSES), not_for_lookup(Ticket.created_at) <= as_of]
     age = as_of - col(Ticket.created_at)
     awaiting = awaiting_first_reply(as_of)
     # The one SLA verdict (cxtui.sla), as SQL: the lists and the ticket screen judge alike.
@@ -284,9 +294,7 @@ def queue_snapshot(session: Session, as_of: int, filters: Filters = NO_FILTERS) 
             func.coalesce(func.sum(case((breached, 0), (at_risk, 1), else_=0)), 0),
             *bucket_counts,
         )
-        .select_from(then)
-        .join(Ticket, col(Ticket.id) == then.c.id)
-        .where(*ticket_filter_conditions(filters))
+        .where(*opened, *ticket_filter_conditions(filters))
         .group_by(status, Ticket.priority, Ticket.channel, Ticket.queue)
     ).all()
     by_status: Counter[str] = Counter()
@@ -317,7 +325,7 @@ def queue_snapshot(session: Session, as_of: int, filters: Filters = NO_FILTERS) 
         oldest_open_age_seconds=None if oldest_created is None else as_of - oldest_created,
         sla_breached=breached_count,
         sla_at_risk=at_risk_count,
-        status_not_recorded=_not_recorded(session, as_of, filters),
+        status_not_recorded=_not_recorded(session, as_of, filters) if travelled else 0,
     )
 
 

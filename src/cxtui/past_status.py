@@ -82,6 +82,12 @@ def _changed_since(moment: int) -> Select[Any]:
     return select(col(StatusChange.ticket_id)).where(col(StatusChange.at) > moment)
 
 
+def changed_after_any(moment: int) -> Any:
+    """Whether any ticket changed after `moment`: when none did, every status then is the
+    status now and the rows alone answer."""
+    return exists().where(col(StatusChange.at) > moment)
+
+
 def _changed_after(moment: int) -> Any:
     return exists().where(
         col(StatusChange.ticket_id) == col(Ticket.id), col(StatusChange.at) > moment
