@@ -5,13 +5,23 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from pathlib import Path
+from unittest import mock
 
 import pytest
-from sqlmodel import Session
+from sqlalchemy import true
+from sqlmodel import Session, select
 
-from cxtui.metrics import queue_snapshot
+from cxtui import metrics, queries
+from cxtui.metrics import Filters, Window, queue_snapshot
 from cxtui.models import OPEN_STATUSES, TICKET_STATUSES, StatusChange, Ticket
-from cxtui.past_status import StatusThen, not_recorded_then, open_then, status_at
+from cxtui.past_status import (
+    StatusThen,
+    not_recorded_then,
+    open_then,
+    status_at,
+    status_then_sql,
+)
+from cxtui.queries import TicketQuery
 from cxtui.store import open_engine
 
 HOUR = 3_600
@@ -166,7 +176,7 @@ def test_open_then_agrees_with_status_at_on_random_histories(session: Session) -
     _add(session, tickets, changes)
     moments = {T0 - 1, *(at + d for _, at, _ in changes for d in (-1, 0, 1))}
     for moment in sorted(moments):
-        expected, unknown = {}, set()
+        expected, unknown, every = {}, set(), {}
         for id, (created, status_now, history) in histories.items():
             then = status_at(
                 created_at=created, status_now=status_now, history=history, moment=moment
@@ -175,5 +185,37 @@ def test_open_then_agrees_with_status_at_on_random_histories(session: Session) -
                 expected[id] = then.status
             if then.source == "not_recorded":
                 unknown.add(id)
+            if then.existed:
+                every[id] = then.status
         assert dict(session.exec(open_then(moment)).all()) == expected, moment
         assert {row[0] for row in session.exec(not_recorded_then(moment))} == unknown, moment
+        # Row by row, as the lists, the ticket and the journey read it.
+        shown = select(Ticket.id, status_then_sql(moment)).where(Ticket.created_at <= moment)
+        assert dict(session.exec(shown).all()) == every, moment
+
+
+def test_after_the_last_change_the_history_way_gives_the_live_answer(session: Session) -> None:
+    """Live and at the latest data the rows alone answer; forced through the history the
+    queue and the open list come out the same (status_at: nothing later means the status now)."""
+    _add(
+        session,
+        [
+            _ticket("A", T0, "open", first_response_due_at=T0 + HOUR),
+            _ticket("B", T0, "pending", resolution_due_at=T0 + 10 * HOUR),
+            _ticket("C", T0, "solved"),
+            _ticket("E", T0, "new"),  # no history
+        ],
+        [("A", T0, "new"), ("A", T0 + HOUR, "open"), ("B", T0, "pending"), ("C", T0, "solved")],
+    )
+    moment = T0 + 9 * HOUR + 1_800
+    window = Window(as_of=moment, seconds=7 * 86_400)
+    query = TicketQuery("open", window, Filters(), sort="sla")
+    fast = (queue_snapshot(session, moment), queries.ticket_page(session, query, 0, 10))
+    with (
+        mock.patch.object(metrics, "changed_after_any", lambda _moment: true()),
+        mock.patch.object(queries, "_travelled", lambda _session, _as_of: True),
+    ):
+        slow = (queue_snapshot(session, moment), queries.ticket_page(session, query, 0, 10))
+    assert fast == slow
+    assert fast[0].open == 3 and fast[0].sla_breached == 1  # A: reply due 8h30 ago
+    assert [row.id for row in fast[1]] == ["A", "B", "E"]  # by next due; E has none
