@@ -45,7 +45,7 @@ from cxtui.metrics import Filters, Window
 from cxtui.queries import SurveyRow
 from cxtui.store import open_engine
 from cxtui.tui import formatting as fmt
-from cxtui.tui import live, pinning, source, time_travel
+from cxtui.tui import live, pinning, source
 from cxtui.tui.alerting import AlertsChanged, AlertWatch, OnAlertFinished
 from cxtui.tui.base import CxScreen
 from cxtui.tui.commands import JumpProvider
@@ -507,11 +507,15 @@ class CxApp(App[int]):
 
     def action_travel(self, seconds: int) -> None:
         """b n B N: the whole screen an hour or a day earlier or later, never past the present."""
+        from cxtui.tui import time_travel
+
         home = time_travel.home_of(self.moment, self.travel_home)
         self._travel(time_travel.step(self.moment, home, seconds, int(self.now())), home)
 
     def action_travel_to(self) -> None:
         """@: the whole screen at a typed time."""
+        from cxtui.tui import time_travel
+
         home = time_travel.home_of(self.moment, self.travel_home)
         now = int(self.now())
         dialog = time_travel.TimeTravelScreen(
@@ -527,7 +531,7 @@ class CxApp(App[int]):
 
     def _travel(self, moment: AsOf, home: AsOf) -> None:
         if moment == self.moment:
-            self.notify("Already at the latest moment", timeout=2)
+            self.notify("Already there: time travel goes no further than the present", timeout=2)
             return
         self.travel_home = home if moment.kind == "past" else None
         self.moment = moment
@@ -694,7 +698,9 @@ class CxApp(App[int]):
             yield SystemCommand(
                 "Latest data", "Pin the numbers at the latest data", self.action_pin_latest
             )
-        for title, seconds in time_travel.PALETTE_STEPS:
+        from cxtui.tui.time_travel import PALETTE_STEPS
+
+        for title, seconds in PALETTE_STEPS:
             yield SystemCommand(
                 title, "Every pane and list as it stood then", partial(self.action_travel, seconds)
             )
