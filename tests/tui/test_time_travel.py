@@ -27,6 +27,7 @@ from cxtui.tui.ticket import TicketScreen
 from cxtui.tui.time_travel import TimeTravelScreen
 from tests.tui.conftest import big_number, list_ids, press, settle
 from tests.tui.fixtures import AS_OF, DAY, HOUR, MIN, make_app, screen_text
+from tests.tui.test_keys import palette
 
 pytestmark = pytest.mark.anyio
 
@@ -143,3 +144,13 @@ async def test_at_asks_for_a_time_and_says_what_is_wrong(engine: Engine) -> None
         assert app.moment.at == AS_OF + 10 * MIN - DAY
         await press(pilot, "at", "escape")
         assert app.moment.at == AS_OF + 10 * MIN - DAY
+
+
+async def test_the_palette_travels_too(engine: Engine) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await palette(pilot, "back one day", "Back one day")
+        assert app.moment == AsOf("past", AS_OF - DAY, chosen=True)
+        await palette(pilot, "go to a time", "Go to a time…")
+        assert isinstance(app.screen, TimeTravelScreen)
