@@ -39,7 +39,7 @@ PALETTE_STEPS = (
     ("Forward one day", DAY),
 )
 """The command palette's names for b, n, B and N."""
-EXAMPLES = "10:40, 2026-11-20 10:40, 2026-11-20T10:40:00Z or -2h"
+EXAMPLES = "10:40, 2026-11-20 10:40 or -2h"
 
 
 def present(home: AsOf, now: int) -> int:
@@ -96,7 +96,7 @@ def parse_moment(text: str, zone: ZoneInfo, present_at: int) -> int:
     except RowError:
         at = None
     if at is None:
-        raise ValueError(f"cannot read {fmt.data(text, max_len=30)!r}: type {EXAMPLES}")
+        raise ValueError(f"cannot read {fmt.data(text, max_len=30)!r}: try {EXAMPLES}")
     if at > present_at:
         raise ValueError(
             f"{fmt.moment(at, zone)} is still to come (latest {fmt.moment(present_at, zone)})"
@@ -108,6 +108,9 @@ class TimeTravelScreen(CxModal[int | None]):
     """Asks for a moment; Enter returns it (a mistake is said in the dialog), Esc nothing."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    DEFAULT_CSS = """
+    TimeTravelScreen Label { width: 100%; }
+    """
 
     def __init__(self, zone: ZoneInfo, present_at: int, shown_at: int) -> None:
         super().__init__()
@@ -125,8 +128,10 @@ class TimeTravelScreen(CxModal[int | None]):
                 select_on_focus=True,
             )
             yield Label(
-                Content(f"{EXAMPLES}; latest {fmt.moment(self.present_at, self.zone)}"),
-                classes="hint",
+                Content.styled(
+                    f"e.g. {EXAMPLES} (ISO too); latest {fmt.moment(self.present_at, self.zone)}",
+                    "dim",
+                )
             )
             yield Label(id="problem")
 
