@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 from textual.content import Content
 from textual.widgets import Input, Static
 
+from cxtui.models import StatusChange
 from cxtui.tui.journey import JourneyScreen
 from cxtui.tui.lists import TicketListScreen
 from cxtui.tui.pinning import AsOf
@@ -154,3 +156,18 @@ async def test_the_palette_travels_too(engine: Engine) -> None:
         assert app.moment == AsOf("past", AS_OF - DAY, chosen=True)
         await palette(pilot, "go to a time", "Go to a time…")
         assert isinstance(app.screen, TimeTravelScreen)
+
+
+async def test_tickets_without_a_status_then_are_said_not_counted(engine: Engine) -> None:
+    # T-010 (created -10d) first recorded two days ago: three days back its status is unknown.
+    with Session(engine) as session:
+        session.add(StatusChange(ticket_id="T-010", at=AS_OF - 2 * DAY, status="open"))
+        session.commit()
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "B", "B", "B")
+        assert big_number(app, "queue") == "2"  # T-001 and T-008 (see the module docstring)
+        assert app.snapshot is not None
+        assert app.snapshot.board.queue.status_not_recorded == 1
+        assert "not recorded 1" in screen_text(app)
