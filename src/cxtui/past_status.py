@@ -11,8 +11,10 @@ at 10:40 comes from the status changes the loader records (one per version seen)
   was not recorded yet and the ticket counts in no status (the export saw it only later).
 
 A ticket with no history at all has only its row: its status now stands in, and `source`
-says so. The same rules are written in SQL (open_then) for the queue pane and the open list,
-next to the Python so the two cannot drift apart; tests/test_past_status.py checks both.
+says so. The same rules are written in SQL next to the Python, so the two cannot drift apart
+(tests/test_past_status.py checks them against each other): open_then for the queue pane and
+the open list, status_then_sql for a row of any list, the ticket and the journey, and
+not_recorded_then for the tickets that existed with no status recorded yet.
 """
 
 from __future__ import annotations
