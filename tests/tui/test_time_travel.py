@@ -22,6 +22,7 @@ from textual.content import Content
 from textual.widgets import Input, Static
 
 from cxtui.models import StatusChange
+from cxtui.tui.app import CxApp
 from cxtui.tui.journey import JourneyScreen
 from cxtui.tui.lists import TicketListScreen
 from cxtui.tui.pinning import AsOf
@@ -36,8 +37,9 @@ pytestmark = pytest.mark.anyio
 SIZE = (80, 24)
 
 
-def status_line(app: object) -> str:
-    return screen_text(app).splitlines()[-2]  # type: ignore[arg-type]
+def status_line(app: CxApp) -> str:
+    """The status line: the last line but the footer's."""
+    return screen_text(app).splitlines()[-2]
 
 
 async def test_b_steps_back_an_hour_and_the_status_line_says_past(engine: Engine) -> None:
