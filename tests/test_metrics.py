@@ -732,6 +732,7 @@ CONTRACT = {
         "oldest_open_age_seconds": None,
         "sla_breached": 0,
         "sla_at_risk": 0,
+        "status_not_recorded": 0,
     },
     "first_response": {
         "count": 0,

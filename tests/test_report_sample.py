@@ -148,10 +148,16 @@ def read_folder(folder: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]
                     if known is not None and known["gave_up_at"] is not None:
                         gave_up.append(known["gave_up_at"])
                     row["gave_up_at"] = min(gave_up, default=None)
+                    # the earliest version with a status: the start of its status history
+                    seen = [row["version"]] if row["status"] is not None else []
+                    if known is not None and known["first_seen"] is not None:
+                        seen.append(known["first_seen"])
+                    row["first_seen"] = min(seen, default=None)
                     if known is None or row["version"] >= known["version"]:
                         tickets[row["id"]] = row
                     else:
                         known["gave_up_at"] = row["gave_up_at"]
+                        known["first_seen"] = row["first_seen"]
                 else:
                     answer = survey(raw)
                     surveys[answer["id"]] = answer
@@ -547,6 +553,11 @@ def expected_report(folder: Path) -> dict[str, Any]:
             "oldest_open_age_seconds": max(ages),
             "sla_breached": len(breached),
             "sla_at_risk": len(at_risk),
+            # created by as_of, but no status recorded until later
+            "status_not_recorded": sum(
+                t["created_at"] <= AS_OF and t["first_seen"] is not None and t["first_seen"] > AS_OF
+                for t in tickets
+            ),
         },
         "first_response": {
             "count": len(waits),

@@ -70,6 +70,9 @@ class StatusChange(SQLModel, table=True):
     """One observed (ticket, status, time): the raw material of a ticket's timeline."""
 
     __tablename__ = "status_change"
+    # The tickets that changed after a past moment, read from the index alone: the queue
+    # and the open list as they stood then start from them (cxtui.past_status).
+    __table_args__ = (Index("ix_status_change_at_ticket_id", "at", "ticket_id"),)
 
     ticket_id: str = Field(primary_key=True)
     at: int = Field(primary_key=True)

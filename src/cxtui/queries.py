@@ -27,6 +27,7 @@ from cxtui.models import (
     Survey,
     Ticket,
 )
+from cxtui.past_status import changed_after_any, open_then_ids, status_then_sql
 from cxtui.sla import SlaVerdict, next_due_sql, verdict
 
 ABANDONED = "abandoned"
@@ -174,6 +175,8 @@ class Journey:
     nps_over_time: list[tuple[int, int]]
     csat_over_time: list[tuple[int, int]]
     truncated: bool = False
+    as_of: int | None = None
+    """The moment it was read for: events after it were still to come then."""
 
 
 @dataclass
@@ -210,6 +213,25 @@ _TICKET_COLUMNS = (
 _TICKET_FIELDS = tuple(column.key for column in _TICKET_COLUMNS)
 
 
+def _travelled(session: Session, as_of: int) -> bool:
+    """Whether any ticket changed after as_of, so its status then must come from the history
+    (cxtui.past_status); when none did (live, the latest data) the rows alone answer."""
+    return bool(session.exec(select(changed_after_any(as_of))).one())
+
+
+def _status(as_of: int, travelled: bool) -> Any:
+    return status_then_sql(as_of) if travelled else col(Ticket.status)
+
+
+def _columns_then(as_of: int, travelled: bool) -> tuple[Any, ...]:
+    """_TICKET_COLUMNS with the status as it was at as_of, so a list, a ticket and a journey
+    shown for a past moment show each ticket as it stood then."""
+    return tuple(
+        _status(as_of, travelled).label("status") if column is Ticket.status else column
+        for column in _TICKET_COLUMNS
+    )
+
+
 def _ticket_row(values: Any, as_of: int) -> TicketRow:
     fields = dict(zip(_TICKET_FIELDS, values, strict=True))
     judged = verdict(
@@ -242,7 +264,9 @@ def _created_in(window: Window) -> list[ColumnElement[bool]]:
     return [col(Ticket.created_at) > window.start, col(Ticket.created_at) <= window.as_of]
 
 
-def _kind_conditions(kind: str, window: Window) -> list[ColumnElement[bool]]:
+def _kind_conditions(kind: str, window: Window, travelled: bool) -> list[ColumnElement[bool]]:
+    if kind == "open" and travelled:
+        return [col(Ticket.id).in_(open_then_ids(window.as_of))]
     if kind == "open":
         return [col(Ticket.status).in_(OPEN_STATUSES), col(Ticket.created_at) <= window.as_of]
     if kind == "first_response":
@@ -256,11 +280,11 @@ def _kind_conditions(kind: str, window: Window) -> list[ColumnElement[bool]]:
     return []
 
 
-def _ticket_conditions(q: TicketQuery) -> list[ColumnElement[bool]]:
+def _ticket_conditions(q: TicketQuery, travelled: bool) -> list[ColumnElement[bool]]:
     if q.kind not in LIST_KINDS:
         raise ValueError(f"unknown list {q.kind!r}; choose from {', '.join(LIST_KINDS)}")
     return [
-        *_kind_conditions(q.kind, q.window),
+        *_kind_conditions(q.kind, q.window, travelled),
         *ticket_filter_conditions(q.filters),
         *_search(q.search, (Ticket.id, Ticket.subject, Ticket.customer_id, Ticket.agent)),
     ]
@@ -297,7 +321,7 @@ def _rank(column: Any, names: tuple[str, ...]) -> ColumnElement[int]:
     return case(*((column == name, i) for i, name in enumerate(names)), else_=len(names))
 
 
-def _ticket_order(q: TicketQuery) -> list[Any]:
+def _ticket_order(q: TicketQuery, travelled: bool) -> list[Any]:
     column, descending = ticket_sort(q.kind, q.sort, q.descending)
     created: Any = col(Ticket.created_at)
     if q.search.strip():
@@ -311,7 +335,7 @@ def _ticket_order(q: TicketQuery) -> list[Any]:
     # Other columns: ties in the list's natural order, oldest first.
     ties = [created.asc(), ticket_id.asc()]
     if column == "due":
-        due = next_due_sql(q.window.as_of)
+        due = next_due_sql(q.window.as_of, _status(q.window.as_of, travelled))
         return [*_ordered([due.is_(None)], [due], descending), *ties]
     if column == "first_reply":
         waited = col(Ticket.first_response_at) - created
@@ -320,8 +344,8 @@ def _ticket_order(q: TicketQuery) -> list[Any]:
         rank = _rank(col(Ticket.priority), PRIORITIES)
         return [*_ordered([rank == len(PRIORITIES)], [rank], descending), *ties]
     if column == "status":
-        rank = _rank(col(Ticket.status), TICKET_STATUSES)
-        status = col(Ticket.status)
+        status = _status(q.window.as_of, travelled)
+        rank = _rank(status, TICKET_STATUSES)
         return [*_ordered([status.is_(None)], [rank, status], descending), *ties]
     value: Any = {
         "id": ticket_id,
@@ -340,7 +364,9 @@ def _ticket_order(q: TicketQuery) -> list[Any]:
 def count_tickets(session: Session, q: TicketQuery) -> int:
     """How many tickets the list holds, for the scroll bar and the "n of N" label."""
     return session.exec(
-        select(func.count()).select_from(Ticket).where(*_ticket_conditions(q))
+        select(func.count())
+        .select_from(Ticket)
+        .where(*_ticket_conditions(q, _travelled(session, q.window.as_of)))
     ).one()
 
 
@@ -348,10 +374,11 @@ def ticket_page(session: Session, q: TicketQuery, offset: int, limit: int) -> li
     """Rows offset .. offset+limit-1 of the list in its sort order."""
     if offset < 0 or limit < 0:
         raise ValueError("offset and limit must not be negative")
+    travelled = _travelled(session, q.window.as_of)
     statement = (
-        select(*_TICKET_COLUMNS)
-        .where(*_ticket_conditions(q))
-        .order_by(*_ticket_order(q))
+        select(*_columns_then(q.window.as_of, travelled))
+        .where(*_ticket_conditions(q, travelled))
+        .order_by(*_ticket_order(q, travelled))
         .offset(offset)
         .limit(limit)
     )
@@ -561,7 +588,7 @@ def ticket_detail(session: Session, ticket_id: str, as_of: int) -> TicketDetail 
     """One ticket with its history and the surveys about it; None when no such ticket."""
     values = session.exec(
         select(
-            *_TICKET_COLUMNS,
+            *_columns_then(as_of, _travelled(session, as_of)),
             Ticket.agent_replies,
             Ticket.handle_seconds,
             Ticket.source_file,
@@ -639,7 +666,7 @@ def customer_journey(
     cannot pull a million rows onto the screen.
     """
     ticket_values = session.exec(
-        select(*_TICKET_COLUMNS)
+        select(*_columns_then(as_of, _travelled(session, as_of)))
         .where(col(Ticket.customer_id) == customer_id)
         .order_by(col(Ticket.created_at).desc(), col(Ticket.id).desc())
         .limit(limit + 1)
@@ -704,6 +731,7 @@ def customer_journey(
         nps_over_time=[(s.submitted_at, s.score) for s in surveys if s.kind == "nps"],
         csat_over_time=[(s.submitted_at, s.score) for s in surveys if s.kind == "csat"],
         truncated=truncated,
+        as_of=as_of,
     )
 
 

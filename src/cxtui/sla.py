@@ -130,8 +130,8 @@ def verdict(
 # --- the same rules in SQL, for counting and sorting in the database -----------------------
 
 
-def _is_open() -> ColumnElement[bool]:
-    return col(Ticket.status).in_(OPEN_STATUSES)
+def _is_open(status: ColumnElement[Any] | None) -> ColumnElement[bool]:
+    return (col(Ticket.status) if status is None else status).in_(OPEN_STATUSES)
 
 
 def awaiting_first_reply(as_of: int) -> ColumnElement[bool]:
@@ -143,10 +143,13 @@ def _outstanding_reply_due(as_of: int) -> ColumnElement[Any]:
     return case((awaiting_first_reply(as_of), col(Ticket.first_response_due_at)), else_=None)
 
 
-def breached_sql(as_of: int) -> ColumnElement[bool]:
-    """The ticket's state is breached: open, with an outstanding promise past its due time."""
+def breached_sql(as_of: int, status: ColumnElement[Any] | None = None) -> ColumnElement[bool]:
+    """The ticket's state is breached: open, with an outstanding promise past its due time.
+
+    `status` is the ticket's status then, for a past moment (cxtui.past_status); by default
+    its status now."""
     return and_(
-        _is_open(),
+        _is_open(status),
         or_(
             and_(awaiting_first_reply(as_of), col(Ticket.first_response_due_at) < as_of),
             col(Ticket.resolution_due_at) < as_of,
@@ -154,12 +157,12 @@ def breached_sql(as_of: int) -> ColumnElement[bool]:
     )
 
 
-def at_risk_sql(as_of: int) -> ColumnElement[bool]:
+def at_risk_sql(as_of: int, status: ColumnElement[Any] | None = None) -> ColumnElement[bool]:
     """An outstanding promise is due within the hour. Test it after breached_sql (a CASE):
     a breached ticket may also match this, and breached wins."""
     soon = (as_of, as_of + AT_RISK_SECONDS)
     return and_(
-        _is_open(),
+        _is_open(status),
         or_(
             and_(awaiting_first_reply(as_of), col(Ticket.first_response_due_at).between(*soon)),
             col(Ticket.resolution_due_at).between(*soon),
@@ -167,7 +170,7 @@ def at_risk_sql(as_of: int) -> ColumnElement[bool]:
     )
 
 
-def next_due_sql(as_of: int) -> ColumnElement[Any]:
+def next_due_sql(as_of: int, status: ColumnElement[Any] | None = None) -> ColumnElement[Any]:
     """SlaVerdict.next_due_at as SQL (NULL when nothing is outstanding), to sort by."""
     reply_due = _outstanding_reply_due(as_of)
     resolution_due = col(Ticket.resolution_due_at)
@@ -177,4 +180,4 @@ def next_due_sql(as_of: int) -> ColumnElement[Any]:
         (reply_due < resolution_due, reply_due),
         else_=resolution_due,
     )
-    return case((_is_open(), earliest), else_=None)
+    return case((_is_open(status), earliest), else_=None)

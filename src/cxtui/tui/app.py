@@ -9,9 +9,10 @@ core however fast rows land. A slow query delays the next refresh instead of sta
 queue of them; a quick one (the usual case) keeps the screen within a tenth of a second of
 the data.
 
-The numbers are as of now (live), as of --as-of, or as of the latest data: a folder whose
-rows all predate the window opens there instead of on an empty screen (see pinning.py), and L
-switches between live and the latest data.
+The numbers are as of now (live), as of --as-of, as of the latest data (a folder whose rows
+all predate the window opens there instead of on an empty screen, see pinning.py), or as of
+a past moment travelled back to (b n B N @, see time_travel.py); L switches between live and
+the latest data, and from the past goes live.
 """
 
 from __future__ import annotations
@@ -154,6 +155,12 @@ class CxApp(App[int]):
         # dashboard's footer offers "L Live" while the numbers are pinned.
         Binding("l,L", "go_live", "Live", key_display="L", show=False),
         Binding("l,L", "pin_latest", "Latest data", key_display="L", show=False),
+        # Time travel (time_travel.py): the whole screen as it stood earlier.
+        Binding("b", "travel(-3600)", "Back 1h", show=False),
+        Binding("n", "travel(3600)", "Forward 1h", show=False),
+        Binding("B", "travel(-86400)", "Back 1 day", show=False),
+        Binding("N", "travel(86400)", "Forward 1 day", show=False),
+        Binding("at", "travel_to", "Go to a time", key_display="@", show=False),
     ]
 
     status: reactive[Status | None] = reactive(None)
@@ -181,6 +188,8 @@ class CxApp(App[int]):
         self.zone = ZoneInfo(config.timezone)
         self.now = now
         self.moment: AsOf = pinning.LIVE if as_of is None else pinning.given(as_of)
+        self.travel_home: AsOf | None = None
+        """Where time travel started from, while the moment is in the past."""
         self.latest: int | None = None
         """The newest moment in the data, when last read (only while it matters)."""
         self.arriving = False
@@ -382,7 +391,8 @@ class CxApp(App[int]):
             self._from_thread(SnapshotFailed(str(exc)))
             return
         self._from_thread(SnapshotReady(snapshot, view, moment, with_latest))
-        if self.alerting.active:  # after the panes: a rule's own scope costs a scan more
+        # Alerts judge the present: a trip to the past never rings, runs on_alert or clears.
+        if self.alerting.active and moment.kind != "past":  # after the panes: a scan more
             outcome = self.alerting.look(self.engine, snapshot, window, view, self.now())
             self._from_thread(AlertsChanged(outcome))
 
@@ -493,6 +503,40 @@ class CxApp(App[int]):
     def action_go_live(self) -> None:
         """L while pinned: the numbers follow the clock again, and stay live."""
         self.moment = AsOf("live", chosen=True)
+        self.travel_home = None
+        self.arriving = False
+        self._moment_moved()
+
+    def action_travel(self, seconds: int) -> None:
+        """b n B N: the whole screen an hour or a day earlier or later, never past the present."""
+        from cxtui.tui import time_travel
+
+        home = time_travel.home_of(self.moment, self.travel_home)
+        self._travel(time_travel.step(self.moment, home, seconds, int(self.now())), home)
+
+    def action_travel_to(self) -> None:
+        """@: the whole screen at a typed time."""
+        from cxtui.tui import time_travel
+
+        home = time_travel.home_of(self.moment, self.travel_home)
+        now = int(self.now())
+        dialog = time_travel.TimeTravelScreen(
+            self.zone, time_travel.present(home, now), self.as_of()
+        )
+
+        def chosen(at: int | None) -> None:
+            if at is not None:
+                self._travel(time_travel.arrive(at, home, int(self.now())), home)
+
+        if not isinstance(self.screen, time_travel.TimeTravelScreen):
+            self.push_screen(dialog, chosen)
+
+    def _travel(self, moment: AsOf, home: AsOf) -> None:
+        if moment == self.moment:
+            self.notify("Already there: time travel goes no further than the present", timeout=2)
+            return
+        self.travel_home = home if moment.kind == "past" else None
+        self.moment = moment
         self.arriving = False
         self._moment_moved()
 
@@ -668,6 +712,17 @@ class CxApp(App[int]):
             yield SystemCommand(
                 "Latest data", "Pin the numbers at the latest data", self.action_pin_latest
             )
+        from cxtui.tui.time_travel import PALETTE_STEPS
+
+        for title, seconds in PALETTE_STEPS:
+            yield SystemCommand(
+                title, "Every pane and list as it stood then", partial(self.action_travel, seconds)
+            )
+        yield SystemCommand(
+            "Go to a time…",
+            "Every pane and list as they stood at a time you type",
+            self.action_travel_to,
+        )
         yield SystemCommand(
             "Staffing now", "Agents the live channels need, with what-if", self.action_staffing
         )

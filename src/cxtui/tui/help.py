@@ -42,6 +42,7 @@ KEY_NAMES = {
     "less_than_sign": "<",
     "greater_than_sign": ">",
     "exclamation_mark": "!",
+    "at": "@",
     "ctrl+p": "Ctrl+P",
     "ctrl+s": "Ctrl+S",
     "ctrl+q": "Ctrl+Q",

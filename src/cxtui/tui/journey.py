@@ -209,11 +209,18 @@ class JourneyScreen(ListScreen):
             role = "" if event.kind == "status" else "strong"
             return EVENT_NAMES.get(event.kind, event.kind), role
 
+        def happened(event: JourneyEvent) -> Cell:
+            # After the moment shown (time travel): still to come then, so said and dimmed.
+            shown_at = None if self.journey is None else self.journey.as_of
+            if shown_at is not None and event.at > shown_at:
+                return f"later: {fmt.data(event.text, mask=mask)}", "dim"
+            return fmt.data(event.text, mask=mask), ""
+
         return [
             Column("When", 16, lambda e: (fmt.moment(e.at, zone), "dim"), sort="when"),
             Column("Event", 7, what, sort="event"),
             Column("Ticket", 12, lambda e: (fmt.data(e.ticket_id), "strong"), sort="ticket"),
-            Column("What happened", 0, lambda e: (fmt.data(e.text, mask=mask), ""), sort="text"),
+            Column("What happened", 0, happened, sort="text"),
         ]
 
     @on(PagedList.Highlighted)

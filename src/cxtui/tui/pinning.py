@@ -2,9 +2,9 @@
 
 A folder whose newest row is older than the window (the bundled sample, last month's export)
 would open on an empty screen if the window always ended now. So while the app opens, and
-until the supervisor chooses (L, or --as-of), it opens as of the latest data instead and says
-so. After that it never jumps by itself: when rows arrive in the live window while the
-numbers are pinned, the status line says so and L goes live.
+until the supervisor chooses (L, --as-of, or travelling back in time), it opens as of the
+latest data instead and says so. After that it never jumps by itself: when rows arrive in
+the live window while the numbers are pinned, the status line says so and L goes live.
 """
 
 from __future__ import annotations
@@ -12,12 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal["live", "given", "latest"]
+Kind = Literal["live", "given", "latest", "past"]
 
 
 @dataclass(frozen=True)
 class AsOf:
-    """`kind` live follows the clock; given (--as-of) and latest are pinned at `at`.
+    """`kind` live follows the clock; given (--as-of), latest and past (a moment the
+    supervisor travelled back to, see time_travel.py) are pinned at `at`.
 
     `chosen` is set when the supervisor picked it; the app moves only what it picked itself.
     """
@@ -50,7 +51,7 @@ def follow_data(
     than the live window (the claim "the latest data" stays true); newer rows inside the live
     window leave it where it is, for `arriving` to report.
     """
-    if as_of.kind == "given" or latest is None:
+    if as_of.kind in ("given", "past") or latest is None:
         return as_of
     window_empty_now = latest < now - window_seconds
     if as_of.kind == "latest":

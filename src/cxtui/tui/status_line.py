@@ -3,16 +3,18 @@
 Left: rows loaded, when a change was last seen and the folder (cut short from the end on a
 narrow terminal, so the folder goes first); while the backlog loads, a bar, rows and files
 instead. Right, never cut: problems, quarantined rows, "provisional" while loading, the
-window, the filters, the moment the numbers are for when it is pinned (--as-of, or the latest
-data) and the wall clock, which ticks whatever the numbers are pinned to. On a narrow
-terminal the right side picks shorter wordings rather than squeeze the left side out; when
-even the shortest leaves no room, the left side goes, and last of all the filters are cut
-short, so the wall clock is always whole.
+window, the filters, the moment the numbers are for when it is pinned (--as-of, the latest
+data, or a past moment travelled back to, in amber and the word PAST) and the wall clock,
+which ticks whatever the numbers are pinned to. On a narrow terminal the right side picks
+shorter wordings rather than squeeze the left side out; when even the shortest leaves no
+room, the left side goes, and last of all the filters are cut short, so the wall clock is
+always whole.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from textual.app import ComposeResult
@@ -201,12 +203,27 @@ def loading_parts(loading: Loading) -> list[str | tuple[str, str]]:
     ]
 
 
+def past_moment(at: int, zone: ZoneInfo) -> tuple[str, ...]:
+    """The moment travelled back to, in words that cannot be taken for live, longest first:
+    "PAST · as of Fri 20 Nov 10:40 · press L for live" down to "PAST 20 Nov 10:40"."""
+    day = datetime.fromtimestamp(at, zone).strftime("%a %d %b %H:%M")
+    return (
+        f"PAST · as of {day} · press L for live",
+        f"PAST · as of {day} · L live",
+        f"PAST · as of {day} · L live",
+        f"PAST · {day} · L live",
+        f"PAST {day[4:]}",
+    )
+
+
 def pinned_moment(status: Status, zone: ZoneInfo, short: int) -> tuple[str, str] | None:
     """What a pinned moment means and how to leave it, worded at length `short` (0-4); the
     two shortest leave out the year."""
     as_of = status.as_of
     if not as_of.pinned or as_of.at is None:
         return None
+    if as_of.kind == "past":
+        return past_moment(as_of.at, zone)[short], "$warning bold"
     when = f"as of {fmt.moment(as_of.at, zone)}"
     brief = f"as of {fmt.moment(as_of.at, zone)[5:]}"
     if status.arriving:

@@ -170,11 +170,11 @@ class TicketScreen(DrillScreen):
         previous: int | None = None
         for at, status in detail.timeline:
             gap = "" if previous is None else f"  (+{fmt.duration(at - previous)})"
-            steps.append(
-                Content.assemble(
-                    (fmt.moment_with_zone(at, zone), "dim"), "  ", (fmt.data(status), "bold"), gap
-                )
+            step = Content.assemble(
+                (fmt.moment_with_zone(at, zone), "dim"), "  ", (fmt.data(status), "bold"), gap
             )
+            # After the moment shown: what was still to come then, kept for context.
+            steps.append(step.stylize("dim").append("  later") if at > as_of else step)
             previous = at
         if not detail.timeline:
             steps.append(Content("no status history recorded"))
