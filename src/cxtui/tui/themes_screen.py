@@ -34,7 +34,8 @@ COLUMNS = ("Theme", "Said", "±", "NPS (n)", "±", "CSAT (n)", "±")
 
 
 def signed(change: float | None, unit: str = "") -> Text:
-    """A change with its sign and colour ("+12", "-30%"), dim "—" where there is none."""
+    """A change with its sign and colour ("+12", "-30 pts"), dim "—" where there is none. A
+    CSAT change is in percentage points: "-3%" would read as a relative fall."""
     if change is None:
         return Text(fmt.MISSING, style="dim")
     style = "green" if change > 0 else "red" if change < 0 else ""
@@ -145,7 +146,7 @@ class ThemesScreen(DrillScreen):
             with_n(fmt.nps(now.nps), now.nps_n),
             signed(theme.nps_change),
             with_n(fmt.percent_points(now.csat), now.csat_n),
-            signed(theme.csat_change, "%"),
+            signed(theme.csat_change, " pts"),
         ]
 
     def selected(self) -> Theme | None:
