@@ -134,6 +134,20 @@ def test_tickets_from_tweets_by_hand(tmp_path: Path) -> None:
     assert rows(loader, "SELECT conversation FROM message WHERE id = '400'") == [("399",)]
     # a ticket points at the row of its first customer message
     assert rows(loader, "SELECT source_line FROM ticket WHERE id = '600'") == [(16,)]
+    # the status after each message, changes only: 100 new at alice's 09:00, solved at the
+    # team's 09:05, open at her 09:10, solved at 09:20; 200 new 14:00, solved 15:00, open
+    # 15:30; 300 new and nothing else
+    history = "SELECT ticket_id, at, status FROM status_change WHERE ticket_id IN "
+    assert rows(loader, history + "('100', '200', '300') ORDER BY ticket_id, at") == [
+        ("100", at("2026-11-19 09:00"), "new"),
+        ("100", at("2026-11-19 09:05"), "solved"),
+        ("100", at("2026-11-19 09:10"), "open"),
+        ("100", at("2026-11-19 09:20"), "solved"),
+        ("200", at("2026-11-19 14:00"), "new"),
+        ("200", at("2026-11-19 15:00"), "solved"),
+        ("200", at("2026-11-19 15:30"), "open"),
+        ("300", at("2026-11-20 08:30"), "new"),
+    ]
 
 
 def test_a_bad_message_is_quarantined_with_its_line(tmp_path: Path) -> None:
@@ -168,10 +182,15 @@ def test_the_parent_arriving_in_a_later_append_updates_the_ticket(tmp_path: Path
         at("2026-11-19 10:50"), 2, "erin", "AcmeSupport",
         "@AcmeSupport my X200 will not charge", "social",
     )  # fmt: skip
-    # its status history: new when first seen, solved now
-    assert rows(loader, "SELECT status FROM status_change WHERE ticket_id = '600' ORDER BY at") == [
-        ("new",),
-        ("solved",),
+    # its status history, worked out again from all its messages (the "new" seen at 10:40
+    # before 600 arrived is gone): new 10:00, solved 10:30 (601), open 10:40 (602), solved
+    # 10:50 (603)
+    history = "SELECT at, status FROM status_change WHERE ticket_id = '600' ORDER BY at"
+    assert rows(loader, history) == [
+        (at("2026-11-19 10:00"), "new"),
+        (at("2026-11-19 10:30"), "solved"),
+        (at("2026-11-19 10:40"), "open"),
+        (at("2026-11-19 10:50"), "solved"),
     ]
 
 
@@ -366,6 +385,9 @@ def _load_in_pieces(lines: list[str], cuts: list[int], folder: Path) -> dict[str
                 "SELECT id, conversation FROM message ORDER BY id"
             ).fetchall(),
             "tallies": db.execute("SELECT * FROM ticket_hour ORDER BY hour").fetchall(),
+            "history": db.execute(
+                "SELECT ticket_id, at, status FROM status_change ORDER BY ticket_id, at, status"
+            ).fetchall(),
         }
 
 

@@ -1050,15 +1050,17 @@ class Loader:
     @staticmethod
     def _add_conversations(db: sqlite3.Connection, batch: _Batch) -> None:
         """Store the batch's messages and add the tickets of the conversations they touched
-        to its tickets; a conversation merged into another, or left without a customer
-        message, loses its ticket (the delete triggers list its hours)."""
+        to its tickets, each with its whole status history in place of the stored one; a
+        conversation merged into another, or left without a customer message, loses its
+        ticket (the delete triggers list its hours)."""
         derived = messages.store(db, batch.messages)
         if derived.gone:
             gone = (orjson.dumps(derived.gone).decode(),)
             db.execute("DELETE FROM ticket WHERE id IN (SELECT value FROM json_each(?))", gone)
+        if derived.gone or derived.rebuilt:
             db.execute(
                 "DELETE FROM status_change WHERE ticket_id IN (SELECT value FROM json_each(?))",
-                gone,
+                (orjson.dumps([*derived.gone, *derived.rebuilt]).decode(),),
             )
         batch.tickets.extend(derived.tickets)
         batch.changes.extend(derived.changes)

@@ -72,6 +72,8 @@ class Derived:
     gone: list[str] = field(default_factory=list)
     """Ticket ids of conversations that no longer exist (merged into another) or no longer
     have a customer message."""
+    rebuilt: list[str] = field(default_factory=list)
+    """Ticket ids whose status history `changes` holds whole: their stored history goes."""
 
 
 def message_row(
@@ -217,13 +219,35 @@ def _derive(db: sqlite3.Connection, conversations: set[object]) -> Derived:
     found = db.execute(query, (json.dumps(sorted(map(str, conversations))),)).fetchall()
     made = set()
     for conversation, messages in groupby(found, key=lambda row: row[0]):
-        ticket = conversation_ticket(str(conversation), list(messages))
+        messages = list(messages)
+        ticket = conversation_ticket(str(conversation), messages)
         if ticket is not None:
             derived.tickets.append(ticket)
-            derived.changes.append((ticket[0], ticket[17], ticket[3]))
+            derived.changes.extend(
+                (ticket[0], when, status) for when, status in conversation_history(messages)
+            )
+            derived.rebuilt.append(ticket[0])
             made.add(conversation)
     derived.gone = sorted(str(c) for c in conversations if c not in made)
     return derived
+
+
+def conversation_history(messages: Sequence[tuple[object, ...]]) -> list[tuple[object, str]]:
+    """The status the conversation's ticket had after each of its messages, changes only:
+    the rule of conversation_ticket applied to every prefix of the thread, so the timeline
+    and time travel show what the screen said at each moment (new until the team answers,
+    solved while the team had the last word, open when the customer wrote again)."""
+    start = next((i for i, m in enumerate(messages) if m[3]), None)
+    if start is None:
+        return []
+    history: list[tuple[object, str]] = []
+    answered = False
+    for message in messages[start:]:
+        answered = answered or not message[3]
+        status = "solved" if not message[3] else "open" if answered else "new"
+        if not history or history[-1][1] != status:
+            history.append((message[2], status))
+    return history
 
 
 def conversation_ticket(
