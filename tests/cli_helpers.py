@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -28,6 +32,21 @@ def run_cli(*args: str, env: dict[str, str | None] | None = None) -> Outcome:
             code = exc.code if isinstance(exc.code, int) else 1
         stdout, stderr = out.getvalue(), err.getvalue()
     return Outcome(code, stdout.decode(), stderr.decode())
+
+
+def cxtui(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+    """`cxtui ARGS` as its own process, as a user runs it: no CXTUI_DB of the caller's, and
+    no user config (a config folder under home that does not exist)."""
+    env = {k: v for k, v in os.environ.items() if k != "CXTUI_DB"}
+    env["XDG_CONFIG_HOME"] = str(home / "no-user-config")
+    return subprocess.run(
+        [sys.executable, "-m", "cxtui", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
 
 
 def raw_controls(text: str) -> list[str]:

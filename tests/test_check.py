@@ -3,29 +3,14 @@ be quarantined and why, and what a mapping still needs; exit 0 only when everyth
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 from cxtui.check import check_folder, exit_status
 from cxtui.config import load_config
+from tests.cli_helpers import cxtui
 
 FIXTURES = Path(__file__).parent / "presets"
-
-
-def cxtui(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "CXTUI_DB"}
-    env["XDG_CONFIG_HOME"] = str(home / "no-user-config")
-    return subprocess.run(
-        [sys.executable, "-m", "cxtui", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
 
 
 def test_a_clean_folder_exits_0_and_says_what_read_each_file(tmp_path: Path) -> None:

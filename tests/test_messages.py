@@ -22,13 +22,10 @@ Twitter corpus. Its threads, worked by hand (times on 2026-11-18 to 20, UTC):
 from __future__ import annotations
 
 import json
-import os
 import random
 import re
 import shutil
 import sqlite3
-import subprocess
-import sys
 import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -41,6 +38,7 @@ from hypothesis import strategies as st
 from cxtui.ingest import loader as loader_module
 from cxtui.ingest.mapping import MappingError
 from cxtui.ingest.presets import mappings_from_config
+from tests.cli_helpers import cxtui
 from tests.ingest_helpers import make_loader, rows
 
 FIXTURE = Path(__file__).parent / "presets" / "twitter-support.csv"
@@ -54,19 +52,6 @@ TICKET = (
 
 def at(text: str) -> int:
     return int(datetime.fromisoformat(text).replace(tzinfo=UTC).timestamp())
-
-
-def cxtui(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "CXTUI_DB"}
-    env["XDG_CONFIG_HOME"] = str(home / "no-user-config")
-    return subprocess.run(
-        [sys.executable, "-m", "cxtui", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
 
 
 def fixture_folder(tmp_path: Path) -> Path:

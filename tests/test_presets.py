@@ -9,33 +9,18 @@ Percentiles: rank h = (n - 1)·q, interpolated between neighbours (docs/metrics.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.cli_helpers import cxtui
 from tests.ingest_helpers import make_loader, rows
 
 FIXTURES = Path(__file__).parent / "presets"
 AS_OF = "2026-11-20T12:00:00Z"
-
-
-def cxtui(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "CXTUI_DB"}
-    env["XDG_CONFIG_HOME"] = str(home / "no-user-config")
-    return subprocess.run(
-        [sys.executable, "-m", "cxtui", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
 
 
 def folder_with(tmp_path: Path, *names: str) -> Path:

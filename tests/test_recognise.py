@@ -6,9 +6,6 @@ tickets (a users.csv doubled the created count); they are skipped with the reaso
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +13,7 @@ import pytest
 from cxtui.check import check_folder, check_text, exit_status
 from cxtui.config import ConfigError, load_config
 from cxtui.ingest.presets import UNKNOWN_KIND
+from tests.cli_helpers import cxtui
 from tests.ingest_helpers import make_loader, rows
 
 TICKETS = (
@@ -29,19 +27,6 @@ USERS = (
     "U2,2026-01-03T09:00:00Z,Ben Ode,ben@example.com\n"
     "U3,2026-01-04T09:00:00Z,Cara Yu,cara@example.com\n"
 )
-
-
-def cxtui(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "CXTUI_DB"}
-    env["XDG_CONFIG_HOME"] = str(home / "no-user-config")
-    return subprocess.run(
-        [sys.executable, "-m", "cxtui", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
 
 
 def test_a_users_file_beside_the_tickets_is_skipped_with_the_reason(tmp_path: Path) -> None:
