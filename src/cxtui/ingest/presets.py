@@ -68,6 +68,8 @@ TICKET_EVIDENCE = frozenset(
 SURVEY_EVIDENCE = frozenset({"score", "rating", "nps"})
 GENERIC_SURVEY = "generic-survey"
 SOCIAL = {"twitter": "social", "facebook": "social", "instagram": "social"}
+# Zendesk's channel names (its export's via.channel, a connector's via_channel) in cxtui's.
+ZENDESK_CHANNELS = {"voice": "phone", "native_messaging": "chat", "instagram_dm": "social"} | SOCIAL
 
 _PRESET_TABLES: dict[str, dict[str, object]] = {
     "zendesk-tickets": {
@@ -81,8 +83,7 @@ _PRESET_TABLES: dict[str, dict[str, object]] = {
             "priority": "priority",
             "channel": {
                 "column": "via.channel",
-                "values": {"voice": "phone", "native_messaging": "chat", "instagram_dm": "social"}
-                | SOCIAL,
+                "values": ZENDESK_CHANNELS,
             },
             "queue": "group_id",
             "agent": "assignee_id",
@@ -116,8 +117,7 @@ _PRESET_TABLES: dict[str, dict[str, object]] = {
             "priority": "priority",
             "channel": {
                 "column": "via_channel",
-                "values": {"voice": "phone", "native_messaging": "chat", "instagram_dm": "social"}
-                | SOCIAL,
+                "values": ZENDESK_CHANNELS,
             },
             "queue": "group_id",
             "agent": "assignee_id",
