@@ -85,6 +85,12 @@ async def test_the_queue_three_days_back_is_the_queue_then(engine: Engine) -> No
         assert isinstance(shown, Content)
         later = [line for line in shown.plain.splitlines() if "later" in line]
         assert later == ["2024-04-29 12:00:00 UTC  solved  (+1d 00h)  later"]
+        # Its resolution (-2d) was still to come; its first reply (-5d + 30m) was not.
+        sla = app.screen.query_one("#sla", Static).content
+        assert isinstance(sla, Content)
+        lines = sla.plain.splitlines()
+        assert next(line for line in lines if line.startswith("Resolved")).endswith("  later")
+        assert "later" not in next(line for line in lines if line.startswith("First reply"))
         # The customer's journey (C-1) says which events were still to come then.
         await press(pilot, "c")
         assert isinstance(app.screen, JourneyScreen)

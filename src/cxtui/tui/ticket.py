@@ -32,6 +32,15 @@ def field(label: str, value: str | Content, style: str = "") -> Content:
     return Content.assemble((label.ljust(LABEL_WIDTH), "dim"), shown)
 
 
+def later(shown: str | Content, at: int | None, as_of: int) -> Content:
+    """A moment after the one on screen (travelling in time) dimmed and marked "later": what
+    was still to come then, kept for context, never read as the state then."""
+    content = Content(shown) if isinstance(shown, str) else shown
+    if at is None or at <= as_of:
+        return content
+    return content.stylize("dim").append("  later")
+
+
 def heading(text: str) -> Content:
     return Content.styled(text, "bold underline")
 
@@ -145,7 +154,7 @@ class TicketScreen(DrillScreen):
             field("Agent", fmt.data(t.agent, mask=mask)),
             field("Customer", fmt.data(t.customer_id, mask=mask)),
             field("Created", fmt.moment_with_zone(t.created_at, zone)),
-            field("Updated", fmt.moment_with_zone(t.updated_at, zone)),
+            field("Updated", later(fmt.moment_with_zone(t.updated_at, zone), t.updated_at, as_of)),
             field("Reopens", fmt.data(t.reopens)),
             field("Agent replies", fmt.data(detail.agent_replies)),
             field("Handle time", fmt.duration(detail.handle_seconds)),
@@ -157,10 +166,20 @@ class TicketScreen(DrillScreen):
         solved, solved_role = promise_text(t.sla.resolution, as_of)
         sla = [
             heading("Against SLA"),
-            field("First reply", self.when(t.first_response_at, detail.first_response_seconds)),
+            field(
+                "First reply",
+                later(
+                    self.when(t.first_response_at, detail.first_response_seconds),
+                    t.first_response_at,
+                    as_of,
+                ),
+            ),
             field("  due", fmt.moment_with_zone(t.first_response_due_at, zone)),
             field("  verdict", reply, ROLE_STYLE[reply_role]),
-            field("Resolved", self.when(t.resolved_at, detail.resolution_seconds)),
+            field(
+                "Resolved",
+                later(self.when(t.resolved_at, detail.resolution_seconds), t.resolved_at, as_of),
+            ),
             field("  due", fmt.moment_with_zone(t.resolution_due_at, zone)),
             field("  verdict", solved, ROLE_STYLE[solved_role]),
         ]
@@ -174,7 +193,7 @@ class TicketScreen(DrillScreen):
                 (fmt.moment_with_zone(at, zone), "dim"), "  ", (fmt.data(status), "bold"), gap
             )
             # After the moment shown: what was still to come then, kept for context.
-            steps.append(step.stylize("dim").append("  later") if at > as_of else step)
+            steps.append(later(step, at, as_of))
             previous = at
         if not detail.timeline:
             steps.append(Content("no status history recorded"))
