@@ -17,7 +17,6 @@ from sqlalchemy import ColumnElement, Select, and_, case, func, or_
 from sqlmodel import Session, col, select
 
 from cxtui.metrics import Filters, Window, ticket_filter_conditions
-from cxtui.tallies import survey_filter_conditions
 from cxtui.models import (
     OPEN_STATUSES,
     PRIORITIES,
@@ -30,6 +29,7 @@ from cxtui.models import (
 )
 from cxtui.past_status import changed_after_any, open_then_ids, status_then_sql
 from cxtui.sla import SlaVerdict, next_due_sql, verdict
+from cxtui.tallies import survey_filter_conditions
 
 ABANDONED = "abandoned"
 
