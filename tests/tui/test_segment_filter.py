@@ -21,6 +21,7 @@ from cxtui.models import Survey
 from cxtui.tui.agents_screen import AgentsScreen
 from cxtui.tui.app import CxApp
 from cxtui.tui.filters import FilterScreen, Picker
+from cxtui.tui.lists import SurveyListScreen
 from tests.tui.conftest import big_number, press, settle, wait_for
 from tests.tui.fixtures import AS_OF, HOUR, make_app, screen_text
 
@@ -88,6 +89,17 @@ async def test_pick_a_segment_then_clear(engine: Engine) -> None:
         # Pinned, with rows quarantined, 80 columns leave room for the value alone.
         assert "│ EU (surveys only) │" in status_text(app)
         assert big_number(app, "queue") == queue  # tickets are not narrowed
+
+        app.dashboard.query_one("#experience").focus()
+        await press(pilot, "enter")
+        assert isinstance(app.screen, SurveyListScreen)
+        assert (
+            screen_text(app)
+            .splitlines()[0]
+            .strip()
+            .startswith("Survey responses of region = EU · last 7d · 2 responses")
+        )
+        await press(pilot, "escape")
 
         await press(pilot, "f")
         assert isinstance(app.screen, FilterScreen)
