@@ -596,7 +596,9 @@ class ExperiencePane(Pane):
         )
         if not self.changed(part):
             return False
-        self.border_title = segment_title(f"{self.number} {self.title}", part.segment)
+        self.border_title = segment_title(
+            f"{self.number} {self.title}", part.segment, self.mask_pii
+        )
         grade = self.grading(snapshot)
         changes = part.changes or {}
         score, satisfied = part.nps, part.csat
@@ -669,12 +671,12 @@ class ExperiencePane(Pane):
         return True
 
 
-def segment_title(title: str, segment: tuple[str, str] | None) -> str | Content:
+def segment_title(title: str, segment: tuple[str, str] | None, mask: bool) -> str | Content:
     """The Experience pane's title, naming the segment its figures are narrowed to (a
     Content: a segment value is data, never markup)."""
     if segment is None:
         return title
-    name, value = (fmt.data(part, max_len=16) for part in segment)
+    name, value = (fmt.data(part, mask=mask, max_len=16) for part in segment)
     return Content(f"{title} · {name} = {value} only")
 
 
