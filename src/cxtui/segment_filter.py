@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, true
 from sqlmodel import Session, col, select
 
 from cxtui.models import Survey
@@ -69,7 +69,7 @@ def segment_choices(session: Session, limit: int = SEGMENT_CHOICES) -> list[Segm
     statement = (
         select(pairs.c.key, pairs.c.value)
         .select_from(Survey)
-        .join(pairs, pairs.c.key.is_not(None))
+        .join(pairs, true())
         .where(col(Survey.segments).is_not(None))
         .distinct()
         .order_by(pairs.c.key, pairs.c.value)
