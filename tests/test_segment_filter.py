@@ -8,6 +8,7 @@ The window is the 7 days to AS_OF (2026-11-10 12:00 UTC).
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -158,6 +159,23 @@ def test_tallies_and_rows_agree_and_a_segment_never_reads_the_tallies(session: S
     board = metrics.dashboard(session, WINDOW, Filters(segment=EU))
     assert board.nps.responses == 4
     assert board.previous is not None and board.previous.nps.responses == 1  # s11
+
+
+def test_tallies_made_wrong_show_only_where_no_segment_is_set(folder: Path) -> None:
+    """Every survey tally gains 100 responses: the unfiltered and channel figures read them
+    (so the tallies are in use), a segment filter, alone or with a channel, never does."""
+    loader = make_loader(folder, mappings=load_config(folder).mappings)
+    loader.load_all()
+    with sqlite3.connect(folder / ".cxtui" / "cxtui.db") as db:
+        db.execute("UPDATE survey_hour SET responses = responses + 100")
+        db.execute("UPDATE survey_dimension_hour SET responses = responses + 100")
+    with Session(loader.engine) as session:
+        assert metrics.nps(session, WINDOW).responses > 100
+        assert metrics.nps(session, WINDOW, Filters(channel="email")).responses > 100
+        assert metrics.nps(session, WINDOW, Filters(segment=EU)).responses == 4
+        narrowed = Filters(channel="email", segment=EU)
+        assert metrics.nps(session, WINDOW, narrowed).responses == 1
+    loader.engine.dispose()
 
 
 def test_survey_lists_and_comments_narrowed(session: Session) -> None:
