@@ -635,6 +635,14 @@ def expected_report(folder: Path) -> dict[str, Any]:
         "staffing": expected_staffing(tickets),
         "alerts": [],  # the sample folder has no cxtui.toml, so no [[alert]] rules
         "themes": expected_themes(surveys),
+        # the report was not narrowed
+        "filters": {
+            "channel": None,
+            "queue": None,
+            "agent": None,
+            "priority": None,
+            "segment": None,
+        },
     }
 
 

@@ -336,7 +336,10 @@ class Slice(NamedTuple):
 def slice_of(filters: Filters) -> Slice | None:
     """The tallies that answer `filters` exactly, or None when the rows must be scanned:
     fields no dimension keeps together, or a channel filter on "" with another (the rows
-    split by channel cannot tell it from tickets with no channel)."""
+    split by channel cannot tell it from tickets with no channel), or a survey segment (no
+    tally is kept by segment: a segment filter must never read the unnarrowed ones)."""
+    if filters.segment is not None:
+        return None
     values = {name: getattr(filters, name) for name in DIMENSIONS}
     chosen = tuple(name for name in DIMENSIONS[1:] if values[name] is not None)
     if not chosen and filters.channel is not None:

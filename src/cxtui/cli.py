@@ -415,6 +415,13 @@ def ingest(
     default=None,
     help="Also one row per agent, queue, channel or survey segment (segment:NAME).",
 )
+@click.option(
+    "--segment",
+    default=None,
+    metavar="NAME=VALUE",
+    help="Narrow NPS, CSAT, CES and comment themes to one survey segment value; "
+    "ticket figures are not narrowed.",
+)
 @clock_option
 def report(
     data_dir: str,
@@ -429,6 +436,7 @@ def report(
     agent: str | None,
     priority: str | None,
     by: str | None,
+    segment: str | None,
     clock: str | None,
 ) -> None:
     """Load what is new in DATA_DIR, then print every metric."""
@@ -440,6 +448,7 @@ def report(
     from cxtui.ingest.loader import IngestBusy, Loader
     from cxtui.metrics import Filters, Window, dashboard, report_dict
     from cxtui.report import alerts_table, report_table
+    from cxtui.segment_filter import filters_dict, surveys_only_line
     from cxtui.staffing_now import (
         demand,
         staffing_dict,
@@ -452,6 +461,7 @@ def report(
     folder = _data_dir(data_dir)
     config = _config(folder, config_path)
     by = _by(by, config)
+    narrowed_to = _segment(segment, config)
     window_seconds = _window_seconds(window or config.default_window)
     moment = _as_of(as_of, config)
     engine = _open_engine(_db_path(folder, db))
@@ -475,7 +485,9 @@ def report(
             f"cannot load new rows ({_database_problem(exc)}); reporting what the database has",
             err=True,
         )
-    filters = Filters(channel=channel, queue=queue, agent=agent, priority=priority)
+    filters = Filters(
+        channel=channel, queue=queue, agent=agent, priority=priority, segment=narrowed_to
+    )
     target = config.sl_target_seconds if sl_target is None else sl_target
     window_of = Window(as_of=int(time.time()) if moment is None else moment, seconds=window_seconds)
     try:
@@ -512,10 +524,13 @@ def report(
                 "staffing": staffing_dict(floor),
                 "alerts": alerts,
                 "themes": themes_json(themes.themes),
+                "filters": filters_dict(filters),
                 **extra,
             }
         )
     else:
+        if narrowed_to is not None:
+            _echo(surveys_only_line(narrowed_to), "")
         _echo(
             *report_table(board).removesuffix("\n").split("\n"),
             *staffing_report_lines(floor),
@@ -537,6 +552,18 @@ def _by(by: str | None, config: Config) -> str | None:
         return check_dimension(by.strip(), config.segments)
     except UnknownDimension as error:
         raise click.BadParameter(str(error), param_hint="'--by'") from None
+
+
+def _segment(segment: str | None, config: Config) -> tuple[str, str] | None:
+    """--segment NAME=VALUE checked against the config's segments, before any loading."""
+    from cxtui.segment_filter import SegmentSyntax, parse_segment
+
+    if segment is None:
+        return None
+    try:
+        return parse_segment(segment, config.segments)
+    except SegmentSyntax as error:
+        raise click.BadParameter(str(error), param_hint="'--segment'") from None
 
 
 def _alert_states(

@@ -404,7 +404,9 @@ def ticket_tallies(
 ) -> list[TicketTally]:
     """Tallies of contiguous spans: from the hourly aggregates where they apply (calendar
     time, and no filter or one the tallies by dimension answer), else from the rows.
-    Durations not named, and the split by channel unless `channels`, may be left out."""
+    Durations not named, and the split by channel unless `channels`, may be left out.
+    A survey segment filter is not a ticket's: the tickets are those of the other filters."""
+    filters = filters.for_tickets()
     db = _driver(session)
     calendar = business is None or business.always_open
     tallied = filters == NO_FILTERS or aggregates.slice_of(filters) is not None
@@ -417,7 +419,7 @@ def survey_tallies(
     session: Session, spans: Sequence[Span], filters: Filters = NO_FILTERS
 ) -> list[SurveyTallies]:
     """Survey tallies of contiguous spans, from the hourly aggregates unless filtered in a
-    way they cannot answer."""
+    way they cannot answer (a survey segment always is: aggregates.slice_of)."""
     db = _driver(session)
     tallied = filters == NO_FILTERS or aggregates.slice_of(filters) is not None
     if tallied and aggregates.installed(db):

@@ -29,6 +29,7 @@ from cxtui.models import (
 )
 from cxtui.past_status import changed_after_any, open_then_ids, status_then_sql
 from cxtui.sla import SlaVerdict, next_due_sql, verdict
+from cxtui.tallies import survey_filter_conditions
 
 ABANDONED = "abandoned"
 
@@ -442,13 +443,14 @@ def _surveys_in(
     """Surveys submitted in the window about tickets matching the filters, and when `ids` is
     given only those responses (a comment theme's, however many: one JSON parameter).
 
-    As in the metrics, once any filter is set a survey without a loaded ticket drops out:
-    it cannot be placed in a channel or queue.
+    As in the metrics, once a ticket filter is set a survey without a loaded ticket drops
+    out: it cannot be placed in a channel or queue. A segment filter keeps its value only.
     """
     statement = statement.where(
         col(Survey.submitted_at) > window.start,
         col(Survey.submitted_at) <= window.as_of,
         *_search(search, (Survey.id, Survey.comment, Survey.customer_id, Survey.ticket_id)),
+        *survey_filter_conditions(filters),
     )
     if ids is not None:
         listed = func.json_each(json.dumps(list(ids))).table_valued("value")

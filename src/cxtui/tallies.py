@@ -22,7 +22,7 @@ import sys
 from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import Any
 
@@ -51,12 +51,20 @@ SQLITE = sqlite.dialect(paramstyle="qmark")
 
 @dataclass(frozen=True)
 class Filters:
-    """Narrow every metric and list to one channel, queue, agent and/or priority."""
+    """Narrow every metric and list to one channel, queue, agent and/or priority, and the
+    survey figures alone to one survey segment value."""
 
     channel: str | None = None
     queue: str | None = None
     agent: str | None = None
     priority: str | None = None
+    segment: tuple[str, str] | None = None
+    """(segment name, value): a survey's own field, which no ticket has, so it narrows the
+    survey figures and lists only; the ticket figures ignore it (for_tickets)."""
+
+    def for_tickets(self) -> Filters:
+        """The filters a ticket figure answers: all but the survey segment."""
+        return self if self.segment is None else replace(self, segment=None)
 
 
 NO_FILTERS = Filters()
@@ -322,12 +330,29 @@ def ticket_filter_conditions(filters: Filters) -> list[ColumnElement[bool]]:
     return [col(field) == value for field, value in wanted if value is not None]
 
 
-def about_matching_tickets(statement: Select[Any], filters: Filters) -> Select[Any]:
-    """Keep surveys whose ticket matches the filters; with no filters keep every survey.
+def segment_value(name: str) -> ColumnElement[Any]:
+    """A survey's value of one segment (NULL without it), read from its JSON column; the name
+    is quoted, so a dotted name is one key, as the mapping stored it."""
+    return func.json_extract(Survey.segments, "$." + json.dumps(name))
 
-    A survey cannot be placed in a channel or queue without its ticket, so once any filter is
-    set, surveys with no ticket (or a ticket not loaded) drop out.
+
+def survey_filter_conditions(filters: Filters) -> list[ColumnElement[bool]]:
+    """The survey segment the supervisor narrowed to, if any, as an exact match."""
+    if filters.segment is None:
+        return []
+    name, value = filters.segment
+    return [segment_value(name) == value]
+
+
+def about_matching_tickets(statement: Select[Any], filters: Filters) -> Select[Any]:
+    """Keep surveys of the segment value and whose ticket matches the filters; with no
+    filters keep every survey.
+
+    A survey cannot be placed in a channel or queue without its ticket, so once a ticket
+    filter is set, surveys with no ticket (or a ticket not loaded) drop out; a segment is
+    the survey's own, so it alone keeps surveys without a ticket.
     """
+    statement = statement.where(*survey_filter_conditions(filters))
     conditions = ticket_filter_conditions(filters)
     if not conditions:
         return statement
@@ -682,7 +707,7 @@ def scan_survey_segments(
     """The survey tallies of one span for each value of one segment (None: surveys without
     it), from the rows: every survey counts, with or without a ticket."""
     submitted_at = col(Survey.submitted_at)
-    value = func.json_extract(Survey.segments, "$." + json.dumps(segment))
+    value = segment_value(segment)
     statement = (
         select(value, Survey.kind, *_survey_counts())
         .where(

@@ -2,13 +2,15 @@
 channel and per survey segment value (cxtui.breakdown, read in a worker).
 
 `s` sorts by any column, `/` narrows the rows by name as it is typed, Enter opens the
-tickets of the row's agent, queue or channel. An agent beyond the agent SLA thresholds is
+tickets of the row's agent, queue or channel, or on a segment value narrows the survey
+figures to it and goes back. An agent beyond the agent SLA thresholds is
 marked in words ("4 · watch", "7 · act") as well as in colour, so the mark survives a
 terminal without colour.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from textual import on, work
@@ -196,10 +198,10 @@ class AgentsScreen(DrillScreen):
     @on(DataTable.RowSelected)
     def _open(self, message: DataTable.RowSelected) -> None:
         message.stop()
-        if self.dimension not in TICKET_DIMENSIONS:
-            self.notify("A segment is the surveys' own: it has no tickets to open.")
-            return
         row = self.shown[message.cursor_row]
+        if self.dimension not in TICKET_DIMENSIONS:
+            self.narrow_to_segment(self.dimension.removeprefix(SEGMENT), row.value)
+            return
         if row.value is None:
             self.notify(f"Tickets with no {self.dimension} cannot be picked out by a filter.")
             return
@@ -207,6 +209,17 @@ class AgentsScreen(DrillScreen):
 
         narrowed = Filters(**{self.dimension: row.value})
         self.app.push_screen(TicketListScreen("all", narrowed=narrowed))
+
+    def narrow_to_segment(self, name: str, value: str | None) -> None:
+        """A segment has no tickets to open: Enter narrows the survey figures to its value
+        instead (the other filters stay) and goes back to where A was pressed."""
+        if value is None:
+            self.notify(
+                f"Surveys with no {fmt.data(name)} cannot be picked out by a filter.", markup=False
+            )
+            return
+        self.cx.set_filters(replace(self.cx.view.filters, segment=(name, value)))
+        self.action_back()
 
     # --- drawing ------------------------------------------------------------------------
 

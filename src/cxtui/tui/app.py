@@ -671,7 +671,9 @@ class CxApp(App[int]):
 
         if isinstance(self.screen, FilterScreen):
             return
-        dialog = FilterScreen(self.view.filters, self.engine, self.config.mask_pii)
+        dialog = FilterScreen(
+            self.view.filters, self.engine, self.config.mask_pii, self.config.segments
+        )
         self.push_screen(dialog, self.set_filters)
 
     def action_help(self) -> None:

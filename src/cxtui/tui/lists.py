@@ -22,6 +22,7 @@ from cxtui import queries
 from cxtui.metrics import Filters
 from cxtui.queries import SurveyRow, TicketQuery, TicketRow
 from cxtui.report import plural
+from cxtui.segment_filter import describe_segment
 from cxtui.tui import formatting as fmt
 from cxtui.tui.base import DrillScreen
 from cxtui.tui.paged_list import ASCENDING, DESCENDING, Cell, Column, PagedList, RowSource
@@ -379,6 +380,13 @@ class SurveyListScreen(ListScreen):
     row_noun = "response"
     search_hint = "search: id, comment, customer, ticket"
     default_sort = queries.SURVEY_SORT_COLUMNS[0]
+
+    def list_title(self) -> list[str | tuple[str, str]]:
+        """Names the survey segment the responses are narrowed to, if any."""
+        segment = self.cx.view.filters.segment
+        if segment is None:
+            return super().list_title()
+        return [*super().list_title(), " of " + fmt.data(describe_segment(segment), max_len=40)]
 
     def source(self) -> RowSource[SurveyRow]:
         window, filters, search = self.cx.window(), self.cx.view.filters, self.search

@@ -252,6 +252,7 @@ class _ExperiencePart:
     changes: dict[str, Change] | None = None
     before: tuple[int, int] = (0, 0)
     """NPS and CSAT answers in the window before, to judge the change on enough of them."""
+    segment: tuple[str, str] | None = None
 
 
 class QueuePane(Pane):
@@ -591,9 +592,13 @@ class ExperiencePane(Pane):
             daily(board.daily, lambda p: p.nps),
             board.changes,
             (0, 0) if before is None else (before.nps.responses, before.csat.responses),
+            snapshot.segment,
         )
         if not self.changed(part):
             return False
+        self.border_title = segment_title(
+            f"{self.number} {self.title}", part.segment, self.mask_pii
+        )
         grade = self.grading(snapshot)
         changes = part.changes or {}
         score, satisfied = part.nps, part.csat
@@ -664,6 +669,15 @@ class ExperiencePane(Pane):
         )
         self.set_trend(part.trend)
         return True
+
+
+def segment_title(title: str, segment: tuple[str, str] | None, mask: bool) -> str | Content:
+    """The Experience pane's title, naming the segment its figures are narrowed to (a
+    Content: a segment value is data, never markup)."""
+    if segment is None:
+        return title
+    name, value = (fmt.data(part, mask=mask, max_len=16) for part in segment)
+    return Content(f"{title} · {name} = {value} only")
 
 
 def comment_line(survey: SurveyRow, mask: bool) -> Content:

@@ -54,6 +54,8 @@ class Snapshot:
     provisional: bool = False
     latest_activity: int | None = None
     next_due: list[queries.TicketRow] = field(default_factory=list)
+    segment: tuple[str, str] | None = None
+    """The survey segment the survey figures are narrowed to (the ticket figures are not)."""
 
 
 def read(engine: Engine, work: Callable[[Session], T]) -> T:
@@ -94,6 +96,7 @@ def snapshot(
             provisional=provisional,
             latest_activity=queries.latest_activity(session) if with_latest else None,
             next_due=next_due(session, window, filters),
+            segment=filters.segment,
         )
 
 

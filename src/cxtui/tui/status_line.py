@@ -66,7 +66,8 @@ class Status:
 def describe_filters(filters: Filters, *, mask: bool = False, short: int = 0) -> str:
     """The filters as typed, e.g. channel=email queue=billing, or "all" when there are none.
     Shorter wordings (`short` 3 and 4) abbreviate the names (ch=email q=billing), then leave
-    them out (email billing).
+    them out (email billing). A survey segment says it narrows the surveys only, so no one
+    takes the queue for narrowed: region=EU (surveys only), at the shortest EU (surveys only).
 
     An agent may be named by an e-mail address, so `mask` hides those on shared screens.
     """
@@ -78,6 +79,10 @@ def describe_filters(filters: Filters, *, mask: bool = False, short: int = 0) ->
         shown = fmt.data(value, mask=mask, max_len=20)
         label = name if short < ABRIDGED else abbreviation
         chosen.append(shown if short >= SHORTEST else f"{label}={shown}")
+    if filters.segment is not None:
+        name, value = (fmt.data(part, mask=mask, max_len=20) for part in filters.segment)
+        which = value if short >= SHORTEST else f"{name}={value}"
+        chosen.append(f"{which} (surveys only)")
     return " ".join(chosen) if chosen else "all"
 
 
