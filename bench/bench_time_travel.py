@@ -71,7 +71,7 @@ def travel_figures(path: Path, runs: int) -> list[Row]:
                 rows.append((f"  {name}: {queue.open:,} open, {moved:,} changed since", "", ""))
                 for what, ms in timings.items():
                     base.setdefault(what, ms)
-                    rows.append((f"    {what}", f"{ms:.1f} ms", f"× {ms / base[what]:.1f}"))
+                    rows.append((f"    {what}", f"{ms:.1f} ms", f"{ms / base[what]:.1f}x"))
     finally:
         engine.dispose()
     return rows
