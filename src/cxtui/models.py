@@ -227,6 +227,53 @@ class SurveyDimensionHour(SQLModel, table=True):
     score_total: int = 0
 
 
+class DimensionDay(SQLModel, table=True):
+    """The tally of the tickets created in one UTC day (24 hours from midnight) with one
+    value of a dimension kept by day (aggregates.DAY_DIMENSIONS: the agent), all channels
+    together, summed from that day's DimensionHour rows. Why: the agents table over a week
+    reads one row an agent a day where the hours hold one an agent, hour and channel (as
+    many rows as tickets at a million). Only the first-reply waits are kept, the one
+    duration the table shows."""
+
+    __tablename__ = "dimension_day"
+
+    dimension: str = Field(primary_key=True)
+    day: int = Field(primary_key=True, description="epoch seconds // 86400")
+    value: str = Field(primary_key=True)
+    created: int = 0
+    resolved: int = 0
+    reopens_known: int = 0
+    first_contact: int = 0
+    reopened: int = 0
+    handle_count: int = 0
+    handle_total: int = 0
+    answered: int = 0
+    abandoned: int = 0
+    replies_before_created: int = 0
+    answered_before_created: int = 0
+    resolutions_before_created: int = 0
+    solved: int = 0
+    waits: bytes = b""
+
+
+class SurveyDimensionDay(SQLModel, table=True):
+    """The survey tallies of one UTC day by a dimension kept by day, all channels together,
+    summed from that day's SurveyDimensionHour rows (as DimensionDay)."""
+
+    __tablename__ = "survey_dimension_day"
+
+    dimension: str = Field(primary_key=True)
+    day: int = Field(primary_key=True)
+    value: str = Field(primary_key=True)
+    kind: str = Field(primary_key=True)
+    responses: int = 0
+    promoters: int = 0
+    passives: int = 0
+    detractors: int = 0
+    satisfied: int = 0
+    score_total: int = 0
+
+
 class SurveyHour(SQLModel, table=True):
     """The tally of the survey responses of one kind submitted in one UTC hour."""
 
