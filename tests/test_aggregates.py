@@ -41,7 +41,14 @@ from cxtui.models import (
     TicketHour,
 )
 from cxtui.store import open_engine
-from cxtui.tallies import Durations, pack, unpack
+from cxtui.tallies import (
+    Durations,
+    TicketTally,
+    pack,
+    scan_survey_groups,
+    scan_ticket_groups,
+    unpack,
+)
 
 HOUR = 3_600
 DAY = 86_400
@@ -771,3 +778,46 @@ def test_the_loader_keeps_tallies_by_each_dimension_split_by_channel(
         board = dashboard(session, Window(AS_OF, DAY), Filters(queue="billing"))
     assert board.resolution.created == 7
     engine.dispose()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    history=steps,
+    dimension=st.sampled_from(("agent", "queue", "channel")),
+    window_seconds=st.sampled_from((5 * HOUR + 17, DAY, 3 * DAY, 7 * DAY, 30 * DAY)),
+    as_of_offset=st.one_of(
+        st.integers(-13 * HOUR, 13 * HOUR),
+        st.sampled_from((-12 * HOUR - 1, -12 * HOUR, 12 * HOUR - 1, 12 * HOUR)),
+    ),
+)
+def test_every_value_of_a_dimension_at_once_gives_a_scan_of_the_rows(
+    history: list[tuple[Any, ...]], dimension: str, window_seconds: int, as_of_offset: int
+) -> None:
+    """The agents table's read (whole days from the daily tallies, other whole hours from
+    the hourly ones, edges and stale hours from the rows) against one scan of the rows
+    grouped by the dimension: every count, every first-reply wait, every survey tally; with
+    windows that start and end at midnight, just before and after, or mid-day."""
+    as_of = AS_OF + as_of_offset
+    span = (as_of - window_seconds + 1, as_of + 1)
+    with tempfile.TemporaryDirectory() as folder:
+        engine = open_engine(Path(folder) / "t.db")
+        try:
+            for step in history:
+                apply(engine, step)
+            with writer(engine) as db:
+                tickets = aggregates.ticket_tallies_by(db, span, dimension)
+                surveys = aggregates.survey_tallies_by(db, span, dimension)
+                (scanned_tickets,) = scan_ticket_groups(db, [span], (dimension,))
+                (scanned_surveys,) = scan_survey_groups(db, [span], (dimension,))
+        finally:
+            engine.dispose()
+
+    def figures(tally: TicketTally) -> tuple[Any, ...]:
+        counts = tuple(getattr(tally, name) for name in (*TicketTally.COUNTS, "solved"))
+        return counts, sorted(chain.from_iterable(tally.waits.runs)), tally.waits.count
+
+    assert {value: figures(tally) for value, tally in tickets.items()} == {
+        value: figures(tally) for (value,), tally in scanned_tickets.items()
+    }
+    assert all(len(tally.waits.runs) <= 1 for tally in tickets.values())
+    assert surveys == {value: tallies for (value,), tallies in scanned_surveys.items()}

@@ -92,6 +92,8 @@ def ticket_durations_by(
     with any. The packed runs are joined as bytes and unpacked once a value: sorting sorted
     runs side by side costs little more than merging them, and each percentile of one run
     is a lookup where hundreds of short runs make it a search."""
+    if not durations:
+        return
     for name in durations:
         if name not in _DURATION_COLUMNS:
             raise ValueError(f"no durations named {name!r}")
