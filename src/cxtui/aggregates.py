@@ -774,15 +774,14 @@ def ticket_tallies_by(
     found: dict[Any, TicketTally] = {}
     if owners:
         days, hours = day_tallies.split_days(owners, dimension, durations)
-        for stored, *counts, solved in day_tallies.ticket_counts_by(db, dimension, days, hours):
+        width = len(TicketTally.COUNTS)
+        for stored, *values in day_tallies.ticket_tallies_by(db, dimension, days, hours, durations):
             tally = found.setdefault(json.loads(stored), TicketTally())
-            for name, count in zip(TicketTally.COUNTS, counts, strict=True):
+            for name, count in zip(TicketTally.COUNTS, values[:width], strict=True):
                 setattr(tally, name, count)
-            tally.solved = solved
-        for stored, name, run in day_tallies.ticket_durations_by(
-            db, dimension, days, hours, durations
-        ):
-            getattr(found[json.loads(stored)], name).add_run(run)
+            tally.solved = values[width]
+            for name, blob in zip(durations, values[width + 1 :], strict=True):
+                getattr(tally, name).add_run(sorted(unpack(blob)))
     for _, run in pieces:
         for groups in scan_ticket_groups(db, run, (dimension,)):
             for (value,), tally in groups.items():
