@@ -793,10 +793,10 @@ def test_the_loader_keeps_tallies_by_each_dimension_split_by_channel(
 def test_every_value_of_a_dimension_at_once_gives_a_scan_of_the_rows(
     history: list[tuple[Any, ...]], dimension: str, window_seconds: int, as_of_offset: int
 ) -> None:
-    """The agents table's read (whole days from the daily tallies, other whole hours from
-    the hourly ones, edges and stale hours from the rows) against one scan of the rows
-    grouped by the dimension: every count, every first-reply wait, every survey tally; with
-    windows that start and end at midnight, just before and after, or mid-day."""
+    """The agents table's read (whole days and quarter days from the block tallies, other
+    whole hours from the hourly ones, edges and stale hours from the rows) against one scan
+    of the rows grouped by the dimension: every count, every first-reply wait, every survey
+    tally; with windows that start and end at midnight, just before and after, or mid-day."""
     as_of = AS_OF + as_of_offset
     span = (as_of - window_seconds + 1, as_of + 1)
     with tempfile.TemporaryDirectory() as folder:

@@ -30,7 +30,7 @@ from sqlalchemy import ColumnElement, and_, delete, func
 from sqlalchemy.schema import CreateTable
 from sqlmodel import col, select
 
-from cxtui import day_tallies
+from cxtui import block_tallies
 from cxtui.models import (
     ChannelHour,
     DimensionHour,
@@ -120,7 +120,7 @@ creation are left out and counted instead, in new ticket_hour columns. v3: ticke
 answered, abandoned and waits are also kept by channel (channel_hour). v4: tickets and
 surveys are also kept by queue, priority and agent with channel (dimension_hour,
 survey_dimension_hour), and a ticket's write lists the hours of its surveys. v5: tickets and
-surveys are also kept by agent and day (cxtui.day_tallies)."""
+surveys are also kept by agent over days and quarter days (cxtui.block_tallies)."""
 
 TRIGGERS = {
     f"{VERSION}{kind}_{event}": (
@@ -230,8 +230,8 @@ def install(db: sqlite3.Connection) -> bool:
     db.execute("DELETE FROM survey_hour")
     db.execute("DELETE FROM dimension_hour")
     db.execute("DELETE FROM survey_dimension_hour")
-    db.execute("DELETE FROM dimension_day")
-    db.execute("DELETE FROM survey_dimension_day")
+    db.execute("DELETE FROM dimension_block")
+    db.execute("DELETE FROM survey_dimension_block")
     for kind in _TIMES:
         _list_stored_hours(db, kind)
     rebuild_pending(db)
@@ -255,15 +255,15 @@ def rebuild_pending(db: sqlite3.Connection) -> int:
         days: set[int] = set()
         for hours in _consecutive(h for _, h in listed):
             spans = [(h * HOUR, (h + 1) * HOUR) for h in hours]
-            days |= day_tallies.days_of(hours)
+            days |= block_tallies.days_of(hours)
             if kind == "ticket":
                 _rewrite_ticket_hours(db, hours, spans)
             else:
                 _rewrite_survey_hours(db, hours, spans)
         if kind == "ticket":
-            day_tallies.rebuild_ticket_days(db, days)
+            block_tallies.rebuild_ticket_days(db, days)
         else:
-            day_tallies.rebuild_survey_days(db, days)
+            block_tallies.rebuild_survey_days(db, days)
     execute(db, delete(HourToRebuild))
     return len(pending)
 
@@ -762,10 +762,10 @@ def ticket_tallies_by(
     durations: Sequence[str] = BY_DURATIONS,
 ) -> dict[Any, TicketTally]:
     """The tally of the tickets created in one span for each value of one kept dimension
-    (agent, queue, channel; None for tickets without one): whole days from the daily
-    tallies (cxtui.day_tallies), other whole hours from the tallies by dimension, every
-    value in one read, the rest from the rows. No split by channel; only the `durations`
-    named are read."""
+    (agent, queue, channel; None for tickets without one): whole days and quarter days
+    from the block tallies (cxtui.block_tallies), other whole hours from the tallies by
+    dimension, every value in one read, the rest from the rows. No split by channel; only
+    the `durations` named are read."""
     if dimension not in DIMENSIONS:
         raise ValueError(f"no hourly tallies by {dimension!r}")
     owners, pieces = _split([span], _pending(db, "ticket"))
@@ -773,9 +773,11 @@ def ticket_tallies_by(
         owners, pieces = _split([span], None)
     found: dict[Any, TicketTally] = {}
     if owners:
-        days, hours = day_tallies.split_days(owners, dimension, durations)
+        blocks, hours = block_tallies.split_blocks(owners, dimension, durations)
         width = len(TicketTally.COUNTS)
-        for stored, *values in day_tallies.ticket_tallies_by(db, dimension, days, hours, durations):
+        for stored, *values in block_tallies.ticket_tallies_by(
+            db, dimension, blocks, hours, durations
+        ):
             tally = found.setdefault(json.loads(stored), TicketTally())
             for name, count in zip(TicketTally.COUNTS, values[:width], strict=True):
                 setattr(tally, name, count)
@@ -805,7 +807,8 @@ def survey_tallies_by(
 ) -> dict[Any, SurveyTallies]:
     """The survey tallies of one span for each value of one kept dimension of the surveys'
     tickets (surveys without a loaded ticket are in none, as with a filter): whole days
-    from the daily tallies, other whole hours from the hourly ones, the rest from the rows."""
+    and quarter days from the block tallies, other whole hours from the hourly ones, the
+    rest from the rows."""
     if dimension not in DIMENSIONS:
         raise ValueError(f"no hourly tallies by {dimension!r}")
     owners, pieces = _split([span], _pending(db, "survey"))
@@ -813,8 +816,10 @@ def survey_tallies_by(
         owners, pieces = _split([span], None)
     found: dict[Any, SurveyTallies] = {}
     if owners:
-        days, hours = day_tallies.split_days(owners, dimension, ())
-        for stored, of_kind, *counts in day_tallies.survey_counts_by(db, dimension, days, hours):
+        blocks, hours = block_tallies.split_blocks(owners, dimension, ())
+        for stored, of_kind, *counts in block_tallies.survey_counts_by(
+            db, dimension, blocks, hours
+        ):
             tallies = found.setdefault(json.loads(stored), new_survey_tallies())
             if of_kind in tallies:
                 for name, count in zip(SurveyTally.COUNTS, counts, strict=True):

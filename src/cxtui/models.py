@@ -227,18 +227,19 @@ class SurveyDimensionHour(SQLModel, table=True):
     score_total: int = 0
 
 
-class DimensionDay(SQLModel, table=True):
-    """The tally of the tickets created in one UTC day (24 hours from midnight) with one
-    value of a dimension kept by day (aggregates.DAY_DIMENSIONS: the agent), all channels
-    together, summed from that day's DimensionHour rows. Why: the agents table over a week
-    reads one row an agent a day where the hours hold one an agent, hour and channel (as
-    many rows as tickets at a million). Only the first-reply waits are kept, the one
-    duration the table shows."""
+class DimensionBlock(SQLModel, table=True):
+    """The tally of the tickets created in one block of whole UTC hours (a day from
+    midnight, or a quarter of one: cxtui.block_tallies) with one value of a dimension kept
+    by block (the agent), all channels together, summed from the block's DimensionHour
+    rows. Why: the agents table over a week reads one row an agent a day where the hours
+    hold one an agent, hour and channel (as many rows as tickets at a million). Only the
+    first-reply waits are kept, the one duration the table shows."""
 
-    __tablename__ = "dimension_day"
+    __tablename__ = "dimension_block"
 
     dimension: str = Field(primary_key=True)
-    day: int = Field(primary_key=True, description="epoch seconds // 86400")
+    hours: int = Field(primary_key=True, description="the block's length: 24 or 6")
+    first_hour: int = Field(primary_key=True, description="epoch seconds // 3600")
     value: str = Field(primary_key=True)
     created: int = 0
     resolved: int = 0
@@ -256,14 +257,15 @@ class DimensionDay(SQLModel, table=True):
     waits: bytes = b""
 
 
-class SurveyDimensionDay(SQLModel, table=True):
-    """The survey tallies of one UTC day by a dimension kept by day, all channels together,
-    summed from that day's SurveyDimensionHour rows (as DimensionDay)."""
+class SurveyDimensionBlock(SQLModel, table=True):
+    """The survey tallies of one block of hours by a dimension kept by block, all channels
+    together, summed from the block's SurveyDimensionHour rows (as DimensionBlock)."""
 
-    __tablename__ = "survey_dimension_day"
+    __tablename__ = "survey_dimension_block"
 
     dimension: str = Field(primary_key=True)
-    day: int = Field(primary_key=True)
+    hours: int = Field(primary_key=True)
+    first_hour: int = Field(primary_key=True)
     value: str = Field(primary_key=True)
     kind: str = Field(primary_key=True)
     responses: int = 0
