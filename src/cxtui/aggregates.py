@@ -772,34 +772,42 @@ def ticket_tallies_by(
     if _skipped_hours(owners) > MAX_SKIPPED_HOURS:
         owners, pieces = _split([span], None)
     found: dict[Any, TicketTally] = {}
+    # Each value's durations from the tallies, packed runs end to end, not sorted yet: they
+    # are sorted once with the edges' runs.
+    unsorted: dict[tuple[Any, str], array[int]] = {}
     if owners:
         blocks, hours = block_tallies.split_blocks(owners, dimension, durations)
         width = len(TicketTally.COUNTS)
         for stored, *values in block_tallies.ticket_tallies_by(
             db, dimension, blocks, hours, durations
         ):
-            tally = found.setdefault(json.loads(stored), TicketTally())
+            value = json.loads(stored)
+            tally = found[value] = TicketTally()
             for name, count in zip(TicketTally.COUNTS, values[:width], strict=True):
                 setattr(tally, name, count)
             tally.solved = values[width]
             for name, blob in zip(durations, values[width + 1 :], strict=True):
-                getattr(tally, name).add_run(sorted(unpack(blob)))
+                unsorted[value, name] = unpack(blob)
     for _, run in pieces:
         for groups in scan_ticket_groups(db, run, (dimension,)):
             for (value,), tally in groups.items():
                 tally.channels.clear()
                 found.setdefault(value, TicketTally()).add(tally)
-    for tally in found.values():
+    for value, tally in found.items():
         for name in durations:
-            _as_one_run(getattr(tally, name))
+            _as_one_run(getattr(tally, name), unsorted.get((value, name)))
     return found
 
 
-def _as_one_run(durations: Durations) -> None:
-    """The runs merged into one: a percentile of one run is a lookup, of several a search,
-    and each row of the agents screen asks for several."""
-    if len(durations.runs) > 1:
-        durations.runs = [_one_run(durations)]
+def _as_one_run(durations: Durations, unsorted: array[int] | None) -> None:
+    """The runs and the unsorted values as one sorted run: a percentile of one run is a
+    lookup, of several a search, and each row of the agents screen asks for several."""
+    if unsorted:
+        durations.runs.append(unsorted)
+        durations.count += len(unsorted)
+    elif len(durations.runs) <= 1:
+        return
+    durations.runs = [sorted(chain.from_iterable(durations.runs))]
 
 
 def survey_tallies_by(
