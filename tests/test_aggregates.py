@@ -821,3 +821,57 @@ def test_every_value_of_a_dimension_at_once_gives_a_scan_of_the_rows(
     }
     assert all(len(tally.waits.runs) <= 1 for tally in tickets.values())
     assert surveys == {value: tallies for (value,), tallies in scanned_surveys.items()}
+
+
+def test_a_database_with_the_tallies_of_v4_gains_the_agents_blocks_when_opened(
+    tmp_path: Path,
+) -> None:
+    """A database left by the version before the tallies by block (v4 triggers, no block
+    tables) has them built when next opened, and the agents table reads them for whole
+    days and quarter days."""
+    path = tmp_path / "v4.db"
+    engine = open_engine(path)
+    created = AS_OF - 3 * DAY + 2 * HOUR  # 14:00, in a whole day and a whole quarter
+    with Session(engine) as session:
+        session.add(
+            Ticket(
+                id="P",
+                created_at=created,
+                version_at=0,
+                status="open",
+                channel="phone",
+                agent="Ana",
+                first_response_at=created + 5,
+            )
+        )
+        session.add(Survey(id="S", submitted_at=created + 60, kind="nps", score=9, ticket_id="P"))
+        session.commit()
+    with writer(engine) as db:
+        for name, body in aggregates.TRIGGERS.items():
+            db.execute(f'DROP TRIGGER "{name}"')
+            db.execute(f'CREATE TRIGGER "{name.replace(aggregates.VERSION, "hours_v4_")}" {body}')
+        db.execute("DROP TABLE dimension_block")
+        db.execute("DROP TABLE survey_dimension_block")
+    engine.dispose()
+
+    reopened = open_engine(path)
+    with writer(reopened) as db:
+        blocks = db.execute(
+            "SELECT hours, first_hour, value, created, length(waits) FROM dimension_block"
+        ).fetchall()
+        surveyed = db.execute(
+            "SELECT hours, value, promoters FROM survey_dimension_block"
+        ).fetchall()
+    day, quarter = created // DAY * 24, created // (6 * HOUR) * 6
+    assert sorted(blocks) == [(6, quarter, '"Ana"', 1, 8), (24, day, '"Ana"', 1, 8)]
+    assert sorted(surveyed) == [(6, '"Ana"', 1), (24, '"Ana"', 1)]
+    span = (AS_OF - 7 * DAY + 1, AS_OF + 1)
+    with writer(reopened) as db:  # the whole day is read from its block: a change shows
+        db.execute("UPDATE dimension_block SET created = 5 WHERE hours = 24")
+        db.execute("UPDATE survey_dimension_block SET promoters = 7 WHERE hours = 24")
+        tickets = aggregates.ticket_tallies_by(db, span, "agent")
+        surveys = aggregates.survey_tallies_by(db, span, "agent")
+    assert tickets["Ana"].created == 5
+    assert list(chain.from_iterable(tickets["Ana"].waits.runs)) == [5]
+    assert surveys["Ana"]["nps"].promoters == 7
+    reopened.dispose()
