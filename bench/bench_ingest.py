@@ -13,6 +13,8 @@ says what parsing, validation and bookkeeping cost on top of the database's own 
 
     uv run python bench/bench_ingest.py --tickets 1000000
     uv run python bench/bench_ingest.py --tickets 100000 --repeat 5   # medians of 5 runs
+    uv run python bench/bench_ingest.py --tickets 100000 --repeat 3 --blocks  # and without
+        the agents' day and quarter-day tallies (cxtui.block_tallies), alternated
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from unittest import mock
 
-from cxtui import aggregates
+from cxtui import aggregates, block_tallies
 from cxtui.ingest import store_sql
 from cxtui.ingest.loader import PARSED_AHEAD_COMMIT_BYTES, WRITER_CACHE_KIB, Loader
 from cxtui.ingest.normalise import TICKET_COLUMNS
@@ -163,14 +165,29 @@ def dimension_tallies(kept: bool) -> Iterator[None]:
         yield
 
 
+@contextmanager
+def block_tallies_kept(kept: bool) -> Iterator[None]:
+    """The loader as it is, or (not kept) as it was before the tallies by block: no
+    dimension kept by block."""
+    if kept:
+        yield
+        return
+    with mock.patch.object(block_tallies, "BLOCK_DIMENSIONS", ()):
+        yield
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--tickets", type=int, default=200_000)
     parser.add_argument(
         "--repeat", type=int, default=1, help="runs of each side, alternated; medians printed"
     )
+    parser.add_argument(
+        "--blocks", action="store_true", help="also the loader without the tallies by block"
+    )
     args = parser.parse_args()
     raw, with_history, like_loader, loader, rebuilding = [], [], [], [], []
+    unblocked: list[tuple[float, float]] = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "data"
         folder.mkdir()
@@ -194,7 +211,16 @@ def main() -> None:
             seconds, rebuild_seconds = bench_loader(folder, Path(tmp) / f"loader{run}.db")
             loader.append(seconds)
             rebuilding.append(rebuild_seconds)
-            for name in (f"raw{run}.db", f"all{run}.db", f"like{run}.db", f"loader{run}.db"):
+            if args.blocks:
+                with block_tallies_kept(False):
+                    unblocked.append(bench_loader(folder, Path(tmp) / f"plain{run}.db"))
+            for name in (
+                f"raw{run}.db",
+                f"all{run}.db",
+                f"like{run}.db",
+                f"loader{run}.db",
+                f"plain{run}.db",
+            ):
                 for leftover in Path(tmp).glob(name + "*"):
                     leftover.unlink()
     n = args.tickets
@@ -214,6 +240,14 @@ def main() -> None:
     )
     print(f"cxtui loader end to end:           {n / loader_s:,.0f} rows/s ({loader_s:.2f} s)")
     print(f"  of which rebuilding tallies:     {rebuild_s:.2f} s")
+    if unblocked:
+        plain_s = statistics.median(seconds for seconds, _ in unblocked)
+        plain_rebuild = statistics.median(rebuild for _, rebuild in unblocked)
+        print(
+            f"  without the tallies by block:    {n / plain_s:,.0f} rows/s ({plain_s:.2f} s,"
+            f" rebuilding {plain_rebuild:.2f} s): with them the load takes"
+            f" {loader_s / plain_s:.2f} x as long"
+        )
     print(f"ratio loader / raw:                {raw_s / loader_s:.2f}")
     print(f"ratio loader / raw with history:   {all_s / loader_s:.2f}")
     print(f"ratio loader / raw like the loader: {like_s / loader_s:.2f}")

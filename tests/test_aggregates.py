@@ -41,7 +41,14 @@ from cxtui.models import (
     TicketHour,
 )
 from cxtui.store import open_engine
-from cxtui.tallies import Durations, pack, unpack
+from cxtui.tallies import (
+    Durations,
+    TicketTally,
+    pack,
+    scan_survey_groups,
+    scan_ticket_groups,
+    unpack,
+)
 
 HOUR = 3_600
 DAY = 86_400
@@ -771,3 +778,100 @@ def test_the_loader_keeps_tallies_by_each_dimension_split_by_channel(
         board = dashboard(session, Window(AS_OF, DAY), Filters(queue="billing"))
     assert board.resolution.created == 7
     engine.dispose()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    history=steps,
+    dimension=st.sampled_from(("agent", "queue", "channel")),
+    window_seconds=st.sampled_from((5 * HOUR + 17, DAY, 3 * DAY, 7 * DAY, 30 * DAY)),
+    as_of_offset=st.one_of(
+        st.integers(-13 * HOUR, 13 * HOUR),
+        st.sampled_from((-12 * HOUR - 1, -12 * HOUR, 12 * HOUR - 1, 12 * HOUR)),
+    ),
+)
+def test_every_value_of_a_dimension_at_once_gives_a_scan_of_the_rows(
+    history: list[tuple[Any, ...]], dimension: str, window_seconds: int, as_of_offset: int
+) -> None:
+    """The agents table's read (whole days and quarter days from the block tallies, other
+    whole hours from the hourly ones, edges and stale hours from the rows) against one scan
+    of the rows grouped by the dimension: every count, every first-reply wait, every survey
+    tally; with windows that start and end at midnight, just before and after, or mid-day."""
+    as_of = AS_OF + as_of_offset
+    span = (as_of - window_seconds + 1, as_of + 1)
+    with tempfile.TemporaryDirectory() as folder:
+        engine = open_engine(Path(folder) / "t.db")
+        try:
+            for step in history:
+                apply(engine, step)
+            with writer(engine) as db:
+                tickets = aggregates.ticket_tallies_by(db, span, dimension)
+                surveys = aggregates.survey_tallies_by(db, span, dimension)
+                (scanned_tickets,) = scan_ticket_groups(db, [span], (dimension,))
+                (scanned_surveys,) = scan_survey_groups(db, [span], (dimension,))
+        finally:
+            engine.dispose()
+
+    def figures(tally: TicketTally) -> tuple[Any, ...]:
+        counts = tuple(getattr(tally, name) for name in (*TicketTally.COUNTS, "solved"))
+        return counts, sorted(chain.from_iterable(tally.waits.runs)), tally.waits.count
+
+    assert {value: figures(tally) for value, tally in tickets.items()} == {
+        value: figures(tally) for (value,), tally in scanned_tickets.items()
+    }
+    assert all(len(tally.waits.runs) <= 1 for tally in tickets.values())
+    assert surveys == {value: tallies for (value,), tallies in scanned_surveys.items()}
+
+
+def test_a_database_with_the_tallies_of_v4_gains_the_agents_blocks_when_opened(
+    tmp_path: Path,
+) -> None:
+    """A database left by the version before the tallies by block (v4 triggers, no block
+    tables) has them built when next opened, and the agents table reads them for whole
+    days and quarter days."""
+    path = tmp_path / "v4.db"
+    engine = open_engine(path)
+    created = AS_OF - 3 * DAY + 2 * HOUR  # 14:00, in a whole day and a whole quarter
+    with Session(engine) as session:
+        session.add(
+            Ticket(
+                id="P",
+                created_at=created,
+                version_at=0,
+                status="open",
+                channel="phone",
+                agent="Ana",
+                first_response_at=created + 5,
+            )
+        )
+        session.add(Survey(id="S", submitted_at=created + 60, kind="nps", score=9, ticket_id="P"))
+        session.commit()
+    with writer(engine) as db:
+        for name, body in aggregates.TRIGGERS.items():
+            db.execute(f'DROP TRIGGER "{name}"')
+            db.execute(f'CREATE TRIGGER "{name.replace(aggregates.VERSION, "hours_v4_")}" {body}')
+        db.execute("DROP TABLE dimension_block")
+        db.execute("DROP TABLE survey_dimension_block")
+    engine.dispose()
+
+    reopened = open_engine(path)
+    with writer(reopened) as db:
+        blocks = db.execute(
+            "SELECT hours, first_hour, value, created, length(waits) FROM dimension_block"
+        ).fetchall()
+        surveyed = db.execute(
+            "SELECT hours, value, promoters FROM survey_dimension_block"
+        ).fetchall()
+    day, quarter = created // DAY * 24, created // (6 * HOUR) * 6
+    assert sorted(blocks) == [(6, quarter, '"Ana"', 1, 8), (24, day, '"Ana"', 1, 8)]
+    assert sorted(surveyed) == [(6, '"Ana"', 1), (24, '"Ana"', 1)]
+    span = (AS_OF - 7 * DAY + 1, AS_OF + 1)
+    with writer(reopened) as db:  # the whole day is read from its block: a change shows
+        db.execute("UPDATE dimension_block SET created = 5 WHERE hours = 24")
+        db.execute("UPDATE survey_dimension_block SET promoters = 7 WHERE hours = 24")
+        tickets = aggregates.ticket_tallies_by(db, span, "agent")
+        surveys = aggregates.survey_tallies_by(db, span, "agent")
+    assert tickets["Ana"].created == 5
+    assert list(chain.from_iterable(tickets["Ana"].waits.runs)) == [5]
+    assert surveys["Ana"]["nps"].promoters == 7
+    reopened.dispose()

@@ -30,6 +30,7 @@ from sqlalchemy import ColumnElement, and_, delete, func
 from sqlalchemy.schema import CreateTable
 from sqlmodel import col, select
 
+from cxtui import block_tallies
 from cxtui.models import (
     ChannelHour,
     DimensionHour,
@@ -53,7 +54,6 @@ from cxtui.tallies import (
     execute,
     insert_many,
     new_survey_tallies,
-    not_for_lookup,
     pack,
     rows,
     scan_survey_groups,
@@ -114,12 +114,13 @@ def _mark_surveys_of(ticket_id: str) -> str:
     )
 
 
-VERSION = "hours_v4_"
+VERSION = "hours_v5_"
 """Prefix of the triggers' names. v2: waits and resolution times dated before the ticket's
 creation are left out and counted instead, in new ticket_hour columns. v3: tickets'
 answered, abandoned and waits are also kept by channel (channel_hour). v4: tickets and
 surveys are also kept by queue, priority and agent with channel (dimension_hour,
-survey_dimension_hour), and a ticket's write lists the hours of its surveys."""
+survey_dimension_hour), and a ticket's write lists the hours of its surveys. v5: tickets and
+surveys are also kept by agent over days and quarter days (cxtui.block_tallies)."""
 
 TRIGGERS = {
     f"{VERSION}{kind}_{event}": (
@@ -229,6 +230,8 @@ def install(db: sqlite3.Connection) -> bool:
     db.execute("DELETE FROM survey_hour")
     db.execute("DELETE FROM dimension_hour")
     db.execute("DELETE FROM survey_dimension_hour")
+    db.execute("DELETE FROM dimension_block")
+    db.execute("DELETE FROM survey_dimension_block")
     for kind in _TIMES:
         _list_stored_hours(db, kind)
     rebuild_pending(db)
@@ -249,12 +252,18 @@ def rebuild_pending(db: sqlite3.Connection) -> int:
     if not pending:
         return 0
     for kind, listed in groupby(pending, key=lambda row: row[0]):
+        days: set[int] = set()
         for hours in _consecutive(h for _, h in listed):
             spans = [(h * HOUR, (h + 1) * HOUR) for h in hours]
+            days |= block_tallies.days_of(hours)
             if kind == "ticket":
                 _rewrite_ticket_hours(db, hours, spans)
             else:
                 _rewrite_survey_hours(db, hours, spans)
+        if kind == "ticket":
+            block_tallies.rebuild_ticket_days(db, days)
+        else:
+            block_tallies.rebuild_survey_days(db, days)
     execute(db, delete(HourToRebuild))
     return len(pending)
 
@@ -745,8 +754,8 @@ def _one_run(durations: Durations) -> Sequence[int]:
     return sorted(chain.from_iterable(durations.runs))
 
 
-BY_DURATIONS = ("waits", "resolution_times")
-"""The durations a row of the agents screen shows: first-reply and resolution medians."""
+BY_DURATIONS = ("waits",)
+"""The durations a row of the agents screen shows: the first-reply median."""
 
 
 def ticket_tallies_by(
@@ -756,75 +765,61 @@ def ticket_tallies_by(
     durations: Sequence[str] = BY_DURATIONS,
 ) -> dict[Any, TicketTally]:
     """The tally of the tickets created in one span for each value of one kept dimension
-    (agent, queue, channel; None for tickets without one): whole hours from the tallies by
-    dimension, every value in one read, the rest from the rows. No split by channel."""
+    (agent, queue, channel; None for tickets without one): whole days and quarter days
+    from the block tallies (cxtui.block_tallies), other whole hours from the tallies by
+    dimension, every value in one read, the rest from the rows. No split by channel; only
+    the `durations` named are read."""
     if dimension not in DIMENSIONS:
         raise ValueError(f"no hourly tallies by {dimension!r}")
     owners, pieces = _split([span], _pending(db, "ticket"))
     if _skipped_hours(owners) > MAX_SKIPPED_HOURS:
         owners, pieces = _split([span], None)
     found: dict[Any, TicketTally] = {}
+    # Each value's durations from the tallies, packed runs end to end, not sorted yet: they
+    # are sorted once with the edges' runs.
+    unsorted: dict[tuple[Any, str], array[int]] = {}
     if owners:
-        owned, _ = _owned(DimensionHour.hour, owners, [span])
-        # By the hour index, not the key's (dimension, value, ...): every value of one
-        # dimension is wanted, and the key would walk each value's whole history (2x slower
-        # over a week at 300 agents).
-        chosen = (not_for_lookup(DimensionHour.dimension) == dimension, owned)
-        value = DimensionHour.value
-        sums = [func.sum(getattr(DimensionHour, name)) for name in (*TicketTally.COUNTS, "solved")]
-        for stored, *counts, solved in rows(
-            db, select(value, *sums).where(*chosen).group_by(value)
+        blocks, hours = block_tallies.split_blocks(owners, dimension, durations)
+        width = len(TicketTally.COUNTS)
+        for stored, *values in block_tallies.ticket_tallies_by(
+            db, dimension, blocks, hours, durations
         ):
-            tally = found.setdefault(json.loads(stored), TicketTally())
-            for name, count in zip(TicketTally.COUNTS, counts, strict=True):
+            value = json.loads(stored)
+            tally = found[value] = TicketTally()
+            for name, count in zip(TicketTally.COUNTS, values[:width], strict=True):
                 setattr(tally, name, count)
-            tally.solved = solved
-        if durations:
-            _read_durations_by(db, chosen, durations, found)
+            tally.solved = values[width]
+            for name, blob in zip(durations, values[width + 1 :], strict=True):
+                unsorted[value, name] = unpack(blob)
     for _, run in pieces:
         for groups in scan_ticket_groups(db, run, (dimension,)):
-            for (name,), tally in groups.items():
+            for (value,), tally in groups.items():
                 tally.channels.clear()
-                found.setdefault(name, TicketTally()).add(tally)
-    for tally in found.values():
+                found.setdefault(value, TicketTally()).add(tally)
+    for value, tally in found.items():
         for name in durations:
-            _as_one_run(getattr(tally, name))
+            _as_one_run(getattr(tally, name), unsorted.get((value, name)))
     return found
 
 
-def _as_one_run(durations: Durations) -> None:
-    """The runs merged into one: a percentile of one run is a lookup, of several a search,
-    and each row of the agents screen asks for four."""
-    if len(durations.runs) > 1:
-        durations.runs = [_one_run(durations)]
-
-
-def _read_durations_by(
-    db: sqlite3.Connection,
-    chosen: tuple[ColumnElement[bool], ...],
-    durations: Sequence[str],
-    found: dict[Any, TicketTally],
-) -> None:
-    """Each value's durations gathered from its hourly rows and sorted once: hundreds of
-    short runs per agent would make every percentile a search over all of them. The packed
-    runs are joined as bytes and unpacked once a value (sorting sorted runs side by side
-    costs little more than merging them)."""
-    blobs = [getattr(DimensionHour, name) for name in durations]
-    gathered: dict[tuple[str, str], list[bytes]] = {}
-    for stored, *values in rows(db, select(DimensionHour.value, *blobs).where(*chosen)):
-        for duration, blob in zip(durations, values, strict=True):
-            if blob:
-                gathered.setdefault((stored, duration), []).append(blob)
-    for (stored, duration), parts in gathered.items():
-        run = sorted(unpack(b"".join(parts)))
-        getattr(found[json.loads(stored)], duration).add_run(run)
+def _as_one_run(durations: Durations, unsorted: array[int] | None) -> None:
+    """The runs and the unsorted values as one sorted run: a percentile of one run is a
+    lookup, of several a search, and each row of the agents screen asks for several."""
+    if unsorted:
+        durations.runs.append(unsorted)
+        durations.count += len(unsorted)
+    elif len(durations.runs) <= 1:
+        return
+    durations.runs = [sorted(chain.from_iterable(durations.runs))]
 
 
 def survey_tallies_by(
     db: sqlite3.Connection, span: Span, dimension: str
 ) -> dict[Any, SurveyTallies]:
     """The survey tallies of one span for each value of one kept dimension of the surveys'
-    tickets (surveys without a loaded ticket are in none, as with a filter)."""
+    tickets (surveys without a loaded ticket are in none, as with a filter): whole days
+    and quarter days from the block tallies, other whole hours from the hourly ones, the
+    rest from the rows."""
     if dimension not in DIMENSIONS:
         raise ValueError(f"no hourly tallies by {dimension!r}")
     owners, pieces = _split([span], _pending(db, "survey"))
@@ -832,15 +827,10 @@ def survey_tallies_by(
         owners, pieces = _split([span], None)
     found: dict[Any, SurveyTallies] = {}
     if owners:
-        owned, _ = _owned(SurveyDimensionHour.hour, owners, [span])
-        value, kind = SurveyDimensionHour.value, SurveyDimensionHour.kind
-        sums = [func.sum(getattr(SurveyDimensionHour, name)) for name in SurveyTally.COUNTS]
-        statement = (
-            select(value, kind, *sums)
-            .where(not_for_lookup(SurveyDimensionHour.dimension) == dimension, owned)
-            .group_by(value, kind)
-        )
-        for stored, of_kind, *counts in rows(db, statement):
+        blocks, hours = block_tallies.split_blocks(owners, dimension, ())
+        for stored, of_kind, *counts in block_tallies.survey_counts_by(
+            db, dimension, blocks, hours
+        ):
             tallies = found.setdefault(json.loads(stored), new_survey_tallies())
             if of_kind in tallies:
                 for name, count in zip(SurveyTally.COUNTS, counts, strict=True):

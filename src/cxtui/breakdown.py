@@ -2,9 +2,10 @@
 channel or survey segment value.
 
 Each figure comes from the same definitions as the dashboard (cxtui.metrics), applied to
-each value's tallies; the tallies of every value are read at once from the hourly tallies
-by dimension (cxtui.aggregates), so 300 agents cost one read, not 300 filtered
-dashboards. A row of one agent shows what the dashboard filtered to that agent shows.
+each value's tallies; the tallies of every value are read at once from the tallies by
+dimension (cxtui.aggregates; by whole days and quarter days for the agent,
+cxtui.block_tallies), so 300 agents cost one read, not 300 filtered dashboards. A row of
+one agent shows what the dashboard filtered to that agent shows.
 """
 
 from __future__ import annotations

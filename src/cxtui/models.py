@@ -227,6 +227,55 @@ class SurveyDimensionHour(SQLModel, table=True):
     score_total: int = 0
 
 
+class DimensionBlock(SQLModel, table=True):
+    """The tally of the tickets created in one block of whole UTC hours (a day from
+    midnight, or a quarter of one: cxtui.block_tallies) with one value of a dimension kept
+    by block (the agent), all channels together, summed from the block's DimensionHour
+    rows. Why: the agents table over a week reads one row an agent a day where the hours
+    hold one an agent, hour and channel (as many rows as tickets at a million). Only the
+    first-reply waits are kept, the one duration the table shows."""
+
+    __tablename__ = "dimension_block"
+
+    dimension: str = Field(primary_key=True)
+    hours: int = Field(primary_key=True, description="the block's length: 24 or 6")
+    first_hour: int = Field(primary_key=True, description="epoch seconds // 3600")
+    value: str = Field(primary_key=True)
+    created: int = 0
+    resolved: int = 0
+    reopens_known: int = 0
+    first_contact: int = 0
+    reopened: int = 0
+    handle_count: int = 0
+    handle_total: int = 0
+    answered: int = 0
+    abandoned: int = 0
+    replies_before_created: int = 0
+    answered_before_created: int = 0
+    resolutions_before_created: int = 0
+    solved: int = 0
+    waits: bytes = b""
+
+
+class SurveyDimensionBlock(SQLModel, table=True):
+    """The survey tallies of one block of hours by a dimension kept by block, all channels
+    together, summed from the block's SurveyDimensionHour rows (as DimensionBlock)."""
+
+    __tablename__ = "survey_dimension_block"
+
+    dimension: str = Field(primary_key=True)
+    hours: int = Field(primary_key=True)
+    first_hour: int = Field(primary_key=True)
+    value: str = Field(primary_key=True)
+    kind: str = Field(primary_key=True)
+    responses: int = 0
+    promoters: int = 0
+    passives: int = 0
+    detractors: int = 0
+    satisfied: int = 0
+    score_total: int = 0
+
+
 class SurveyHour(SQLModel, table=True):
     """The tally of the survey responses of one kind submitted in one UTC hour."""
 
