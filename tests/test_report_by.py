@@ -35,6 +35,18 @@ def test_json_by_agent_adds_the_rows_and_keeps_every_key(folder: Path) -> None:
         assert rows[agent] == {"value": agent, **figures}
 
 
+def test_filters_do_not_narrow_the_table_and_it_says_so(folder: Path) -> None:
+    """--queue narrows the report, not the by-agent table: the same rows as without it,
+    and the table's title and the JSON say the filters were not applied to it."""
+    plain = json.loads(_report(folder, "--format", "json", "--by", "agent"))["by"]
+    narrowed = json.loads(_report(folder, "--format", "json", "--by", "agent", "--queue", "tech"))
+    assert narrowed["by"] == plain
+    assert plain["filtered"] is False
+    assert _report(folder, "--by", "agent").count("do not narrow") == 0
+    text = _report(folder, "--by", "agent", "--queue", "tech")
+    assert "By agent (every ticket and survey: the report's filters do not narrow" in text
+
+
 def test_json_by_queue(folder: Path) -> None:
     rows = json.loads(_report(folder, "--format", "json", "--by", "queue"))["by"]["rows"]
     assert [(r["value"], r["open_now"], r["sla_breached_now"]) for r in rows] == [

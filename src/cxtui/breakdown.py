@@ -204,6 +204,9 @@ def breakdown_dict(found: Breakdown) -> dict[str, Any]:
     return {
         "dimension": found.dimension,
         "rows": [{name: getattr(row, name) for name in names} for row in found.rows],
+        # The table is over every ticket and survey: filters narrow the rest of the report,
+        # never these rows (one row per value of the dimension already is the narrowing).
+        "filtered": False,
     }
 
 

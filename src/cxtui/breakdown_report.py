@@ -53,8 +53,10 @@ def columns_of(found: Breakdown) -> tuple[Column, ...]:
     return SEGMENT_COLUMNS if found.is_segment else TICKET_COLUMNS
 
 
-def breakdown_table(found: Breakdown) -> str:
-    """One line per row under a header, columns aligned, the name on the left."""
+def breakdown_table(found: Breakdown, *, filters_set: bool = False) -> str:
+    """One line per row under a header, columns aligned, the name on the left. With
+    filters set for the report, the title says they do not narrow this table, so nobody
+    reads an agent's whole figures as that agent's e-mail figures."""
     columns = columns_of(found)
     head = [found.dimension.removeprefix(SEGMENT), *(title for title, _ in columns)]
     body = [
@@ -63,6 +65,8 @@ def breakdown_table(found: Breakdown) -> str:
     ]
     widths = [max(len(line[i]) for line in [head, *body]) for i in range(len(head))]
     lines = [f"By {found.dimension}"]
+    if filters_set:
+        lines[0] += " (every ticket and survey: the report's filters do not narrow this table)"
     for line in [head, *body]:
         first, *rest = line
         cells = [first.ljust(widths[0])]

@@ -539,7 +539,8 @@ def report(
         if alerts:
             _echo("", *alerts_table(alerts).removesuffix("\n").split("\n"))
         if rows is not None:
-            _echo("", *breakdown_table(rows).removesuffix("\n").split("\n"))
+            table = breakdown_table(rows, filters_set=filters != Filters())
+            _echo("", *table.removesuffix("\n").split("\n"))
 
 
 def _by(by: str | None, config: Config) -> str | None:
