@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from cxtui.metrics import Filters
 from cxtui.models import Ticket
 from cxtui.tui.agents_screen import AgentsScreen
 from cxtui.tui.dashboard import DashboardScreen
@@ -174,3 +175,18 @@ async def test_a_very_wide_dashboard_lists_the_agents_to_look_at_first(engine: E
         await settle(pilot)
         assert not pane.display
         assert "Zed Agent" not in screen_text(app)
+
+
+async def test_the_title_says_the_filters_are_not_applied_to_the_table(engine: Engine) -> None:
+    """With a filter set (the status line shows it), the table is still over every ticket:
+    its title says so, and the rows are the unfiltered ones."""
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "A")
+        unfiltered = shown_names(app)
+        assert "filters not applied" not in screen_text(app)
+        app.set_filters(Filters(channel="phone"))
+        await settle(pilot)
+        assert "filters not applied here" in screen_text(app)
+        assert shown_names(app) == unfiltered

@@ -264,6 +264,9 @@ class AgentsScreen(DrillScreen):
         ]
         if self.search:
             parts.append(f" · matching “{fmt.data(self.search, max_len=30)}”")
+        if self.cx.view.filters != Filters():
+            # The status line shows the filters; this table is over every ticket and survey.
+            parts.append((" · filters not applied here", "$warning"))
         flagged = sum(1 for r in self.found.rows if r.flag)
         if flagged:
             parts.append((f" · {flagged} beyond the SLA threshold", "$warning"))
