@@ -125,7 +125,8 @@ def main() -> None:
     parser.add_argument("--scales", nargs="+", choices=datasets.SCALES, default=["10k", "100k"])
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--rate", type=float, default=200.0)
-    parser.add_argument("--appends", type=int, default=40)
+    parser.add_argument("--appends", type=int, default=15)
+    parser.add_argument("--quiet", type=float, default=8.0, help="seconds between quiet rows")
     parser.add_argument("--viewer", nargs=2, metavar=("FOLDER", "SECONDS"))
     args = parser.parse_args()
     if args.viewer:
@@ -148,7 +149,13 @@ def main() -> None:
                 flush=True,
             )
             latencies, rows = asyncio.run(
-                bench_live.measure(folder, args.appends, as_of=datasets.AS_OF, target="quiet.csv")
+                bench_live.measure(
+                    folder,
+                    args.appends,
+                    as_of=datasets.AS_OF,
+                    target="quiet.csv",
+                    pause=(args.quiet, args.quiet + 1),
+                )
             )
             ms = [1000 * s for s in latencies]
             print(

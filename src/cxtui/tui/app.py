@@ -239,6 +239,8 @@ class CxApp(App[int]):
         """Something the supervisor did is waiting to be shown: not paced."""
         self._refresh_timer: Timer | None = None
         self.pace = RefreshPace()
+        self._loop_cpu = time.thread_time()
+        """The event loop's CPU seconds when the last refresh was charged to the pace."""
         self._last_refresh_started = 0.0
         self._last_refresh_seconds = 0.0
         self.commits = live.CommitWatch(engine)
@@ -435,7 +437,6 @@ class CxApp(App[int]):
         self.refreshing = False
         self._last_refresh_seconds = time.monotonic() - self._last_refresh_started
         self.refreshes += 1
-        drawing = time.thread_time()
         current = message.view == self.view and message.as_of == self.moment
         if current and message.with_latest and self._follow_data(message.snapshot):
             current = False  # computed for the moment just left: show the next one instead
@@ -448,8 +449,10 @@ class CxApp(App[int]):
                 self.screen.catch_up()
         else:
             self._refresh_wanted = True
-        cost = message.cpu_seconds + time.thread_time() - drawing
-        self.pace.spent(cost, time.monotonic())
+        # Charged: the worker's computing, and all the event loop did since the last charge
+        # (drawing the last snapshot and this one among it).
+        loop_cpu, self._loop_cpu = self._loop_cpu, time.thread_time()
+        self.pace.spent(message.cpu_seconds + self._loop_cpu - loop_cpu, time.monotonic())
         if self._refresh_wanted:
             self.request_refresh(paced=not self._refresh_urgent)
 

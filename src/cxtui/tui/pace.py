@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-BUDGET = 0.05
+BUDGET = 0.06
 """Share of one core that refreshing may spend while rows keep landing."""
-BURST = 0.5
+BURST = 1.0
 """CPU seconds the allowance holds when full: a few refreshes at once after a quiet spell."""
 MAX_WAIT = 10.0
 """The longest a refresh waits for the allowance, whatever the last one cost."""
