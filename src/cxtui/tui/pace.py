@@ -15,7 +15,7 @@ charged like any other.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 BUDGET = 0.06
 """Share of one core that refreshing may spend while rows keep landing."""
@@ -32,8 +32,12 @@ class RefreshPace:
     budget: float = BUDGET
     burst: float = BURST
     max_wait: float = MAX_WAIT
-    allowance: float = BURST
-    updated: float | None = None
+    allowance: float = field(init=False)
+    """Full to start with: the first refresh is never paced."""
+    updated: float | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        self.allowance = self.burst
 
     def _fill(self, now: float) -> None:
         if self.updated is not None and now > self.updated:
@@ -44,13 +48,11 @@ class RefreshPace:
     def spent(self, cpu_seconds: float, now: float) -> None:
         """A refresh finished at `now` having cost `cpu_seconds`."""
         self._fill(now)
-        # A debt beyond one longest wait is forgiven: the wait is capped there anyway, and a
-        # costly refresh must not keep the next ones waiting after the folder falls quiet.
+        # A debt beyond one longest wait is forgiven, which caps the wait: however costly a
+        # refresh, the screen stays at most max_wait behind.
         self.allowance = max(self.allowance - cpu_seconds, -self.budget * self.max_wait)
 
     def wait(self, now: float) -> float:
         """Seconds from `now` until a paced refresh may start."""
         self._fill(now)
-        if self.allowance >= 0:
-            return 0.0
-        return min(self.max_wait, -self.allowance / self.budget)
+        return max(0.0, -self.allowance / self.budget)
