@@ -91,10 +91,13 @@ def feed(path: Path, rate: float, until: subprocess.Popen[str], start: int) -> i
     return written
 
 
-def busy(folder: Path, seconds: float, rate: float) -> dict[str, float]:
+def busy(folder: Path, seconds: float, rate: float, code: Path | None) -> dict[str, float]:
+    """The viewer's CPU while the folder grows; `code`: run the viewer on another copy of
+    cxtui's source (an earlier commit's src/, for a before-and-after in one run)."""
     live = folder / "live.csv"
     live.write_text((folder / "tickets.csv").open().readline())
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent)}
+    paths = [str(code)] if code is not None else []
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([*paths, str(Path(__file__).parent)])}
     ingester = subprocess.Popen(
         [sys.executable, "-m", "cxtui", "ingest", "--watch", "-q", str(folder)],
         stdout=subprocess.DEVNULL,
@@ -127,6 +130,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=200.0)
     parser.add_argument("--appends", type=int, default=15)
     parser.add_argument("--quiet", type=float, default=8.0, help="seconds between quiet rows")
+    parser.add_argument("--before", type=Path, help="src/ of the cxtui to compare with")
     parser.add_argument("--viewer", nargs=2, metavar=("FOLDER", "SECONDS"))
     args = parser.parse_args()
     if args.viewer:
@@ -138,8 +142,16 @@ def main() -> None:
     )
     print(f"load average at start: {os.getloadavg()}")
     for scale in args.scales:
+        if args.before:
+            with bench_live.copy_of_scale(scale) as folder:
+                result = busy(folder, args.seconds, args.rate, args.before)
+            print(
+                f"{scale}: before: viewer CPU {result['cpu_pct']:.1f} % of a core"
+                f" ({result['refreshes']} refreshes)",
+                flush=True,
+            )
         with bench_live.copy_of_scale(scale) as folder:
-            result = busy(folder, args.seconds, args.rate)
+            result = busy(folder, args.seconds, args.rate, None)
             print(
                 f"{scale}: viewer CPU {result['cpu_pct']:.1f} % of a core over"
                 f" {result['wall_s']:.0f} s at {args.rate:.0f} rows/s"
