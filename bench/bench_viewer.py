@@ -134,6 +134,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=200.0)
     parser.add_argument("--appends", type=int, default=15)
     parser.add_argument("--quiet", type=float, default=8.0, help="seconds between quiet rows")
+    parser.add_argument("--quiet-only", action="store_true", help="only the quiet rows")
     parser.add_argument("--before", type=Path, help="src/ of the cxtui to compare with")
     parser.add_argument("--viewer", nargs=2, metavar=("FOLDER", "SECONDS"))
     args = parser.parse_args()
@@ -146,7 +147,7 @@ def main() -> None:
     )
     print(f"load average at start: {os.getloadavg()}")
     for scale in args.scales:
-        if args.before:
+        if args.before and not args.quiet_only:
             with bench_live.copy_of_scale(scale) as folder:
                 result = busy(folder, args.seconds, args.rate, args.before)
             print(
@@ -155,15 +156,16 @@ def main() -> None:
                 flush=True,
             )
         with bench_live.copy_of_scale(scale) as folder:
-            result = busy(folder, args.seconds, args.rate, None)
-            print(
-                f"{scale}: viewer CPU {result['cpu_pct']:.1f} % of a core over"
-                f" {result['wall_s']:.0f} s at {args.rate:.0f} rows/s"
-                f" ({result['refreshes']} refreshes, open +{result['open_gained']},"
-                f" rows written {result['rows_written']},"
-                f" ingester {100 * result['ingester_cpu_s'] / result['wall_s']:.0f} %)",
-                flush=True,
-            )
+            if not args.quiet_only:
+                result = busy(folder, args.seconds, args.rate, None)
+                print(
+                    f"{scale}: viewer CPU {result['cpu_pct']:.1f} % of a core over"
+                    f" {result['wall_s']:.0f} s at {args.rate:.0f} rows/s"
+                    f" ({result['refreshes']} refreshes, open +{result['open_gained']},"
+                    f" rows written {result['rows_written']},"
+                    f" ingester {100 * result['ingester_cpu_s'] / result['wall_s']:.0f} %)",
+                    flush=True,
+                )
             latencies, rows = asyncio.run(
                 bench_live.measure(
                     folder,
