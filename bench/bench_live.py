@@ -60,10 +60,14 @@ def copy_of_scale(scale: str) -> Iterator[Path]:
 
 
 async def measure(
-    folder: Path, appends: int, as_of: int | None = None, target: str = "tickets.csv"
+    folder: Path,
+    appends: int,
+    as_of: int | None = None,
+    target: str = "tickets.csv",
+    pause: tuple[float, float] = (0.3, 0.6),
 ) -> tuple[list[float], int]:
     """Latencies of `appends` rows written to `target`, each created a minute before as_of
-    (or now, with the app's clock live)."""
+    (or now, with the app's clock live), each after a pause of between `pause` seconds."""
     engine = open_engine(folder / ".cxtui" / "cxtui.db")
     Loader(engine, folder).load_all()
     app = CxApp(
@@ -94,7 +98,7 @@ async def measure(
         app.dashboard.show = timed_show  # type: ignore[method-assign]
         rng = random.Random(5)
         for n in range(appends):
-            await pilot.pause(rng.uniform(0.3, 0.6))
+            await pilot.pause(rng.uniform(*pause))
             expected = app.snapshot.board.queue.open + 1
             created = iso((as_of or int(time.time())) - 60)
             line = f"BENCH{n},{created},{created},open,normal,email,billing,,,bench row\n"

@@ -39,6 +39,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.sql import operators
+from sqlalchemy.sql.compiler import Compiled
 from sqlalchemy.sql.expression import UnaryExpression
 from sqlmodel import col, select
 
@@ -369,9 +370,42 @@ def rows(db: sqlite3.Connection, statement: Select[Any]) -> list[tuple[Any, ...]
 
 def execute(db: sqlite3.Connection, statement: Executable) -> sqlite3.Cursor:
     """Run one SQLAlchemy Core statement with its values as bound parameters."""
+    return db.execute(*sql_and_values(statement))
+
+
+COMPILED_KEPT = 512
+"""Statement shapes kept compiled: a refresh asks a few dozen, one per pane and span count."""
+_compiled: dict[Any, Compiled] = {}
+
+
+def sql_and_values(statement: Executable) -> tuple[str, tuple[Any, ...]]:
+    """The SQL of a statement and its values in placeholder order.
+
+    Compiling costs more than running most tally queries, and a refresh asks the same shapes
+    again with only the values moved (the hours of a window that slid), so each shape is
+    compiled once and its SQL reused with the new statement's values, the way SQLAlchemy's
+    own engine caches statements (lists expanded into IN are written out per call, as it
+    does). A shape SQLAlchemy cannot key is compiled every time."""
+    key = statement._generate_cache_key()  # SQLAlchemy's own key for its statement cache
+    if key is None:
+        return _fresh(statement)
+    compiled = _compiled.get(key.key)
+    if compiled is None:
+        if len(_compiled) >= COMPILED_KEPT:
+            _compiled.clear()
+        compiled = _compiled[key.key] = statement.compile(dialect=SQLITE, cache_key=key)
+    values = compiled.construct_params(extracted_parameters=key.bindparams)
+    if not compiled.post_compile_params:
+        return compiled.string, tuple(values[name] for name in compiled.positiontup or ())
+    expanded = compiled._process_parameters_for_postcompile(values)  # as the engine does
+    parameters = expanded.parameters
+    return expanded.statement, tuple(parameters[name] for name in expanded.positiontup or ())
+
+
+def _fresh(statement: Executable) -> tuple[str, tuple[Any, ...]]:
+    """The plain path: the statement compiled on its own, IN lists written out."""
     compiled = statement.compile(dialect=SQLITE, compile_kwargs={"render_postcompile": True})
-    parameters = tuple(compiled.params[name] for name in compiled.positiontup or ())
-    return db.execute(str(compiled), parameters)
+    return str(compiled), tuple(compiled.params[name] for name in compiled.positiontup or ())
 
 
 def insert_many(

@@ -7,7 +7,9 @@ follow-up, started no sooner than a gap after the last began: at least REFRESH_G
 least twice as long as the last refresh took, so refreshing never takes more than half a
 core however fast rows land. A slow query delays the next refresh instead of stacking a
 queue of them; a quick one (the usual case) keeps the screen within a tenth of a second of
-the data.
+the data. While rows keep landing, refreshes asked for by the data also wait for an allowance
+of CPU time (pace.py), so a viewer of a busy folder stays light; what the supervisor asks
+for is shown at once.
 
 The numbers are as of now (live), as of --as-of, as of the latest data (a folder whose rows
 all predate the window opens there instead of on an empty screen, see pinning.py), or as of
@@ -37,6 +39,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.timer import Timer
 
 from cxtui import user_state
 from cxtui.config import Config
@@ -50,6 +53,7 @@ from cxtui.tui.alerting import AlertsChanged, AlertWatch, OnAlertFinished
 from cxtui.tui.base import CxScreen
 from cxtui.tui.commands import JumpProvider
 from cxtui.tui.dashboard import DashboardScreen
+from cxtui.tui.pace import RefreshPace
 from cxtui.tui.panes import Pane
 from cxtui.tui.pinning import AsOf
 from cxtui.tui.source import Snapshot, View
@@ -119,12 +123,21 @@ class SnapshotReady(Message):
     """A refresh finished; `view` and `as_of` are what it was computed for (either may have
     moved on since)."""
 
-    def __init__(self, snapshot: Snapshot, view: View, as_of: AsOf, with_latest: bool) -> None:
+    def __init__(
+        self,
+        snapshot: Snapshot,
+        view: View,
+        as_of: AsOf,
+        with_latest: bool,
+        cpu_seconds: float = 0.0,
+    ) -> None:
         super().__init__()
         self.snapshot = snapshot
         self.view = view
         self.as_of = as_of
         self.with_latest = with_latest
+        self.cpu_seconds = cpu_seconds
+        """What computing it cost the worker thread."""
 
 
 class SnapshotFailed(Message):
@@ -222,6 +235,12 @@ class CxApp(App[int]):
         self.stop = threading.Event()
         self._refresh_wanted = False
         self._refresh_scheduled = False
+        self._refresh_urgent = False
+        """Something the supervisor did is waiting to be shown: not paced."""
+        self._refresh_timer: Timer | None = None
+        self.pace = RefreshPace()
+        self._loop_cpu = time.thread_time()
+        """The event loop's CPU seconds when the last refresh was charged to the pace."""
         self._last_refresh_started = 0.0
         self._last_refresh_seconds = 0.0
         self.commits = live.CommitWatch(engine)
@@ -349,24 +368,39 @@ class CxApp(App[int]):
         """A refresh is running or about to start (tests wait for this to clear)."""
         return self.refreshing or self._refresh_scheduled
 
-    def request_refresh(self) -> None:
-        """Ask for the panes to be recomputed; asks made while one runs become one follow-up."""
+    def request_refresh(self, paced: bool = False) -> None:
+        """Ask for the panes to be recomputed; asks made while one runs become one follow-up.
+
+        `paced`: asked by new data or the clock, so it may wait for the refresh allowance
+        (pace.py); an ask that is not paced cuts such a wait short."""
         self._refresh_wanted = True
-        if self.refreshing or self._refresh_scheduled:
+        self._refresh_urgent = self._refresh_urgent or not paced
+        if self.refreshing:
+            return
+        if self._refresh_timer is not None and not paced:
+            self._refresh_timer.stop()
+            self._refresh_timer = None
+            self._refresh_scheduled = False
+        if self._refresh_scheduled:
             return
         self._refresh_scheduled = True
+        now = time.monotonic()
         gap = max(REFRESH_GAP, self._last_refresh_seconds / REFRESH_SHARE)
-        wait = self._last_refresh_started + gap - time.monotonic()
+        wait = self._last_refresh_started + gap - now
+        if not self._refresh_urgent:
+            wait = max(wait, self.pace.wait(now))
         if wait > 0:
-            self.set_timer(wait, self._start_refresh)
+            self._refresh_timer = self.set_timer(wait, self._start_refresh)
         else:
             self.call_next(self._start_refresh)
 
     def _start_refresh(self) -> None:
         self._refresh_scheduled = False
+        self._refresh_timer = None
         if self.refreshing:
             return
         self._refresh_wanted = False
+        self._refresh_urgent = False
         self.refreshing = True
         self._last_refresh_started = time.monotonic()
         # The newest moment costs a scan on a big database: read it only while it matters.
@@ -377,6 +411,7 @@ class CxApp(App[int]):
     def _compute(
         self, window: Window, view: View, moment: AsOf, with_latest: bool, provisional: bool
     ) -> None:
+        started = time.thread_time()
         try:
             self.commits.mark_read()
             snapshot = source.snapshot(
@@ -390,7 +425,8 @@ class CxApp(App[int]):
         except Exception as exc:  # shown in the status line; the next refresh tries again
             self._from_thread(SnapshotFailed(str(exc)))
             return
-        self._from_thread(SnapshotReady(snapshot, view, moment, with_latest))
+        cost = time.thread_time() - started
+        self._from_thread(SnapshotReady(snapshot, view, moment, with_latest, cost))
         # Alerts judge the present: a trip to the past never rings, runs on_alert or clears.
         if self.alerting.active and moment.kind != "past":  # after the panes: a scan more
             outcome = self.alerting.look(self.engine, snapshot, window, view, self.now())
@@ -413,8 +449,12 @@ class CxApp(App[int]):
                 self.screen.catch_up()
         else:
             self._refresh_wanted = True
+        # Charged: the worker's computing, and all the event loop did since the last charge
+        # (drawing the last snapshot and this one among it).
+        loop_cpu, self._loop_cpu = self._loop_cpu, time.thread_time()
+        self.pace.spent(message.cpu_seconds + self._loop_cpu - loop_cpu, time.monotonic())
         if self._refresh_wanted:
-            self.request_refresh()
+            self.request_refresh(paced=not self._refresh_urgent)
 
     @on(SnapshotFailed)
     def _snapshot_failed(self, message: SnapshotFailed) -> None:
@@ -422,7 +462,7 @@ class CxApp(App[int]):
         self.problem = f"cannot read database: {message.error}"
         self.show_status()
         if self._refresh_wanted:
-            self.request_refresh()
+            self.request_refresh(paced=not self._refresh_urgent)
 
     @on(AlertsChanged)
     def _alerts_changed(self, message: AlertsChanged) -> None:
@@ -454,7 +494,7 @@ class CxApp(App[int]):
     def _data_moved(self) -> None:
         self.last_change = int(self.now())
         self.generation += 1
-        self.request_refresh()
+        self.request_refresh(paced=True)
 
     @on(DatabaseNotice)
     def _database_notice(self, message: DatabaseNotice) -> None:
@@ -571,7 +611,7 @@ class CxApp(App[int]):
         """Once a minute ages and windows move on with the clock (unless it is pinned)."""
         if not self.moment.pinned:
             self.generation += 1
-            self.request_refresh()
+            self.request_refresh(paced=True)
 
     def _clock_tick(self) -> None:
         """The wall clock in the status line shows minutes: redraw when the minute turns."""

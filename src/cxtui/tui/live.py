@@ -29,7 +29,9 @@ from cxtui.config import Config
 from cxtui.ingest.loader import Loader, LoadResult, Progress
 from cxtui.ingest.watcher import watch_folder
 
-POLL_SECONDS = 1.0
+POLL_SECONDS = 0.1
+"""How often the poller asks for data_version: a row another process commits reaches the
+screen within this (a look costs tens of microseconds; pace.py keeps busy folders cheap)."""
 READ_ONLY_NOTICE = "read-only database: not loading"
 PROGRESS_SECONDS = 0.2
 """Progress reaches the screen at most this often: enough for a moving bar, cheap to draw."""
