@@ -30,6 +30,9 @@ from cxtui.tui.source import read
 from cxtui.tui.status_line import StatusLine
 
 NAME_CELLS = 24
+"""The theme's name at 80 columns; a wider terminal gives the name what the figures leave."""
+FIGURE_CELLS = 56
+"""What the figures' columns and the table's padding take, beside the name."""
 COLUMNS = ("Theme", "Said", "±", "NPS (n)", "±", "CSAT (n)", "±")
 
 
@@ -140,7 +143,7 @@ class ThemesScreen(DrillScreen):
         now, mask = theme.now, self.cx.config.mask_pii
         name_style = "bold" if theme.kind == CONFIGURED else ""
         return [
-            Text(fmt.data(theme.name, mask=mask, max_len=NAME_CELLS), style=name_style),
+            Text(fmt.data(theme.name, mask=mask, max_len=self.name_cells()), style=name_style),
             Text(f"{now.comments:,}", justify="right"),
             signed(theme.comments_change),
             with_n(fmt.nps(now.nps), now.nps_n),
@@ -148,6 +151,9 @@ class ThemesScreen(DrillScreen):
             with_n(fmt.percent_points(now.csat), now.csat_n),
             signed(theme.csat_change, " pts"),
         ]
+
+    def name_cells(self) -> int:
+        return max(NAME_CELLS, self.app.size.width - FIGURE_CELLS)
 
     def selected(self) -> Theme | None:
         table: DataTable[Text] = self.query_one(DataTable)
