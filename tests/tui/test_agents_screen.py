@@ -190,3 +190,37 @@ async def test_the_title_says_the_filters_are_not_applied_to_the_table(engine: E
         await settle(pilot)
         assert "filters not applied here" in screen_text(app)
         assert shown_names(app) == unfiltered
+
+
+async def test_at_80_columns_the_name_stays_and_arrows_step_a_column(engine: Engine) -> None:
+    """The table is wider than 80 columns: the title says so, → brings the next column to
+    the left edge beside the agent's name (which never scrolls away), ← goes back."""
+    add_zed(engine)
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "A")
+        assert "←/→ more columns" in screen_text(app)
+        table = app.screen.query_one("#breakdown")
+        first_scrolled = table.ordered_columns[1].label.plain  # type: ignore[attr-defined]
+        assert first_scrolled in screen_text(app)
+        await press(pilot, "right")
+        await press(pilot, "right")
+        text = screen_text(app)
+        zed = next(line for line in text.splitlines() if "Zed Agent" in line)
+        assert zed.lstrip().startswith("Zed Agent")
+        assert first_scrolled not in text  # two columns have gone off the left edge
+        assert "handle mean" in text  # and a column that did not fit has come in
+        await press(pilot, "left")
+        await press(pilot, "left")
+        assert first_scrolled in screen_text(app)
+
+
+async def test_a_wide_terminal_does_not_offer_more_columns(engine: Engine) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(pilot)
+        await press(pilot, "A")
+        text = screen_text(app)
+        assert "Agents · last 7d" in text
+        assert "more columns" not in text

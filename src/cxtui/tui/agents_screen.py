@@ -29,6 +29,7 @@ from cxtui.tui.base import DrillScreen
 from cxtui.tui.paged_list import ASCENDING, DESCENDING
 from cxtui.tui.source import read
 from cxtui.tui.status_line import StatusLine
+from cxtui.tui.wide_table import WideTable
 
 VIEW_TITLES = {"agent": "Agents", "queue": "Queues", "channel": "Channels"}
 SORT_FIELDS = {
@@ -102,7 +103,7 @@ class AgentsScreen(DrillScreen):
 
     def compose(self) -> ComposeResult:
         yield Static("loading…", classes="screen-title")
-        table: DataTable[Content] = DataTable(id="breakdown", cursor_type="row", zebra_stripes=True)
+        table = WideTable(id="breakdown", cursor_type="row", zebra_stripes=True)
         yield table
         yield Input(placeholder="search: name", id="search", compact=True)
         yield StatusLine(self.cx.zone)
@@ -235,7 +236,7 @@ class AgentsScreen(DrillScreen):
         needle = self.search.lower()
         rows = [r for r in found.rows if needle in label(found.dimension, r.value).lower()]
         self.shown = sorted_rows(rows, self.sort, self.descending)
-        table: DataTable[Content] = self.query_one(DataTable)
+        table = self.query_one(WideTable)
         table.clear(columns=True)
         columns = columns_of(found)
         arrow = DESCENDING if self.descending else ASCENDING
@@ -254,7 +255,8 @@ class AgentsScreen(DrillScreen):
             table.add_column(head, key=key, width=width)
         for cells in body:
             table.add_row(*cells)
-        self._title(len(self.shown))
+        # After layout: whether the columns overflow depends on the widths just drawn.
+        self.call_after_refresh(self._title, len(self.shown))
 
     def _title(self, count: int) -> None:
         assert self.found is not None
@@ -270,4 +272,6 @@ class AgentsScreen(DrillScreen):
         flagged = sum(1 for r in self.found.rows if r.flag)
         if flagged:
             parts.append((f" · {flagged} beyond the SLA threshold", "$warning"))
+        if self.query_one(WideTable).overflows:
+            parts.append(" · ←/→ more columns")
         self.query_one(".screen-title", Static).update(Content.assemble(*parts))
