@@ -24,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from aiohttp.test_utils import unused_port
 
 WAIT_SECONDS = 60.0
 """Generous: the first page load starts an app process, which loads the folder."""
@@ -80,12 +81,6 @@ def _ticket_row(number: int, created: datetime) -> str:
     return f"T{number},{moment},{moment},open,normal,email,billing,,C{number},Help {number}\n"
 
 
-def _free_port() -> int:
-    from aiohttp.test_utils import unused_port
-
-    return unused_port()
-
-
 def _wait(what: str, check: Callable[[], object]) -> object:
     """Poll `check` until it returns something true; fail with `what` after WAIT_SECONDS."""
     deadline = time.monotonic() + WAIT_SECONDS
@@ -117,16 +112,24 @@ def served_folder(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         HEADER + "".join(_ticket_row(n, now - timedelta(minutes=10 + n)) for n in range(3)),
         encoding="utf-8",
     )
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "cxtui", "serve", str(folder), "--port", str(port), "--kiosk"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    port = unused_port()
+    log = tmp_path / "serve.log"
+    with log.open("wb") as output:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "cxtui", "serve", str(folder), "--port", str(port), "--kiosk"],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     url = f"http://127.0.0.1:{port}/"
+
+    def answering() -> bool:
+        if server.poll() is not None:
+            raise AssertionError(f"cxtui serve ended: {log.read_text(errors='replace')}")
+        return _answers(url)
+
     try:
-        _wait(f"the server answering at {url}", lambda: server.poll() is None and _answers(url))
+        _wait(f"the server answering at {url}", answering)
         yield url, tickets
     finally:
         # The server and the app processes it started for the page share its session.
