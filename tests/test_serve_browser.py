@@ -174,6 +174,9 @@ def test_the_dashboard_in_a_browser_drills_down_and_follows_the_folder(
     def screen() -> str:
         return str(browser.execute_script(SCREEN_TEXT))
 
+    def last_line() -> str:
+        return screen().rstrip().splitlines()[-1]
+
     def showing(*texts: str) -> Callable[[], bool]:
         return lambda: all(text in screen() for text in texts)
 
@@ -186,9 +189,9 @@ def test_the_dashboard_in_a_browser_drills_down_and_follows_the_folder(
     press("1")
     press("\n")
     _wait("the list of open tickets", showing("Open tickets", "3 tickets", "T2", "Help 0"))
-    footer = screen().rstrip().splitlines()[-1]
-    assert "Open" in footer and "Back" in footer  # served with --kiosk: no Export, no Quit
-    assert "Export CSV" not in footer and "Quit" not in footer
+    footer = _wait("the list's keys", lambda: "Back" in last_line() and last_line())
+    assert "Open" in str(footer)  # served with --kiosk: no Export, no Quit
+    assert "Export CSV" not in str(footer) and "Quit" not in str(footer)
     with tickets.open("a", encoding="utf-8") as file:
         file.write(_ticket_row(3, datetime.now(UTC)))
     _wait("the appended ticket in the list", showing("4 tickets", "T3", "Help 3"))
