@@ -32,7 +32,7 @@ def test_the_actions_that_change_something_are_named_with_or_without_namespace()
 
 
 @pytest.mark.parametrize("kiosk", [False, True])
-async def test_a_kiosk_drills_down_but_neither_exports_nor_quits(
+async def test_a_kiosk_drills_down_but_does_not_export(
     engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kiosk: bool
 ) -> None:
     monkeypatch.setenv("HOME", str(tmp_path))
@@ -48,7 +48,16 @@ async def test_a_kiosk_drills_down_but_neither_exports_nor_quits(
         assert ("Quit" in footer) is not kiosk
         await press(pilot, "e")
         assert bool(list(downloads.glob("cxtui-open-*.csv"))) is not kiosk
-        await press(pilot, "escape", "q")
+
+
+@pytest.mark.parametrize("kiosk", [False, True])
+@pytest.mark.parametrize("key", ["q", "ctrl+q"])
+async def test_a_kiosk_cannot_be_quit(engine: Engine, kiosk: bool, key: str) -> None:
+    app = make_app(engine, kiosk=kiosk)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press(key)
+        await pilot.pause()
         assert app.is_running is kiosk
 
 
