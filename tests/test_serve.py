@@ -139,3 +139,41 @@ def test_the_websocket_is_refused_to_another_sites_page(
 ) -> None:
     monkeypatch.setattr(Server, "handle_websocket", _accept_and_close)
     assert asyncio.run(_handshake(origin)) == status
+
+
+async def _stopping_the_server_ends_the_session() -> bool:
+    """Whether shutting the server down ends a session whose tab is still open (textual-serve
+    alone waits for the tab). The session here waits for ever instead of running an app."""
+    ended = asyncio.Event()
+
+    async def open_for_ever(self: Server, request: web.Request) -> web.WebSocketResponse:
+        websocket = web.WebSocketResponse()
+        await websocket.prepare(request)
+        try:
+            await asyncio.Event().wait()
+        finally:
+            ended.set()
+        return websocket
+
+    port = unused_port()
+    server = serve.AppServer("true", host="127.0.0.1", port=port)
+    app = await server._make_app()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Server, "handle_websocket", open_for_ever)
+        async with (
+            TestServer(app, host="127.0.0.1", port=port) as test_server,
+            aiohttp.ClientSession() as session,
+            session.ws_connect(str(test_server.make_url("/ws"))),
+        ):
+            while not server.sessions:
+                await asyncio.sleep(0.01)
+            await app.shutdown()
+            try:
+                await asyncio.wait_for(ended.wait(), timeout=30)
+            except TimeoutError:
+                return False
+            return True
+
+
+def test_stopping_the_server_ends_the_sessions_of_open_tabs() -> None:
+    assert asyncio.run(_stopping_the_server_ends_the_session())

@@ -14,9 +14,11 @@ origin than the one served.
 
 from __future__ import annotations
 
+import asyncio
 import shlex
 import sys
 from collections.abc import Sequence
+from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -57,13 +59,33 @@ def allowed_origins(public_url: str) -> frozenset[str]:
 
 
 class AppServer(Server):
-    """textual-serve's server, with the websocket open only to its own page."""
+    """textual-serve's server, with the websocket open only to its own page, and every tab's
+    app ended when the server stops.
+
+    textual-serve on its own waits for the open tabs to be closed before it exits: a
+    wallboard would keep `systemctl stop` or Ctrl+C waiting (and its app running) for a
+    minute. Stopping a tab's session ends its app the way closing the tab does.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sessions: set[asyncio.Task[object]] = set()
 
     async def handle_websocket(self, request: web.Request) -> web.StreamResponse:
         origin = request.headers.get("Origin")
         if origin is not None and origin.lower() not in allowed_origins(self.public_url):
             return web.Response(status=403, text="cxtui: not from this server's page\n")
-        return await super().handle_websocket(request)
+        session = asyncio.current_task()
+        assert session is not None
+        self.sessions.add(session)
+        try:
+            return await super().handle_websocket(request)
+        finally:
+            self.sessions.discard(session)
+
+    async def on_shutdown(self, app: web.Application) -> None:
+        for session in self.sessions:
+            session.cancel()
 
 
 def serve_app(command: str, *, host: str, port: int, public_url: str | None) -> None:
