@@ -310,7 +310,9 @@ def open_app(kiosk: bool, **options: Any) -> None:
     """Open the live dashboard on DATA_DIR (default: the bundled sample data)."""
     from cxtui.tui.app import run_app
 
-    sys.exit(run_app(**_app_settings(**options), kiosk=kiosk))
+    settings = _app_settings(**options)
+    folder, db_path = settings.pop("data_dir"), settings.pop("db_path")
+    sys.exit(run_app(folder, db_path, **settings, kiosk=kiosk))
 
 
 def _app_settings(
