@@ -20,6 +20,7 @@ CORE = [
     "cxtui.simulate",
     "cxtui.report",
     "cxtui.cli",
+    "cxtui.serve",
     "cxtui.alerts",
     "cxtui.alert_rules",
     "cxtui.alert_readings",

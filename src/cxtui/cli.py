@@ -20,7 +20,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -45,7 +45,7 @@ WINDOW_HELP = (
     "How far back the numbers look: a whole number and a unit, s (seconds), m (minutes),"
     " h (hours) or d (days), such as 90m, 4h, 24h, 7d or 30d."
 )
-SUBCOMMANDS = ("demo", "ingest", "report", "simulate", "open", "check", "staffing")
+SUBCOMMANDS = ("demo", "ingest", "report", "simulate", "open", "check", "staffing", "serve")
 
 
 class CxtuiError(click.ClickException):
@@ -303,7 +303,19 @@ clock_option = click.option(
 )
 @click.option("--mask-pii", is_flag=True, help="Hide customer e-mails and phone numbers.")
 @clock_option
-def open_app(
+@click.option(
+    "--kiosk", is_flag=True, help="Look around only: no quitting, exporting or acknowledging."
+)
+def open_app(kiosk: bool, **options: Any) -> None:
+    """Open the live dashboard on DATA_DIR (default: the bundled sample data)."""
+    from cxtui.tui.app import run_app
+
+    settings = _app_settings(**options)
+    folder, db_path = settings.pop("data_dir"), settings.pop("db_path")
+    sys.exit(run_app(folder, db_path, **settings, kiosk=kiosk))
+
+
+def _app_settings(
     data_dir: str | None,
     db: str | None,
     config_path: str | None,
@@ -312,8 +324,9 @@ def open_app(
     no_ingest: bool,
     mask_pii: bool,
     clock: str | None,
-) -> None:
-    """Open the live dashboard on DATA_DIR (default: the bundled sample data)."""
+) -> dict[str, Any]:
+    """`run_app`'s arguments from `cxtui open`'s options, every one checked (and the database
+    created or opened once), so a mistake is one line before anything starts."""
     folder = _data_dir(data_dir) if data_dir else bundled_sample_data()
     db_path = _db_path(folder, db, bundled_sample=data_dir is None)
     config = _config(folder, config_path)
@@ -332,19 +345,41 @@ def open_app(
             " folder)"
         )
     _open_engine(db_path, writable=not no_ingest).dispose()
-    from cxtui.tui.app import run_app
+    return {
+        "data_dir": folder,
+        "db_path": db_path,
+        "window_seconds": window_seconds,
+        "as_of": frozen,
+        "config": config,
+        "ingest": not no_ingest,
+        "theme": remembered.theme,
+    }
 
-    sys.exit(
-        run_app(
-            folder,
-            db_path,
-            window_seconds=window_seconds,
-            as_of=frozen,
-            config=config,
-            ingest=not no_ingest,
-            theme=remembered.theme,
-        )
-    )
+
+@cli.command(context_settings={"ignore_unknown_options": True})
+@click.argument("app_args", nargs=-1, type=click.UNPROCESSED, metavar="[DATA_DIR] [OPEN_OPTIONS]")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option(
+    "--public-url",
+    default=None,
+    help="The address browsers use, when it is not http://HOST:PORT (behind a reverse proxy).",
+)
+@click.option("--kiosk", is_flag=True, help="Every browser gets the app with --kiosk.")
+def serve(
+    app_args: tuple[str, ...], host: str, port: int, public_url: str | None, kiosk: bool
+) -> None:
+    """Serve the app to web browsers: each browser tab runs `cxtui open` with DATA_DIR and
+    OPEN_OPTIONS (--db, --window, --no-ingest, --mask-pii, …). No authentication: see
+    docs/deployment.md before listening beyond localhost."""
+    from cxtui.serve import app_command, needs_public_url, serve_app
+
+    opened = open_app.make_context("cxtui serve", list(app_args))
+    _app_settings(**{k: v for k, v in opened.params.items() if k != "kiosk"})
+    if public_url is None and needs_public_url(host):
+        raise CxtuiError(f"--host {host} needs --public-url, the address browsers open")
+    command = app_command(app_args, kiosk=kiosk)
+    serve_app(command, host=host, port=port, public_url=public_url)
 
 
 @cli.command()

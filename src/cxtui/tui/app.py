@@ -26,7 +26,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from pathlib import Path
 from typing import ClassVar
@@ -34,8 +34,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 from textual import on, work
+from textual.actions import ActionParseResult
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -48,7 +50,7 @@ from cxtui.metrics import Filters, Window
 from cxtui.queries import SurveyRow
 from cxtui.store import open_engine
 from cxtui.tui import formatting as fmt
-from cxtui.tui import live, pinning, source
+from cxtui.tui import kiosk, live, pinning, source
 from cxtui.tui.alerting import AlertsChanged, AlertWatch, OnAlertFinished
 from cxtui.tui.base import CxScreen
 from cxtui.tui.commands import JumpProvider
@@ -191,6 +193,7 @@ class CxApp(App[int]):
         now: Callable[[], float] = time.time,
         theme: str | None = None,
         state_file: Path | None = None,
+        kiosk: bool = False,
     ) -> None:
         super().__init__()
         if "TEXTUAL_ANIMATIONS" not in os.environ:
@@ -222,6 +225,8 @@ class CxApp(App[int]):
         self.remembered_theme = theme
         self.state_file = state_file
         """Where the theme and window chosen are remembered (None: not remembered)."""
+        self.kiosk = kiosk
+        """Look around but change nothing (kiosk.py)."""
         self.generation = 0
         self.snapshot: Snapshot | None = None
         self.refreshing = False
@@ -724,6 +729,22 @@ class CxApp(App[int]):
         name = self.screen.help_name if isinstance(self.screen, CxScreen) else ""
         self.push_screen(HelpScreen(name, keys_for(self.screen)))
 
+    def _check_action_state(self, action: str, default_namespace: DOMNode) -> bool | None:
+        # Every footer, `?` list and key press asks here first: False hides the key.
+        if self.kiosk and kiosk.changes_something(action):
+            return False
+        return super()._check_action_state(action, default_namespace)
+
+    async def run_action(
+        self,
+        action: str | ActionParseResult,
+        default_namespace: DOMNode | None = None,
+        namespaces: Mapping[str, DOMNode] | None = None,
+    ) -> bool:
+        if self.kiosk and kiosk.changes_something(action):
+            return False
+        return await super().run_action(action, default_namespace, namespaces)
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         from cxtui.tui.lists import LIST_TITLES
 
@@ -780,7 +801,9 @@ class CxApp(App[int]):
         # Textual's own (theme, quit, screenshot, maximize), but not its "Keys" panel: the
         # Keys above is this app's help.
         for command in super().get_system_commands(screen):
-            if command.title != "Keys":
+            if command.title != "Keys" and not (
+                self.kiosk and command.title in kiosk.CHANGING_COMMANDS
+            ):
                 yield command
 
     def clear_filters(self) -> None:
@@ -824,6 +847,7 @@ def run_app(
     config: Config,
     ingest: bool = True,
     theme: str | None = None,
+    kiosk: bool = False,
 ) -> int:
     """Open the app full screen until the supervisor quits or the terminal goes away.
 
@@ -840,7 +864,9 @@ def run_app(
         ingest=ingest,
         handle_hangup=True,
         theme=theme,
-        state_file=user_state.state_path(),
+        # A kiosk's choices of theme and window are its own, not the account's next default.
+        state_file=None if kiosk else user_state.state_path(),
+        kiosk=kiosk,
     )
     try:
         app.run()
