@@ -9,10 +9,16 @@ from pathlib import Path
 
 from cxtui.ingest.loader import Loader
 from cxtui.store import open_engine
+from tests.built_once import empty_database
 
 
 def make_loader(folder: Path, **kwargs: object) -> Loader:
-    engine = open_engine(folder / ".cxtui" / "cxtui.db")
+    """A loader on `folder`'s own database; a folder without one gets a copy of an empty one
+    (a test that needs cxtui to create it calls open_engine itself)."""
+    db = folder / ".cxtui" / "cxtui.db"
+    if not db.parent.exists():
+        empty_database(db)
+    engine = open_engine(db)
     return Loader(engine, folder, **kwargs)  # type: ignore[arg-type]
 
 

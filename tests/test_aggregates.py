@@ -49,6 +49,7 @@ from cxtui.tallies import (
     scan_ticket_groups,
     unpack,
 )
+from tests.built_once import empty_database
 
 HOUR = 3_600
 DAY = 86_400
@@ -198,7 +199,7 @@ def test_aggregates_give_the_numbers_the_rows_give(
     window = Window(as_of, window_seconds)
     hours = BusinessHours(zone)
     with tempfile.TemporaryDirectory() as folder:
-        engine = open_engine(Path(folder) / "t.db")
+        engine = open_engine(empty_database(Path(folder) / "t.db"))
         try:
             for step in history:
                 apply(engine, step)
@@ -226,7 +227,7 @@ def test_filtered_views_from_the_tallies_by_dimension_give_the_rows_numbers(
     their dimensions and whether their hours are rebuilt or still listed."""
     window = Window(AS_OF + as_of_offset, window_seconds)
     with tempfile.TemporaryDirectory() as folder:
-        engine = open_engine(Path(folder) / "t.db")
+        engine = open_engine(empty_database(Path(folder) / "t.db"))
         try:
             for step in history:
                 apply(engine, step)
@@ -291,7 +292,7 @@ def test_each_kind_of_filter_gives_the_rows_numbers(
     narrowed = data.draw(filters_of(shape))
     window = Window(AS_OF + as_of_offset, window_seconds)
     with tempfile.TemporaryDirectory() as folder:
-        engine = open_engine(Path(folder) / "t.db")
+        engine = open_engine(empty_database(Path(folder) / "t.db"))
         try:
             for step in history:
                 apply(engine, step)
@@ -475,7 +476,7 @@ def test_the_loader_lists_the_hours_it_writes_itself(
             "channel,queue,priority,agent\n"
         )
         surveys.write_text("id,submitted_at,kind,score,ticket_id\n")
-        engine = open_engine(Path(folder) / "t.db")
+        engine = open_engine(empty_database(Path(folder) / "t.db"))
         mismatches: list[str] = []
 
         def compare(_: object) -> None:
@@ -613,7 +614,7 @@ def test_daily_series_from_tallies_on_a_clock_change_day() -> None:
     """Europe/London's 25-hour day: its hours come from the tallies, split at local
     midnight, and agree with the scan."""
     with tempfile.TemporaryDirectory() as folder:
-        engine = open_engine(Path(folder) / "t.db")
+        engine = open_engine(empty_database(Path(folder) / "t.db"))
         change = 1_698_541_200  # 2023-10-29T01:00:00Z, clocks go back in London
         with Session(engine) as session:
             for n in range(60):
@@ -800,7 +801,7 @@ def test_every_value_of_a_dimension_at_once_gives_a_scan_of_the_rows(
     as_of = AS_OF + as_of_offset
     span = (as_of - window_seconds + 1, as_of + 1)
     with tempfile.TemporaryDirectory() as folder:
-        engine = open_engine(Path(folder) / "t.db")
+        engine = open_engine(empty_database(Path(folder) / "t.db"))
         try:
             for step in history:
                 apply(engine, step)

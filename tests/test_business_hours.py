@@ -7,9 +7,6 @@ test (that turns instants back into business seconds).
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -32,6 +29,7 @@ from cxtui.metrics import (
 )
 from cxtui.models import Survey, Ticket
 from cxtui.store import open_engine
+from tests.cli_helpers import run_cli
 
 LONDON = ZoneInfo("Europe/London")
 HOUR = 3_600
@@ -321,16 +319,13 @@ def test_report_clock_option_and_config(tmp_path: Path) -> None:
         '[business_hours]\nmon = "09:00-17:00"\ntue = "09:00-17:00"\nwed = "09:00-17:00"\n'
         'thu = "09:00-17:00"\nfri = "09:00-17:00"\n'
     )
-    env = {k: v for k, v in os.environ.items() if k != "CXTUI_DB"}
-    env["XDG_CONFIG_HOME"] = str(tmp_path / "none")
 
     def median(*clock: str) -> tuple[object, object]:
-        done = subprocess.run(
-            [sys.executable, "-m", "cxtui", "report", str(data), "--db", str(tmp_path / "x.db"),
-             "--as-of", "2026-11-23T12:00:00Z", "--format", "json", *clock],
-            capture_output=True, text=True, env=env, timeout=120, check=False,
+        done = run_cli(
+            "report", str(data), "--db", str(tmp_path / "x.db"),
+            "--as-of", "2026-11-23T12:00:00Z", "--format", "json", *clock,
         )  # fmt: skip
-        assert done.returncode == 0, done.stderr
+        assert done.code == 0, done.stderr
         report = json.loads(done.stdout)
         return report["first_response"]["median_seconds"], report["clock"]
 
@@ -343,9 +338,6 @@ def test_report_clock_option_and_config(tmp_path: Path) -> None:
     )
     assert median() == (1_200.0, "business")
     assert median("--clock", "calendar") == (231_600.0, "calendar")
-    wrong = subprocess.run(
-        [sys.executable, "-m", "cxtui", "report", str(data), "--clock", "wall"],
-        capture_output=True, text=True, env=env, timeout=120, check=False,
-    )  # fmt: skip
-    assert wrong.returncode == 2
+    wrong = run_cli("report", str(data), "--clock", "wall")
+    assert wrong.code == 2
     assert wrong.stderr.startswith("cxtui: Invalid value for '--clock'")

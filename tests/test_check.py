@@ -8,7 +8,7 @@ from pathlib import Path
 
 from cxtui.check import check_folder, exit_status
 from cxtui.config import load_config
-from tests.cli_helpers import cxtui
+from tests.cli_helpers import cxtui, run_cli
 
 FIXTURES = Path(__file__).parent / "presets"
 
@@ -71,8 +71,8 @@ def test_problems_are_named_file_by_file_and_exit_2(tmp_path: Path) -> None:
     assert freshdesk.reasons == [(6, "bad timestamp in created_at: 'yesterday'")]
     assert exit_status(list(checks.values())) == 2
 
-    done = cxtui("check", str(data), home=tmp_path)
-    assert done.returncode == 2
+    done = run_cli("check", str(data))
+    assert done.code == 2
     lines = done.stdout.splitlines()
     assert "  note: the mapping names column 'Talk Tme', which this file does not have" in lines
     assert (
@@ -87,14 +87,14 @@ def test_problems_are_named_file_by_file_and_exit_2(tmp_path: Path) -> None:
 def test_an_empty_folder_or_a_bad_config_is_not_a_pass(tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
-    done = cxtui("check", str(empty), home=tmp_path)
-    assert (done.returncode, done.stdout.strip()) == (
+    done = run_cli("check", str(empty))
+    assert (done.code, done.stdout.strip()) == (
         2,
         f"no data files (.csv, .jsonl, .ndjson, .json, .xlsx) in {empty}",
     )
     (empty / "cxtui.toml").write_text('[[mapping]]\nfiles = "x"\n')
-    done = cxtui("check", str(empty), home=tmp_path)
-    assert done.returncode == 2
+    done = run_cli("check", str(empty))
+    assert done.code == 2
     assert done.stderr.startswith("cxtui: ")
     assert "mapping 1: map at least one field" in done.stderr
 
@@ -105,7 +105,7 @@ def test_file_names_and_reasons_cannot_drive_the_terminal(tmp_path: Path) -> Non
     (data / "tickets\x1b[2J.csv").write_text(
         "id,created_at,status\nA,2026-11-20T10:00:00Z,\x1b[31m\n"
     )
-    done = cxtui("check", str(data), home=tmp_path)
-    assert done.returncode == 2
+    done = run_cli("check", str(data))
+    assert done.code == 2
     assert "\x1b" not in done.stdout
     assert "unknown status" in done.stdout

@@ -47,3 +47,18 @@ def test_the_check_itself_sees_textual_when_it_is_imported() -> None:
         [sys.executable, "-c", program], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "True"
+
+
+def test_the_command_line_loads_no_database_layer_until_a_command_needs_it() -> None:
+    """`cxtui --help`, `--version` and a mistyped option answer without SQLAlchemy (about
+    0.5 s of a start, and every `cxtui` process a test starts paid it before)."""
+    program = (
+        "import sys, cxtui.cli\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'sqlmodel'}))\n"
+        "import cxtui.report\n"
+        "print('sqlalchemy' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split("\n")[:2] == ["[]", "True"]

@@ -19,6 +19,7 @@ from cxtui.business_hours import BusinessClock, BusinessHours, parse_week
 from cxtui.metrics import Filters, Window, daily_series, first_response, resolution
 from cxtui.models import RESOLVED_STATUSES, Ticket
 from cxtui.store import open_engine
+from tests.built_once import empty_database
 
 AS_OF = 1_700_049_600  # 2023-11-15T12:00:00Z
 DAY = 86_400
@@ -53,7 +54,7 @@ def p90_or_none(values: list[int]) -> float | None:
 
 
 def load(path: Path, drawn: list[dict[str, object]]) -> Session:
-    engine = open_engine(path)
+    engine = open_engine(empty_database(path))
     session = Session(engine)
     for number, t in enumerate(drawn):
         created = int(t["created_at"])  # type: ignore[call-overload]

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.cli_helpers import cxtui
+from tests.cli_helpers import run_cli
 from tests.ingest_helpers import make_loader, rows
 
 FIXTURES = Path(__file__).parent / "presets"
@@ -32,11 +32,13 @@ def folder_with(tmp_path: Path, *names: str) -> Path:
 
 
 def report(data: Path, tmp_path: Path, *extra: str) -> dict[str, Any]:
-    done = cxtui(
+    """`cxtui report --format json` through the command's own entry point, in this process
+    (the tests' user folders hold no config); test_cli.py runs it as a process."""
+    done = run_cli(
         "report", str(data), "--db", str(tmp_path / "x.db"), "--as-of", AS_OF,
-        "--window", "7d", "--format", "json", *extra, home=tmp_path,
+        "--window", "7d", "--format", "json", *extra,
     )  # fmt: skip
-    assert done.returncode == 0, done.stderr
+    assert done.code == 0, done.stderr
     return json.loads(done.stdout)
 
 

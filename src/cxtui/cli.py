@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from cxtui.report import plural
 from cxtui.safe_text import json_visible, visible
 
 if TYPE_CHECKING:
@@ -46,6 +45,14 @@ WINDOW_HELP = (
     " h (hours) or d (days), such as 90m, 4h, 24h, 7d or 30d."
 )
 SUBCOMMANDS = ("demo", "ingest", "report", "simulate", "open", "check", "staffing", "serve")
+
+
+def plural(count: int, noun: str) -> str:
+    """`cxtui.report.plural`, imported when first used: cxtui.report brings the metrics and
+    SQLAlchemy with it, which `--help` and a mistyped option do not need."""
+    from cxtui.report import plural as counted
+
+    return counted(count, noun)
 
 
 class CxtuiError(click.ClickException):

@@ -37,6 +37,7 @@ from cxtui.tui.lists import SurveyListScreen, TicketListScreen
 from cxtui.tui.paged_list import PagedList
 from cxtui.tui.quarantine import QuarantinedRowScreen, QuarantineScreen
 from cxtui.tui.ticket import TicketScreen
+from tests.built_once import copy_of
 from tests.tui import hostile
 from tests.tui.conftest import list_ids, press, settle, wait_for
 from tests.tui.fixtures import AS_OF, HOUR, make_app, screen_text, ticket
@@ -126,9 +127,13 @@ async def drawn(pilot: Pilot[object], screen: type[Screen[Any]], marker: str) ->
 
 @pytest.fixture
 def hostile_engine(tmp_path: Path) -> Iterator[Engine]:
-    built = hostile.build_database(tmp_path / "hostile.db")
+    built = open_engine(copy_of("hostile", _build_hostile, tmp_path / "hostile.db"))
     yield built
     built.dispose()
+
+
+def _build_hostile(path: Path) -> None:
+    hostile.build_database(path).dispose()
 
 
 TAKING_EFFECT: list[tuple[str | Content, str]] = [
