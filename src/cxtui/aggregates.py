@@ -114,13 +114,14 @@ def _mark_surveys_of(ticket_id: str) -> str:
     )
 
 
-VERSION = "hours_v5_"
+VERSION = "hours_v6_"
 """Prefix of the triggers' names. v2: waits and resolution times dated before the ticket's
 creation are left out and counted instead, in new ticket_hour columns. v3: tickets'
 answered, abandoned and waits are also kept by channel (channel_hour). v4: tickets and
 surveys are also kept by queue, priority and agent with channel (dimension_hour,
 survey_dimension_hour), and a ticket's write lists the hours of its surveys. v5: tickets and
-surveys are also kept by agent over days and quarter days (cxtui.block_tallies)."""
+surveys are also kept by agent over days and quarter days (cxtui.block_tallies). v6: and by
+the agent with the queue, and with the priority (KEPT_DIMENSIONS)."""
 
 TRIGGERS = {
     f"{VERSION}{kind}_{event}": (
@@ -169,12 +170,16 @@ KEPT_DIMENSIONS = {
     "priority": ("priority",),
     "agent": ("agent",),
     "queue+priority": ("queue", "priority"),
+    "queue+agent": ("queue", "agent"),
+    "priority+agent": ("priority", "agent"),
 }
 """The dimensions (one field, or two together) with hourly tallies, each split by channel:
 a filter on any of them, with or without a channel, is read from the tallies. A channel's
-own rows repeat its rows of every other dimension, summed: one row an hour to read. Agent
-with queue or priority, and all three, are scanned from the rows: an agent's pairs would
-hold as many rows as tickets (docs/performance.md has what each costs)."""
+own rows repeat its rows of every other dimension, summed: one row an hour to read. Every
+pair is kept, so any two filters together read tallies: an hour holds at most one row of a
+dimension per ticket, however many agents and queues there are, so the agent's pairs cost
+a bounded share of the rebuild (docs/performance.md). Queue, priority and agent all three
+are scanned from the rows."""
 
 
 def _stored_value(fields: tuple[str, ...], values: dict[str, Any]) -> str:
