@@ -638,7 +638,9 @@ def _rewrite_ticket_hours(db: sqlite3.Connection, hours: list[int], spans: list[
     """Write the hours' tallies, whole, by channel and by dimension, from one scan that
     counts each ticket in its hour's whole tally (key None) and in one tally of each kept
     dimension."""
-    scanned = scan_ticket_groups(db, spans, DIMENSIONS, fold=_dimension_keys)
+    scanned = scan_ticket_groups(
+        db, spans, DIMENSIONS, fold=_dimension_keys, split_by_channel=_is_whole_hour
+    )
     tallies = [of_hour.pop(None, TicketTally()) for of_hour in scanned]
     by_dimension = scanned
     execute(db, delete(TicketHour).where(col(TicketHour.hour).between(hours[0], hours[-1])))
@@ -683,6 +685,12 @@ def _rewrite_ticket_hours(db: sqlite3.Connection, hours: list[int], spans: list[
             for (dimension, value, channel), tally in dimensions.items()
         ],
     )
+
+
+def _is_whole_hour(key: tuple[str, str, str] | None) -> bool:
+    """Whether a key of _dimension_keys is its hour's whole tally, the one whose split by
+    channel is kept (channel_hour); a dimension's key holds one channel already."""
+    return key is None
 
 
 def _dimension_keys(group: Group) -> list[tuple[str, str, str] | None]:
@@ -797,9 +805,8 @@ def ticket_tallies_by(
             for name, blob in zip(durations, values[width + 1 :], strict=True):
                 unsorted[value, name] = unpack(blob)
     for _, run in pieces:
-        for groups in scan_ticket_groups(db, run, (dimension,)):
+        for groups in scan_ticket_groups(db, run, (dimension,), split_by_channel=lambda _: False):
             for (value,), tally in groups.items():
-                tally.channels.clear()
                 found.setdefault(value, TicketTally()).add(tally)
     for value, tally in found.items():
         for name in durations:
