@@ -3,11 +3,14 @@ and what keeping the tallies by dimension costs the ingest. One run, printed as 
 
     uv run python bench/bench_filtered.py --scale 10k --scale 100k --scale 1m
     uv run python bench/bench_filtered.py --db /some/copy/cxtui.db   # e.g. under older code
+    uv run python bench/bench_filtered.py --db /copy/of/an/older/cxtui.db --upgrade  # and
+        first the one-off rebuild of its tallies when this version opens it for writing
     uv run python bench/bench_filtered.py --scale 100k --ingest 100000 --repeat 3
 
 One value of each dimension of the simulated centre (bench/datasets.py): a channel, a queue,
 a priority and an agent, alone and in pairs. Medians of several refreshes after a warm-up.
-Each filter says whether the tallies answer it or the rows are scanned (aggregates.slice_of).
+Each filter says whether the tallies answer it or the rows are scanned (aggregates.slice_of);
+the agent's pairs are timed once more as before their tallies were kept (rows scanned).
 """
 
 from __future__ import annotations
@@ -83,45 +86,84 @@ def filtered_figures(path: Path, scale: str, runs: int) -> list[Row]:
                     "≤ 100 ms",
                 )
             )
+        with bench_ingest.agent_pairs_kept(False):
+            for name in ("queue + agent", "priority + agent"):
+                narrowed = FILTERS[name]
+                cost = median_ms(lambda narrowed=narrowed: dashboard(session, window, narrowed), 3)
+                rows.append(
+                    (
+                        f"  filtered by {name} ({source_of(narrowed)}, as before): {scale}",
+                        f"{cost:.1f} ms ({cost / unfiltered:.2f} x unfiltered)",
+                        "",
+                    )
+                )
     engine.dispose()
     return rows
 
 
+INGEST_SIDES = {
+    "with every tally by dimension": lambda: bench_ingest.dimension_tallies(True),
+    "without the agent's pairs (queue+agent, priority+agent)": lambda: (
+        bench_ingest.agent_pairs_kept(False)
+    ),
+    "without the tallies by dimension": lambda: bench_ingest.dimension_tallies(False),
+}
+"""The loader as it is, without the tallies of the agent's pairs, and without any tally by
+dimension: each keeps less than the one before."""
+
+
 def ingest_cost_figures(tickets: int, repeat: int) -> list[Row]:
-    """The loader end to end with and without the tallies by dimension, alternated in one
-    run (medians of `repeat`): what keeping them costs the ingest."""
-    kept, without, kept_rebuild, without_rebuild = [], [], [], []
+    """The loader end to end with and without the tallies by dimension (and without only
+    the agent's pairs), alternated in one run (medians of `repeat`): what keeping them costs
+    the ingest."""
+    times: dict[str, list[float]] = {side: [] for side in INGEST_SIDES}
+    rebuilds: dict[str, list[float]] = {side: [] for side in INGEST_SIDES}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "data"
         folder.mkdir()
         bench_ingest.write_tickets(folder / "tickets.csv", tickets)
         for run in range(repeat):
-            for dimensions, times, rebuilds in (
-                (True, kept, kept_rebuild),
-                (False, without, without_rebuild),
-            ):
-                db = Path(tmp) / f"loader-{dimensions}-{run}.db"
-                with bench_ingest.dimension_tallies(dimensions):
+            for number, (side, kept) in enumerate(INGEST_SIDES.items()):
+                db = Path(tmp) / f"loader-{number}-{run}.db"
+                with kept():
                     seconds, rebuilding = bench_ingest.bench_loader(folder, db)
-                times.append(seconds)
-                rebuilds.append(rebuilding)
+                times[side].append(seconds)
+                rebuilds[side].append(rebuilding)
                 for leftover in Path(tmp).glob(db.name + "*"):
                     leftover.unlink()
-    with_s, without_s = statistics.median(kept), statistics.median(without)
+    medians = {side: statistics.median(values) for side, values in times.items()}
     runs = f", median of {repeat}" if repeat > 1 else ""
+    figures: list[Row] = [(f"ingest, loader end to end: {tickets:,} tickets{runs}", "", "")]
+    everything = medians[next(iter(INGEST_SIDES))]
+    for side, seconds in medians.items():
+        figures.append(
+            (
+                f"  {side}",
+                f"{tickets / seconds:,.0f} rows/s (rebuild "
+                f"{statistics.median(rebuilds[side]):.2f} s), "
+                f"all / this {everything / seconds:.2f}",
+                "",
+            )
+        )
+    return figures
+
+
+def upgrade_figures(path: Path) -> list[Row]:
+    """The time opening a database for writing takes: on one made by an older version whose
+    tallies hold less, the one-off rebuild of every tally (store_schema.install)."""
+    started, used = time.perf_counter(), time.process_time()
+    engine = open_engine(path)
+    seconds, cpu = time.perf_counter() - started, time.process_time() - used
+    with engine.connect() as connection:
+        hours = connection.exec_driver_sql("SELECT count(*) FROM ticket_hour").scalar_one()
+        kept = connection.exec_driver_sql("SELECT count(*) FROM dimension_hour").scalar_one()
+    engine.dispose()
     return [
         (
-            f"ingest, loader with tallies by dimension: {tickets:,} tickets{runs}",
-            f"{tickets / with_s:,.0f} rows/s (rebuild {statistics.median(kept_rebuild):.2f} s)",
+            f"opened for writing: {path.name}, {hours:,} hours, {kept:,} rows by dimension",
+            f"{seconds:.1f} s ({cpu:.1f} s of CPU)",
             "",
-        ),
-        (
-            "  same, without the tallies by dimension",
-            f"{tickets / without_s:,.0f} rows/s "
-            f"(rebuild {statistics.median(without_rebuild):.2f} s)",
-            "",
-        ),
-        ("  ingest time with / without", f"{with_s / without_s:.2f}", ""),
+        )
     ]
 
 
@@ -131,11 +173,18 @@ def main() -> None:
     )
     parser.add_argument("--scale", choices=datasets.SCALES, action="append")
     parser.add_argument("--db", type=Path, help="a copy of a centre's database to measure")
+    parser.add_argument(
+        "--upgrade",
+        action="store_true",
+        help="time opening --db for writing first (an older version's: every tally rebuilt)",
+    )
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--ingest", type=int, default=0, help="tickets for the ingest cost")
     parser.add_argument("--repeat", type=int, default=3, help="ingest runs of each side")
     args = parser.parse_args()
     rows: list[Row] = []
+    if args.db and args.upgrade:
+        rows += upgrade_figures(args.db)
     if args.db:
         rows += filtered_figures(args.db, args.db.name, args.runs)
     for scale in args.scale or ([] if args.db else ["100k"]):

@@ -165,6 +165,25 @@ def dimension_tallies(kept: bool) -> Iterator[None]:
         yield
 
 
+AGENT_PAIRS = ("queue+agent", "priority+agent")
+
+
+@contextmanager
+def agent_pairs_kept(kept: bool) -> Iterator[None]:
+    """The loader as it is, or (not kept) as it was before the tallies by the agent with
+    the queue and with the priority: the other dimensions kept as they are."""
+    if kept:
+        yield
+        return
+    others = {
+        name: fields
+        for name, fields in aggregates.KEPT_DIMENSIONS.items()
+        if name not in AGENT_PAIRS
+    }
+    with mock.patch.object(aggregates, "KEPT_DIMENSIONS", others):
+        yield
+
+
 @contextmanager
 def block_tallies_kept(kept: bool) -> Iterator[None]:
     """The loader as it is, or (not kept) as it was before the tallies by block: no

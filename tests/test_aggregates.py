@@ -122,8 +122,8 @@ survey_rows = st.fixed_dictionaries(
         "ticket_id": st.one_of(st.none(), st.integers(0, 40).map(lambda n: f"T{n}")),
     }
 )
-# Every filter the tallies by dimension answer (one of queue, priority, agent, with or
-# without a channel) and some they do not (two of those, a channel of ""), which the
+# Every filter the tallies by dimension answer (one or two of queue, priority, agent, with
+# or without a channel) and some they do not (all three, a channel of ""), which the
 # readers must scan instead.
 filters = st.builds(
     Filters,
@@ -258,6 +258,7 @@ SHAPES = [
     ("queue", "agent"),
     ("priority", "agent"),
     ("channel", "queue", "priority"),
+    ("channel", "priority", "agent"),
     ("queue", "priority", "agent"),
     ("channel", "queue", "priority", "agent"),
 ]
@@ -316,14 +317,15 @@ READ_FROM_TALLIES = (
     Filters(channel="phone", agent="Ana"),
     Filters(queue="billing", priority="high"),
     Filters(channel="phone", queue="billing", priority="high"),
+    Filters(queue="billing", agent="Ana"),
+    Filters(priority="high", agent="Ana"),
+    Filters(channel="phone", queue="billing", agent="Ana"),
+    Filters(channel="phone", priority="high", agent="Ana"),
 )
 """The filters docs/metrics.md says are read from the tallies by dimension; the others
 below are counted from the rows."""
 COUNTED_FROM_ROWS = (
-    Filters(queue="billing", agent="Ana"),
-    Filters(priority="high", agent="Ana"),
     Filters(queue="billing", priority="high", agent="Ana"),
-    Filters(channel="phone", queue="billing", agent="Ana"),
     Filters(channel="", queue="billing"),
     Filters(channel="", agent="Ana"),
 )
@@ -771,6 +773,12 @@ def test_the_loader_keeps_tallies_by_each_dimension_split_by_channel(
         ("queue+priority", '["billing", "high"]', "phone"): (1, 1, 0, pack([30])),
         ("queue+priority", '["billing", "low"]', "phone"): (1, 1, 0, pack([10])),
         ("queue+priority", '["orders", "high"]', "chat"): (1, 0, 1, b""),
+        ("queue+agent", '["billing", "Ana"]', "phone"): (1, 1, 0, pack([30])),
+        ("queue+agent", '["billing", "Ben"]', "phone"): (1, 1, 0, pack([10])),
+        ("queue+agent", '["orders", null]', "chat"): (1, 0, 1, b""),
+        ("priority+agent", '["high", "Ana"]', "phone"): (1, 1, 0, pack([30])),
+        ("priority+agent", '["low", "Ben"]', "phone"): (1, 1, 0, pack([10])),
+        ("priority+agent", '["high", null]', "chat"): (1, 0, 1, b""),
     }
     # A filtered view reads these rows: a changed tally shows (the rows would say 2).
     with writer(engine) as db:
@@ -875,4 +883,69 @@ def test_a_database_with_the_tallies_of_v4_gains_the_agents_blocks_when_opened(
     assert tickets["Ana"].created == 5
     assert list(chain.from_iterable(tickets["Ana"].waits.runs)) == [5]
     assert surveys["Ana"]["nps"].promoters == 7
+    reopened.dispose()
+
+
+def test_a_database_with_the_tallies_of_v5_gains_the_agents_pairs_when_opened(
+    tmp_path: Path,
+) -> None:
+    """A database left by the version before the agent's pairs were kept (v5 triggers, its
+    dimension tables without them) has them built when next opened for writing, and a
+    queue or a priority with an agent is then read from them."""
+    path = tmp_path / "v5.db"
+    engine = open_engine(path)
+    with Session(engine) as session:
+        session.add(
+            Ticket(
+                id="P",
+                created_at=AS_OF - 2 * HOUR,
+                version_at=0,
+                status="open",
+                channel="phone",
+                queue="billing",
+                priority="high",
+                agent="Ana",
+                first_response_at=AS_OF - 2 * HOUR + 5,
+            )
+        )
+        session.add(Survey(id="S", submitted_at=AS_OF - HOUR, kind="nps", score=9, ticket_id="P"))
+        session.commit()
+    rebuild(engine)
+    pairs = ("queue+agent", "priority+agent")
+    with writer(engine) as db:  # as cxtui v5 left it: v5 triggers, no pairs with the agent
+        for name, body in aggregates.TRIGGERS.items():
+            db.execute(f'DROP TRIGGER "{name}"')
+            db.execute(f'CREATE TRIGGER "{name.replace(aggregates.VERSION, "hours_v5_")}" {body}')
+        for table in ("dimension_hour", "survey_dimension_hour"):
+            db.execute(f"DELETE FROM {table} WHERE dimension IN (?, ?)", pairs)
+    engine.dispose()
+
+    reopened = open_engine(path)
+    with writer(reopened) as db:
+        stored = db.execute(
+            "SELECT dimension, value, created FROM dimension_hour WHERE dimension IN (?, ?)",
+            pairs,
+        ).fetchall()
+        surveyed = db.execute(
+            "SELECT dimension, value, promoters FROM survey_dimension_hour"
+            " WHERE dimension IN (?, ?)",
+            pairs,
+        ).fetchall()
+    assert sorted(stored) == [
+        ("priority+agent", '["high", "Ana"]', 1),
+        ("queue+agent", '["billing", "Ana"]', 1),
+    ]
+    assert sorted(surveyed) == [
+        ("priority+agent", '["high", "Ana"]', 1),
+        ("queue+agent", '["billing", "Ana"]', 1),
+    ]
+    with writer(reopened) as db:  # the filtered views read the new tallies: a change shows
+        db.execute("UPDATE dimension_hour SET created = 5 WHERE dimension = 'queue+agent'")
+        db.execute("UPDATE dimension_hour SET created = 6 WHERE dimension = 'priority+agent'")
+    with Session(reopened) as session:
+        window = Window(AS_OF, DAY)
+        by_queue = dashboard(session, window, Filters(queue="billing", agent="Ana"))
+        by_priority = dashboard(session, window, Filters(priority="high", agent="Ana"))
+    assert (by_queue.resolution.created, by_queue.nps.promoters) == (5, 1)
+    assert (by_priority.resolution.created, by_priority.nps.promoters) == (6, 1)
     reopened.dispose()

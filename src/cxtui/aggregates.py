@@ -114,13 +114,14 @@ def _mark_surveys_of(ticket_id: str) -> str:
     )
 
 
-VERSION = "hours_v5_"
+VERSION = "hours_v6_"
 """Prefix of the triggers' names. v2: waits and resolution times dated before the ticket's
 creation are left out and counted instead, in new ticket_hour columns. v3: tickets'
 answered, abandoned and waits are also kept by channel (channel_hour). v4: tickets and
 surveys are also kept by queue, priority and agent with channel (dimension_hour,
 survey_dimension_hour), and a ticket's write lists the hours of its surveys. v5: tickets and
-surveys are also kept by agent over days and quarter days (cxtui.block_tallies)."""
+surveys are also kept by agent over days and quarter days (cxtui.block_tallies). v6: and by
+the agent with the queue, and with the priority (KEPT_DIMENSIONS)."""
 
 TRIGGERS = {
     f"{VERSION}{kind}_{event}": (
@@ -169,12 +170,16 @@ KEPT_DIMENSIONS = {
     "priority": ("priority",),
     "agent": ("agent",),
     "queue+priority": ("queue", "priority"),
+    "queue+agent": ("queue", "agent"),
+    "priority+agent": ("priority", "agent"),
 }
 """The dimensions (one field, or two together) with hourly tallies, each split by channel:
 a filter on any of them, with or without a channel, is read from the tallies. A channel's
-own rows repeat its rows of every other dimension, summed: one row an hour to read. Agent
-with queue or priority, and all three, are scanned from the rows: an agent's pairs would
-hold as many rows as tickets (docs/performance.md has what each costs)."""
+own rows repeat its rows of every other dimension, summed: one row an hour to read. Every
+pair is kept, so any two filters together read tallies: an hour holds at most one row of a
+dimension per ticket, however many agents and queues there are, so the agent's pairs cost
+a bounded share of the rebuild (docs/performance.md). Queue, priority and agent all three
+are scanned from the rows."""
 
 
 def _stored_value(fields: tuple[str, ...], values: dict[str, Any]) -> str:
@@ -633,7 +638,9 @@ def _rewrite_ticket_hours(db: sqlite3.Connection, hours: list[int], spans: list[
     """Write the hours' tallies, whole, by channel and by dimension, from one scan that
     counts each ticket in its hour's whole tally (key None) and in one tally of each kept
     dimension."""
-    scanned = scan_ticket_groups(db, spans, DIMENSIONS, fold=_dimension_keys)
+    scanned = scan_ticket_groups(
+        db, spans, DIMENSIONS, fold=_dimension_keys, split_by_channel=_is_whole_hour
+    )
     tallies = [of_hour.pop(None, TicketTally()) for of_hour in scanned]
     by_dimension = scanned
     execute(db, delete(TicketHour).where(col(TicketHour.hour).between(hours[0], hours[-1])))
@@ -678,6 +685,12 @@ def _rewrite_ticket_hours(db: sqlite3.Connection, hours: list[int], spans: list[
             for (dimension, value, channel), tally in dimensions.items()
         ],
     )
+
+
+def _is_whole_hour(key: tuple[str, str, str] | None) -> bool:
+    """Whether a key of _dimension_keys is its hour's whole tally, the one whose split by
+    channel is kept (channel_hour); a dimension's key holds one channel already."""
+    return key is None
 
 
 def _dimension_keys(group: Group) -> list[tuple[str, str, str] | None]:
@@ -792,9 +805,8 @@ def ticket_tallies_by(
             for name, blob in zip(durations, values[width + 1 :], strict=True):
                 unsorted[value, name] = unpack(blob)
     for _, run in pieces:
-        for groups in scan_ticket_groups(db, run, (dimension,)):
+        for groups in scan_ticket_groups(db, run, (dimension,), split_by_channel=lambda _: False):
             for (value,), tally in groups.items():
-                tally.channels.clear()
                 found.setdefault(value, TicketTally()).add(tally)
     for value, tally in found.items():
         for name in durations:

@@ -175,7 +175,7 @@ class ChannelHour(SQLModel, table=True):
 
 class DimensionHour(SQLModel, table=True):
     """The tally of the tickets created in one UTC hour with one value of one dimension
-    (channel, queue, priority, agent, or queue and priority together: see
+    (channel, queue, priority, agent, or two of queue, priority and agent together: see
     aggregates.KEPT_DIMENSIONS) and one channel: what a filtered view reads instead of the
     rows. The same fields as TicketHour, for fewer tickets; `value` is the
     dimension's value as JSON ("null" for tickets without one), channel "" is tickets with

@@ -480,10 +480,14 @@ def scan_ticket_groups(
     filters: Filters = NO_FILTERS,
     business: BusinessHours | None = None,
     fold: Fold | None = None,
+    split_by_channel: Callable[[Any], bool] | None = None,
 ) -> list[dict[Any, TicketTally]]:
     """Tally the tickets of each span from the rows, apart for each combination of the
     dimensions `by` (a few of DIMENSIONS) that has tickets in the span; or, with `fold`,
     for each key that fold gives those combinations (a ticket counts in each of its keys).
+    Each tally is split by channel, or only those whose key `split_by_channel` picks (the
+    others' `channels` stay empty: the split is a second copy of every wait to gather and
+    sort, which a caller that reads no channel need not pay for).
 
     One scan with the definitions of scan_tickets: the hourly tallies by dimension
     (cxtui.aggregates) are built from it, so they hold what a scan of one group would.
@@ -579,11 +583,13 @@ def scan_ticket_groups(
             of_key = waits.get((number, folded))
             if of_key is None:
                 of_key = waits[number, folded] = ([], [])
+            of_key[0].extend(replies)
+            of_key[1].extend(gave_up_replies)
+            if split_by_channel is not None and not split_by_channel(folded):
+                continue
             of_channel = channel_waits.get((number, folded, name))
             if of_channel is None:
                 of_channel = channel_waits[number, folded, name] = ([], [])
-            of_key[0].extend(replies)
-            of_key[1].extend(gave_up_replies)
             of_channel[0].extend(replies)
             of_channel[1].extend(gave_up_replies)
 
@@ -643,6 +649,8 @@ def scan_ticket_groups(
         tally = tally_of(number, folded)
         for field_name, value in zip(TicketTally.COUNTS, counts, strict=True):
             setattr(tally, field_name, getattr(tally, field_name) + value)
+        if split_by_channel is not None and not split_by_channel(folded):
+            continue
         part = tally.channel(name)
         part.answered = counts[_ANSWERED]
         part.abandoned = counts[_ABANDONED]
