@@ -9,6 +9,7 @@ as stale.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import tempfile
 import time
@@ -25,7 +26,7 @@ from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from cxtui import aggregates
+from cxtui import aggregates, block_tallies
 from cxtui.business_hours import BusinessHours
 from cxtui.ingest import loader as loader_module
 from cxtui.ingest import store_sql
@@ -43,6 +44,7 @@ from cxtui.models import (
 from cxtui.store import open_engine
 from cxtui.tallies import (
     Durations,
+    SurveyTally,
     TicketTally,
     pack,
     scan_survey_groups,
@@ -949,3 +951,109 @@ def test_a_database_with_the_tallies_of_v5_gains_the_agents_pairs_when_opened(
     assert (by_queue.resolution.created, by_queue.nps.promoters) == (5, 1)
     assert (by_priority.resolution.created, by_priority.nps.promoters) == (6, 1)
     reopened.dispose()
+
+
+# Writes within two days, so that commits keep landing in the days and quarter days of
+# earlier ones: the blocks a rebuild leaves alone must still be right.
+nearby = st.integers(AS_OF - 2 * DAY, AS_OF)
+nearby_steps = st.lists(
+    st.tuples(
+        st.lists(
+            st.tuples(ticket_rows, nearby).map(lambda pair: {**pair[0], "created_at": pair[1]}),
+            max_size=6,
+        ),
+        st.lists(
+            st.tuples(survey_rows, nearby).map(lambda pair: {**pair[0], "submitted_at": pair[1]}),
+            max_size=4,
+        ),
+        st.lists(st.integers(0, 40).map(lambda n: f"T{n}"), max_size=2),
+        st.booleans(),
+    ),
+    min_size=1,
+    max_size=8,
+)
+HOURLY_TABLES = (
+    "ticket_hour",
+    "channel_hour",
+    "dimension_hour",
+    "survey_hour",
+    "survey_dimension_hour",
+)
+BLOCK_COUNTS = (*TicketTally.COUNTS, "solved")
+
+
+def blocks_summed_from_hours(db: sqlite3.Connection) -> tuple[list[Any], list[Any]]:
+    """The ticket and survey blocks as sums of the hourly tallies by dimension, worked out
+    here in Python: every block of every length, each from its own hours."""
+    tickets: dict[tuple[Any, ...], tuple[list[int], list[int]]] = {}
+    surveys: dict[tuple[Any, ...], list[int]] = {}
+    dimensions = json.dumps(block_tallies.BLOCK_DIMENSIONS)
+    only = "WHERE dimension IN (SELECT value FROM json_each(?))"
+    for dimension, value, hour, *counts, waits in db.execute(
+        f"SELECT dimension, value, hour, {', '.join(BLOCK_COUNTS)}, waits"
+        f" FROM dimension_hour {only}",
+        (dimensions,),
+    ):
+        for length in block_tallies.BLOCK_HOURS:
+            key = (dimension, length, hour - hour % length, value)
+            summed, joined = tickets.setdefault(key, ([0] * len(counts), []))
+            summed[:] = [a + b for a, b in zip(summed, counts, strict=True)]
+            joined.extend(unpack(waits))
+    for dimension, value, hour, kind, *counts in db.execute(
+        f"SELECT dimension, value, hour, kind, {', '.join(SurveyTally.COUNTS)}"
+        f" FROM survey_dimension_hour {only}",
+        (dimensions,),
+    ):
+        for length in block_tallies.BLOCK_HOURS:
+            key = (dimension, length, hour - hour % length, value, kind)
+            summed = surveys.setdefault(key, [0] * len(counts))
+            summed[:] = [a + b for a, b in zip(summed, counts, strict=True)]
+    return sorted(
+        (*key, *summed, pack(sorted(joined))) for key, (summed, joined) in tickets.items()
+    ), sorted((*key, *summed) for key, summed in surveys.items())
+
+
+def hourly_tallies(db: sqlite3.Connection) -> dict[str, list[Any]]:
+    return {name: sorted(db.execute(f"SELECT * FROM {name}")) for name in HOURLY_TABLES}
+
+
+def stored_blocks(db: sqlite3.Connection) -> tuple[list[Any], list[Any]]:
+    return sorted(
+        db.execute(
+            f"SELECT dimension, hours, first_hour, value, {', '.join(BLOCK_COUNTS)}, waits"
+            " FROM dimension_block"
+        )
+    ), sorted(
+        db.execute(
+            f"SELECT dimension, hours, first_hour, value, kind, {', '.join(SurveyTally.COUNTS)}"
+            " FROM survey_dimension_block"
+        )
+    )
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(history=nearby_steps)
+def test_rebuilding_only_the_hours_touched_gives_what_a_full_rebuild_gives(
+    history: list[tuple[Any, ...]],
+) -> None:
+    """Each commit rebuilds only the hours it touched and the blocks holding them (a quarter
+    from its hours, a day from its quarters). After any series of commits the hourly tallies
+    must hold what rebuilding every hour from the rows gives, and every block the sum of its
+    hours, worked out here."""
+    with tempfile.TemporaryDirectory() as folder:
+        engine = open_engine(Path(folder) / "t.db")
+        try:
+            for step in history:
+                apply(engine, step)
+            rebuild(engine)
+            with writer(engine) as db:
+                hourly = hourly_tallies(db)
+                blocks = stored_blocks(db)
+                db.execute(f'DROP TRIGGER "{next(iter(aggregates.TRIGGERS))}"')
+                assert aggregates.install(db)
+                full = hourly_tallies(db)
+                summed = blocks_summed_from_hours(db)
+        finally:
+            engine.dispose()
+    assert hourly == full
+    assert blocks == summed

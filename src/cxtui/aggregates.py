@@ -257,18 +257,18 @@ def rebuild_pending(db: sqlite3.Connection) -> int:
     if not pending:
         return 0
     for kind, listed in groupby(pending, key=lambda row: row[0]):
-        days: set[int] = set()
+        touched: list[int] = []
         for hours in _consecutive(h for _, h in listed):
             spans = [(h * HOUR, (h + 1) * HOUR) for h in hours]
-            days |= block_tallies.days_of(hours)
+            touched += hours
             if kind == "ticket":
                 _rewrite_ticket_hours(db, hours, spans)
             else:
                 _rewrite_survey_hours(db, hours, spans)
         if kind == "ticket":
-            block_tallies.rebuild_ticket_days(db, days)
+            block_tallies.rebuild_ticket_blocks(db, touched)
         else:
-            block_tallies.rebuild_survey_days(db, days)
+            block_tallies.rebuild_survey_blocks(db, touched)
     execute(db, delete(HourToRebuild))
     return len(pending)
 

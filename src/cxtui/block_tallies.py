@@ -6,9 +6,9 @@ Why blocks: over a week the hourly tallies hold one row an agent, hour and chann
 at 300 agents and a million tickets is about one row a ticket; a day holds one row an
 agent. A window's whole days come from the days, the whole quarter days (6 hours) left at
 its two ends from the quarters, its other whole hours (at most 5 at each end) from the
-hourly tallies, its ragged edges from the rows. A day's blocks are rebuilt from its hours in
-the transaction that rebuilds them, so a block none of whose hours is listed for
-rebuilding is up to date.
+hourly tallies, its ragged edges from the rows. The blocks holding an hour are rebuilt in
+the transaction that rebuilds the hour (a quarter from its hours, a day from its quarters),
+so a block none of whose hours is listed for rebuilding is up to date.
 
 Reads are plain SQL with bound parameters (lists of blocks and hours as JSON parameters),
 one fixed text per shape: the agents table runs them on every refresh.
@@ -24,7 +24,6 @@ from typing import Any
 from cxtui.models import DimensionBlock
 from cxtui.tallies import SurveyTally, TicketTally, insert_many, pack, unpack
 
-HOURS_A_DAY = 24
 BLOCK_HOURS = (24, 6)
 """The lengths of the blocks kept, longest first; each divides the one before, so a
 block never straddles a longer one."""
@@ -127,65 +126,89 @@ def survey_counts_by(
     return db.execute(_SURVEY_COUNTS, _parameters(dimension, blocks, hours)).fetchall()
 
 
-def days_of(hours: Iterable[int]) -> set[int]:
-    """The days holding these hours: the days whose blocks to rebuild after them."""
-    return {hour // HOURS_A_DAY for hour in hours}
-
-
 _BLOCK_COLUMNS = ("dimension", "hours", "first_hour", "value", *_COUNTS, "waits")
 
 
-def _blocks_of(day: int) -> Iterable[tuple[int, int]]:
-    """(length, first hour) of every block in a day."""
-    for length in BLOCK_HOURS:
-        for first in range(day * HOURS_A_DAY, (day + 1) * HOURS_A_DAY, length):
-            yield length, first
+def blocks_holding(hours: Iterable[int]) -> list[tuple[int, int]]:
+    """(length, first hour) of every block holding one of these hours, shortest first: the
+    blocks to rebuild after them, each after the shorter blocks it is summed from.
+
+    Only the blocks of the hours touched: a row landing in one hour rebuilds its quarter day
+    and its day, not the day's other quarters (a quiet row's commit waits for its rebuild)."""
+    hours = set(hours)
+    return [
+        (length, first)
+        for length in reversed(BLOCK_HOURS)
+        for first in sorted({hour - hour % length for hour in hours})
+    ]
 
 
-def rebuild_ticket_days(db: sqlite3.Connection, days: Iterable[int]) -> None:
-    """Write the blocks of each day by BLOCK_DIMENSIONS from its hourly tallies by
-    dimension (rebuilt already, in this transaction)."""
-    for day in sorted(days):
+def _summed_from(
+    hourly: str, blocks: str, dimension: str, length: int, first: int
+) -> tuple[str, tuple[Any, ...]]:
+    """FROM and WHERE, and their parameters, of the rows a block of `length` is summed
+    from: the hourly rows for the shortest blocks, else the next shorter blocks (each longer
+    block is a whole number of them), which are fewer: a day from its 4 quarters, not its
+    24 hours. "+dimension" on the hours, as in _HOURS_OF; the blocks' key starts with it."""
+    last = first + length - 1
+    shorter = BLOCK_HOURS.index(length) + 1
+    if shorter == len(BLOCK_HOURS):
+        return f"FROM {hourly} WHERE +dimension = ? AND hour BETWEEN ? AND ?", (
+            dimension,
+            first,
+            last,
+        )
+    return (
+        f"FROM {blocks} WHERE dimension = ? AND hours = ? AND first_hour BETWEEN ? AND ?",
+        (dimension, BLOCK_HOURS[shorter], first, last),
+    )
+
+
+def rebuild_ticket_blocks(db: sqlite3.Connection, hours: Iterable[int]) -> None:
+    """Write the blocks by BLOCK_DIMENSIONS that hold these hours from the hourly tallies
+    by dimension (rebuilt already, in this transaction) or from their shorter blocks."""
+    for length, first in blocks_holding(hours):
         for dimension in BLOCK_DIMENSIONS:
-            for length, first in _blocks_of(day):
-                db.execute(
-                    "DELETE FROM dimension_block WHERE dimension = ? AND hours = ?"
-                    " AND first_hour = ?",
-                    (dimension, length, first),
-                )
-                counted = db.execute(
-                    f"SELECT value, {_SUMS}, CAST(group_concat(waits, '') AS BLOB)"
-                    " FROM dimension_hour WHERE +dimension = ? AND hour BETWEEN ? AND ?"
-                    " GROUP BY value",
-                    (dimension, first, first + length - 1),
-                )
-                insert_many(
-                    db,
-                    DimensionBlock,
-                    _BLOCK_COLUMNS,
-                    [
-                        (dimension, length, first, stored, *counts, pack(sorted(unpack(waits))))
-                        for stored, *counts, waits in counted
-                    ],
-                )
+            db.execute(
+                "DELETE FROM dimension_block WHERE dimension = ? AND hours = ? AND first_hour = ?",
+                (dimension, length, first),
+            )
+            where, parameters = _summed_from(
+                "dimension_hour", "dimension_block", dimension, length, first
+            )
+            counted = db.execute(
+                f"SELECT value, {_SUMS}, CAST(group_concat(waits, '') AS BLOB) {where}"
+                " GROUP BY value",
+                parameters,
+            )
+            insert_many(
+                db,
+                DimensionBlock,
+                _BLOCK_COLUMNS,
+                [
+                    (dimension, length, first, stored, *counts, pack(sorted(unpack(waits))))
+                    for stored, *counts, waits in counted
+                ],
+            )
 
 
-def rebuild_survey_days(db: sqlite3.Connection, days: Iterable[int]) -> None:
-    """Write the survey blocks of each day by BLOCK_DIMENSIONS from its hourly ones."""
+def rebuild_survey_blocks(db: sqlite3.Connection, hours: Iterable[int]) -> None:
+    """Write the survey blocks by BLOCK_DIMENSIONS that hold these hours, as above."""
     names = ", ".join(SurveyTally.COUNTS)
-    for day in sorted(days):
+    for length, first in blocks_holding(hours):
         for dimension in BLOCK_DIMENSIONS:
-            for length, first in _blocks_of(day):
-                db.execute(
-                    "DELETE FROM survey_dimension_block WHERE dimension = ? AND hours = ?"
-                    " AND first_hour = ?",
-                    (dimension, length, first),
-                )
-                db.execute(
-                    "INSERT INTO survey_dimension_block"
-                    f" (dimension, hours, first_hour, value, kind, {names})"
-                    f" SELECT dimension, ?, ?, value, kind, {_SURVEY_SUMS}"
-                    " FROM survey_dimension_hour"
-                    " WHERE +dimension = ? AND hour BETWEEN ? AND ? GROUP BY value, kind",
-                    (length, first, dimension, first, first + length - 1),
-                )
+            db.execute(
+                "DELETE FROM survey_dimension_block WHERE dimension = ? AND hours = ?"
+                " AND first_hour = ?",
+                (dimension, length, first),
+            )
+            where, parameters = _summed_from(
+                "survey_dimension_hour", "survey_dimension_block", dimension, length, first
+            )
+            db.execute(
+                "INSERT INTO survey_dimension_block"
+                f" (dimension, hours, first_hour, value, kind, {names})"
+                f" SELECT dimension, ?, ?, value, kind, {_SURVEY_SUMS} {where}"
+                " GROUP BY value, kind",
+                (length, first, *parameters),
+            )

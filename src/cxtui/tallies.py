@@ -23,6 +23,7 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache
 from itertools import pairwise
 from typing import Any
 
@@ -411,14 +412,22 @@ def _fresh(statement: Executable) -> tuple[str, tuple[Any, ...]]:
 def insert_many(
     db: sqlite3.Connection, table: Any, columns: Sequence[str], values: list[tuple[Any, ...]]
 ) -> None:
-    """Insert plain tuples (in `columns` order) through one compiled statement."""
+    """Insert plain tuples (in `columns` order) through one compiled statement.
+
+    The SQL is compiled once per table and columns: a commit of one row rebuilds its hour's
+    tallies with half a dozen inserts, and compiling them cost more than running them."""
     if not values:
         return
+    db.executemany(_insert_sql(table, tuple(columns)), values)
+
+
+@cache
+def _insert_sql(table: Any, columns: tuple[str, ...]) -> str:
     statement = insert(table).values({name: bindparam(name) for name in columns})
     compiled = statement.compile(dialect=SQLITE)
-    if tuple(compiled.positiontup or ()) != tuple(columns):
+    if tuple(compiled.positiontup or ()) != columns:
         raise RuntimeError(f"insert parameters {compiled.positiontup} differ from {columns}")
-    db.executemany(str(compiled), values)
+    return str(compiled)
 
 
 def span_number(moment: Any, bounds: Sequence[int]) -> ColumnElement[int]:
