@@ -50,12 +50,23 @@ def cxtui_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "cxtui"]
 
 
-def timed(command: list[str], script: str | None = None) -> tuple[float, float]:
+def before_command(src: Path) -> tuple[list[str], dict[str, str]]:
+    """`python -m cxtui` importing cxtui from another src/ folder (an earlier commit's)."""
+    return [sys.executable, "-m", "cxtui"], {**os.environ, "PYTHONPATH": str(src)}
+
+
+def timed(
+    command: list[str], script: str | None = None, env: dict[str, str] | None = None
+) -> tuple[float, float]:
     """Wall seconds from start to exit, and the CPU seconds (user + system) the process and
     the children it waited for used."""
     started = time.perf_counter()
     process = subprocess.Popen(
-        command, stdin=subprocess.PIPE if script else None, stdout=subprocess.DEVNULL, text=True
+        command,
+        stdin=subprocess.PIPE if script else None,
+        stdout=subprocess.DEVNULL,
+        text=True,
+        env=env,
     )
     if script:
         assert process.stdin is not None
@@ -75,9 +86,11 @@ def sqlite_import(csv_path: Path, db_path: Path) -> tuple[float, float]:
     return timed(["sqlite3", str(db_path)], script)
 
 
-def cxtui_ingest(folder: Path, db_path: Path) -> tuple[float, float]:
-    """`cxtui ingest` loading the folder into a new database."""
-    return timed([*cxtui_command(), "ingest", str(folder), "--db", str(db_path), "--quiet"])
+def cxtui_ingest(folder: Path, db_path: Path, before: Path | None = None) -> tuple[float, float]:
+    """`cxtui ingest` loading the folder into a new database (with before: the cxtui of
+    that src/ folder)."""
+    command, env = (cxtui_command(), None) if before is None else before_command(before)
+    return timed([*command, "ingest", str(folder), "--db", str(db_path), "--quiet"], env=env)
 
 
 def schema_sql(tmp: Path) -> str:
@@ -136,6 +149,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs of each, alternated")
     parser.add_argument("--floor", action="store_true", help="also cxtui's schema by sqlite3")
     parser.add_argument("--keep", type=Path, help="reuse (or write) the CSV in this folder")
+    parser.add_argument(
+        "--before", type=Path, help="src/ of an earlier commit: its cxtui ingest too, alternated"
+    )
     args = parser.parse_args()
     if shutil.which("sqlite3") is None:
         sys.exit("needs the sqlite3 command-line shell")
@@ -148,11 +164,15 @@ def main() -> None:
             write_tickets(csv_path, args.tickets)
         size = csv_path.stat().st_size
         schema = schema_sql(tmp) if args.floor else ""
-        lite, cx, floor = [], [], []
+        lite, cx, floor, earlier = [], [], [], []
         for run in range(args.repeat):
             lite_db, cx_db, floor_db = tmp / "lite.db", tmp / "cx.db", tmp / "floor.db"
             lite.append(sqlite_import(csv_path, lite_db))
             cx.append(cxtui_ingest(folder, cx_db))
+            if args.before:
+                earlier.append(cxtui_ingest(folder, tmp / "before.db", args.before))
+                assert count(tmp / "before.db", "ticket") == args.tickets
+                remove(tmp / "before.db")
             if args.floor:
                 floor.append(schema_floor(csv_path, floor_db, schema))
                 assert count(floor_db, "ticket") == args.tickets
@@ -162,6 +182,8 @@ def main() -> None:
                 f" cxtui ingest {cx[-1][0]:.2f} s ({cx[-1][1]:.2f} s CPU), ratio"
                 f" {cx[-1][0] / lite[-1][0]:.2f} wall, {cx[-1][1] / lite[-1][1]:.2f} CPU"
             )
+            if args.before:
+                line += f"; before {earlier[-1][0]:.2f} s ({earlier[-1][1]:.2f} s CPU)"
             if args.floor:
                 line += f"; schema floor {floor[-1][0]:.2f} s ({floor[-1][1]:.2f} s CPU)"
             print(line, flush=True)
@@ -181,6 +203,12 @@ def main() -> None:
         print(
             f"schema floor:    {floor_wall:.2f} s ({floor_cpu:.2f} s CPU): ratio"
             f" {floor_wall / lite_wall:.2f} wall, {floor_cpu / lite_cpu:.2f} CPU"
+        )
+    if earlier:
+        before_wall, before_cpu = median_pair(earlier)
+        print(
+            f"cxtui before:    {before_wall:.2f} s ({before_cpu:.2f} s CPU): ratio"
+            f" {before_wall / lite_wall:.2f} wall, {before_cpu / lite_cpu:.2f} CPU"
         )
     print(f"ratio cxtui / sqlite3: {cx_wall / lite_wall:.2f} wall, {cx_cpu / lite_cpu:.2f} CPU")
 
