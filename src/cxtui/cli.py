@@ -401,6 +401,7 @@ def ingest(
     """Load DATA_DIR into the database once (or keep loading with --watch)."""
     from sqlalchemy.exc import SQLAlchemyError
 
+    from cxtui.ingest.collector import collecting_rarely
     from cxtui.ingest.loader import SETTLE_SECONDS, IngestBusy, Loader
 
     folder = _data_dir(data_dir)
@@ -429,7 +430,8 @@ def ingest(
                 stop.set()
                 return
         else:
-            result = loader.load_all()
+            with collecting_rarely():
+                result = loader.load_all()
     except IngestBusy as exc:
         raise CxtuiError(f"{exc}; not starting a second one") from None
     except (sqlite3.Error, SQLAlchemyError, OSError) as exc:
